@@ -1,0 +1,148 @@
+// Package iostreams holds the standard streams of a command, what they are connected to, and
+// the decisions that follow from it: colour, symbols, and whether the user may be prompted.
+package iostreams
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// IOStreams is the one place that knows whether stdin/stdout are terminals.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	// InFile is set when In is a real file (the terminal), so a prompt library can use it.
+	InFile  *os.File
+	OutFile *os.File
+
+	stdinTTY  bool
+	stdoutTTY bool
+	stderrTTY bool
+	color     bool
+	noPrompt  bool
+}
+
+// Getenv reads an environment variable; tests pass a map-backed function.
+type Getenv func(string) string
+
+// System returns streams bound to the process's standard streams.
+func System(getenv Getenv) *IOStreams {
+	s := &IOStreams{
+		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		InFile: os.Stdin, OutFile: os.Stdout,
+		stdinTTY:  isTerminal(os.Stdin),
+		stdoutTTY: isTerminal(os.Stdout),
+		stderrTTY: isTerminal(os.Stderr),
+	}
+	s.color = s.stderrTTY && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb" && getenv("CLICOLOR") != "0"
+	if getenv("CLICOLOR_FORCE") != "" && getenv("CLICOLOR_FORCE") != "0" && getenv("NO_COLOR") == "" {
+		s.color = true
+	}
+	if v := getenv("CI"); v != "" && v != "0" && v != "false" {
+		s.noPrompt = true
+	}
+	return s
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// Test returns streams backed by buffers: not terminals, no colour.
+func Test() (s *IOStreams, in *bytes.Buffer, out *bytes.Buffer, errOut *bytes.Buffer) {
+	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}
+
+// SetTTY marks the streams as terminals (tests).
+func (s *IOStreams) SetTTY(stdin, stdout, stderr bool) {
+	s.stdinTTY, s.stdoutTTY, s.stderrTTY = stdin, stdout, stderr
+}
+
+// SetColor turns colour on or off.
+func (s *IOStreams) SetColor(on bool) { s.color = on }
+
+// SetNeverPrompt disables prompting (--no-input).
+func (s *IOStreams) SetNeverPrompt(v bool) {
+	if v {
+		s.noPrompt = true
+	}
+}
+
+// IsStdoutTTY tells whether stdout is a terminal.
+func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
+
+// IsStderrTTY tells whether stderr is a terminal.
+func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// CanPrompt is true only when stdin and stdout are terminals and neither --no-input nor CI
+// says otherwise.
+func (s *IOStreams) CanPrompt() bool {
+	return s.stdinTTY && s.stdoutTTY && !s.noPrompt
+}
+
+// ColorEnabled tells whether stderr output may be coloured.
+func (s *IOStreams) ColorEnabled() bool { return s.color }
+
+// Status symbols for progress lines on stderr.
+type Status int
+
+const (
+	OK Status = iota
+	Warn
+	Fail
+	Skip
+	Info
+)
+
+// Icon returns the symbol for a status: ✓ ! ✗ – on a terminal, words otherwise.
+func (s *IOStreams) Icon(st Status) string {
+	if !s.stderrTTY {
+		switch st {
+		case OK:
+			return "ok:"
+		case Warn:
+			return "warning:"
+		case Fail:
+			return "error:"
+		case Skip:
+			return "skipped:"
+		default:
+			return "-"
+		}
+	}
+	var sym, code string
+	switch st {
+	case OK:
+		sym, code = "✓", "32"
+	case Warn:
+		sym, code = "!", "33"
+	case Fail:
+		sym, code = "✗", "31"
+	case Skip:
+		sym, code = "–", "90"
+	default:
+		sym, code = "•", "36"
+	}
+	if s.color {
+		return "\x1b[" + code + "m" + sym + "\x1b[0m"
+	}
+	return sym
+}
+
+// Bold wraps text in bold when colour is on.
+func (s *IOStreams) Bold(t string) string {
+	if s.color {
+		return "\x1b[1m" + t + "\x1b[0m"
+	}
+	return t
+}
+
+// Step prints one progress line on stderr: "<icon> message".
+func (s *IOStreams) Step(st Status, format string, a ...any) {
+	fmt.Fprintf(s.ErrOut, "%s %s\n", s.Icon(st), fmt.Sprintf(format, a...))
+}

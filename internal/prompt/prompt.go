@@ -1,0 +1,75 @@
+// Package prompt asks the user questions. Commands depend on the Prompter interface; the survey
+// implementation is the only place that knows about github.com/AlecAivazis/survey/v2.
+package prompt
+
+import (
+	"errors"
+	"io"
+
+	"github.com/AlecAivazis/survey/v2"
+	"github.com/AlecAivazis/survey/v2/terminal"
+)
+
+// ErrInterrupted is returned when the user presses Ctrl-C at a prompt.
+var ErrInterrupted = errors.New("interrupted")
+
+// Prompter asks questions. Every method returns ErrInterrupted on Ctrl-C.
+type Prompter interface {
+	Input(message, defaultValue string) (string, error)
+	Password(message string) (string, error)
+	Confirm(message string, defaultValue bool) (bool, error)
+	Select(message, defaultValue string, options []string) (int, error)
+}
+
+// Survey is the terminal Prompter.
+type Survey struct {
+	In     terminal.FileReader
+	Out    terminal.FileWriter
+	ErrOut io.Writer
+}
+
+// NewSurvey returns a Prompter on the given terminal streams.
+func NewSurvey(in terminal.FileReader, out terminal.FileWriter, errOut io.Writer) *Survey {
+	return &Survey{In: in, Out: out, ErrOut: errOut}
+}
+
+func (s *Survey) ask(p survey.Prompt, resp any, opts ...survey.AskOpt) error {
+	opts = append(opts, survey.WithStdio(s.In, s.Out, s.ErrOut))
+	err := survey.AskOne(p, resp, opts...)
+	if errors.Is(err, terminal.InterruptErr) {
+		return ErrInterrupted
+	}
+	return err
+}
+
+// Input asks for a line of text.
+func (s *Survey) Input(message, defaultValue string) (string, error) {
+	var v string
+	err := s.ask(&survey.Input{Message: message, Default: defaultValue}, &v)
+	return v, err
+}
+
+// Password asks for a secret without echoing it.
+func (s *Survey) Password(message string) (string, error) {
+	var v string
+	err := s.ask(&survey.Password{Message: message}, &v)
+	return v, err
+}
+
+// Confirm asks a yes/no question.
+func (s *Survey) Confirm(message string, defaultValue bool) (bool, error) {
+	var v bool
+	err := s.ask(&survey.Confirm{Message: message, Default: defaultValue}, &v)
+	return v, err
+}
+
+// Select asks to pick one of options and returns its index.
+func (s *Survey) Select(message, defaultValue string, options []string) (int, error) {
+	var v int
+	p := &survey.Select{Message: message, Options: options}
+	if defaultValue != "" {
+		p.Default = defaultValue
+	}
+	err := s.ask(p, &v)
+	return v, err
+}
