@@ -1,0 +1,225 @@
+// Package fsutil holds the file-system helpers every command shares: an atomic
+// write that never leaves a half-written file, a check that a path (after
+// following symbolic links) stays inside the project folder, and a read that
+// tells "missing" apart from "failed".
+package fsutil
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// maxLinkHops bounds how many symbolic links are followed before giving up,
+// the same order of magnitude as the operating systems' own limits.
+const maxLinkHops = 255
+
+// Writer writes files atomically. The zero value is ready to use.
+type Writer struct {
+	// Rename moves the finished temporary file over the target.
+	// nil means os.Rename. Tests set it to fail between temp file and rename.
+	Rename func(oldpath, newpath string) error
+}
+
+// WriteFile writes data to path atomically with a zero Writer.
+// See Writer.WriteFile.
+func WriteFile(path string, data []byte, perm fs.FileMode) error {
+	return Writer{}.WriteFile(path, data, perm)
+}
+
+// WriteFile replaces the contents of path with data so that a reader sees
+// either the old contents or the new ones, never a mix.
+//
+// If path is a symbolic link, the file it leads to is written and the link
+// is kept. The data goes to a temporary file in the same folder as the
+// target, is flushed to disk, given the target's current mode (or perm for a
+// new file) and renamed over the target; then the folder is flushed too
+// (errors from that last step are ignored, some systems cannot do it).
+// On any error the temporary file is removed and the target is untouched.
+func (w Writer) WriteFile(path string, data []byte, perm fs.FileMode) (err error) {
+	target, err := writeTarget(path)
+	if err != nil {
+		return err
+	}
+
+	mode := perm
+	if fi, statErr := os.Stat(target); statErr == nil {
+		if fi.IsDir() {
+			return fmt.Errorf("write %s: it is a folder, not a file; move the folder away or choose another path", path)
+		}
+		mode = fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
+	} else if !errors.Is(statErr, fs.ErrNotExist) {
+		return fmt.Errorf("write %s: %w", path, statErr)
+	}
+
+	dir := filepath.Dir(target)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: create a temporary file in %s (check that the folder exists and is writable): %w", path, dir, err)
+	}
+	tmpName := tmp.Name()
+	defer func() {
+		if err != nil {
+			_ = tmp.Close() // may already be closed; the error is irrelevant then
+			_ = os.Remove(tmpName)
+		}
+	}()
+
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: flush to disk: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Chmod(tmpName, mode); err != nil {
+		return fmt.Errorf("write %s: set file mode %v: %w", path, mode, err)
+	}
+	rename := w.Rename
+	if rename == nil {
+		rename = os.Rename
+	}
+	if err = rename(tmpName, target); err != nil {
+		return fmt.Errorf("write %s: replace the file: %w", path, err)
+	}
+	syncDir(dir)
+	return nil
+}
+
+// writeTarget returns the file WriteFile must replace: path itself, or, when
+// path is a symbolic link, the file at the end of the chain of links (which
+// need not exist yet).
+func writeTarget(path string) (string, error) {
+	fi, err := os.Lstat(path)
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return path, nil // a missing file or a plain one: write it in place
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("write %s: %w", path, err)
+	}
+	target, err := resolve(abs, 0)
+	if err != nil {
+		return "", fmt.Errorf("write %s: follow the symbolic link: %w", path, err)
+	}
+	return target, nil
+}
+
+// syncDir flushes a folder's entry table so a rename survives a crash.
+// Some platforms (Windows, some network file systems) cannot; that is fine.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
+}
+
+// resolve returns abs with every symbolic link followed, like
+// filepath.EvalSymlinks, except that the path (or a tail of it) may not
+// exist: a missing tail is kept as written, and a link to a missing file
+// resolves to where the file would be.
+func resolve(abs string, hops int) (string, error) {
+	if hops > maxLinkHops {
+		return "", fmt.Errorf("%s: too many levels of symbolic links", abs)
+	}
+	resolved, err := filepath.EvalSymlinks(abs)
+	if err == nil {
+		return resolved, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", err
+	}
+	dir, base := filepath.Split(abs)
+	dir = filepath.Clean(dir)
+	if dir == abs || base == "" {
+		return abs, nil // the root itself; nothing left to follow
+	}
+	if fi, lerr := os.Lstat(abs); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		// A link whose target does not exist (yet): follow it by hand.
+		link, rerr := os.Readlink(abs)
+		if rerr != nil {
+			return "", rerr
+		}
+		if !filepath.IsAbs(link) {
+			parent, perr := resolve(dir, hops+1)
+			if perr != nil {
+				return "", perr
+			}
+			link = filepath.Join(parent, link)
+		}
+		return resolve(filepath.Clean(link), hops+1)
+	}
+	parent, err := resolve(dir, hops+1)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(parent, base), nil
+}
+
+// ErrOutsideRoot is returned (wrapped) by ResolveInside when a path leads
+// outside the project folder.
+var ErrOutsideRoot = errors.New("the link leads outside the project folder")
+
+// ResolveInside follows the symbolic links in path and returns the real
+// path, or an error wrapping ErrOutsideRoot when that lies outside root
+// (whose own links are followed too). A relative path is taken relative to
+// root. path need not exist: then its nearest existing parent is resolved.
+func ResolveInside(root, path string) (string, error) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return "", fmt.Errorf("resolve project folder %s: %w", root, err)
+	}
+	realRoot, err := filepath.EvalSymlinks(absRoot)
+	if err != nil {
+		return "", fmt.Errorf("resolve project folder %s: %w", root, err)
+	}
+	p := path
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(absRoot, p)
+	}
+	resolved, err := resolve(filepath.Clean(p), 0)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", path, err)
+	}
+	if !within(realRoot, resolved) {
+		return "", fmt.Errorf("%s: %w (it resolves to %s); replace the link with a regular file inside %s", path, ErrOutsideRoot, resolved, realRoot)
+	}
+	return resolved, nil
+}
+
+// within reports whether p is root or lies below it. Both are clean and absolute.
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	if err != nil || filepath.IsAbs(rel) {
+		return false
+	}
+	return rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// ReadFileIfExists reads path. A missing file is not an error: it returns
+// exists == false. A folder at path is an error. On error, data is nil and
+// exists is false.
+func ReadFileIfExists(path string) (data []byte, exists bool, err error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s: %w", path, err)
+	}
+	if fi.IsDir() {
+		return nil, false, fmt.Errorf("%s is a folder, not a file; move it away or choose another path", path)
+	}
+	data, err = os.ReadFile(path)
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s: %w", path, err)
+	}
+	return data, true, nil
+}
