@@ -1,0 +1,73 @@
+// Package templates holds the files clerkconvex writes into a project, embedded
+// at build time and rendered with text/template.
+//
+// Every template is rendered with Option("missingkey=error"), so a field the
+// caller forgot is an error rather than "<no value>" in a user's file.
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"strings"
+	"text/template"
+	"unicode/utf8"
+)
+
+//go:embed *.tmpl
+var files embed.FS
+
+// funcs are the helpers available to every template.
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		// js quotes a string as a double-quoted JavaScript string literal.
+		"js": func(s string) string { return JSString(s, '"') },
+	}
+}
+
+// Render renders the embedded template called name (for example
+// "auth.config.ts.tmpl") with data.
+func Render(name string, data any) ([]byte, error) {
+	t, err := template.New(name).Funcs(funcs()).Option("missingkey=error").ParseFS(files, name)
+	if err != nil {
+		return nil, fmt.Errorf("load template %s: %w", name, err)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, fmt.Errorf("render template %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// JSString returns s as a JavaScript string literal delimited by quote: a double
+// quote, or a single quote when quote is '\u0027'. Backslashes, the quote, control characters, and the
+// line terminators U+2028/U+2029 are escaped; invalid UTF-8 becomes U+FFFD.
+func JSString(s string, quote rune) string {
+	if quote != '\'' {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteRune(quote)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == quote || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f || r == 0x2028 || r == 0x2029:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r) // utf8.RuneError for invalid bytes is written as U+FFFD
+		}
+	}
+	b.WriteRune(quote)
+	return b.String()
+}
