@@ -1,0 +1,58 @@
+package project
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestDetect(t *testing.T) {
+	for _, tc := range []struct {
+		deps map[string]string
+		want Framework
+	}{
+		{map[string]string{"next": "15", "react": "19"}, Next},
+		{map[string]string{"vite": "7", "react": "19"}, Vite},
+		{map[string]string{"expo": "52"}, Expo},
+		{map[string]string{"@clerk/clerk-expo": "2"}, Expo},
+		{map[string]string{"@tanstack/react-start": "1", "vite": "7"}, TanStackStart},
+		{map[string]string{"react": "19"}, Unknown},
+	} {
+		if got := Detect(tc.deps); got.ID != tc.want.ID {
+			t.Errorf("Detect(%v) = %s, want %s", tc.deps, got.ID, tc.want.ID)
+		}
+	}
+}
+
+func TestLoad(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Load(dir); !errors.Is(err, ErrNoPackageJSON) {
+		t.Fatalf("no package.json: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"name":"x","dependencies":{"convex":"^1.48.0","@clerk/clerk-react":"5"},"devDependencies":{"vite":"7"}}`), 0o644)
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Framework.ID != "vite" || p.Framework.PublishableKeyVar != "VITE_CLERK_PUBLISHABLE_KEY" {
+		t.Fatalf("framework %+v", p.Framework)
+	}
+	if pkg, ok := p.ClerkPackage(); !ok || pkg != "@clerk/clerk-react" {
+		t.Fatalf("clerk package %q %v", pkg, ok)
+	}
+	if v, _ := p.ConvexVersion(); v != "^1.48.0" {
+		t.Fatalf("convex %q", v)
+	}
+	os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{`), 0o644)
+	if _, err := Load(dir); err == nil {
+		t.Fatal("bad JSON accepted")
+	}
+}
+
+func TestPublishableKeyVars(t *testing.T) {
+	got := Next.PublishableKeyVars()
+	if got[0] != "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY" || len(got) != 4 {
+		t.Fatalf("%v", got)
+	}
+}
