@@ -111,15 +111,16 @@ func (s *Server) listDomains(w http.ResponseWriter, st *instanceState) {
 	writeJSON(w, http.StatusOK, map[string]any{"data": ds, "total_count": len(ds)})
 }
 
-// intParam parses an optional integer query parameter within [min, max].
+// intParam parses an optional integer query parameter within [min, max];
+// max < 0 means no upper bound.
 func intParam(q url.Values, name string, def, min, max int) (int, *apiErr) {
 	if !q.Has(name) {
 		return def, nil
 	}
 	v, err := strconv.Atoi(q.Get(name))
-	if err != nil || v < min || v > max {
+	if err != nil || v < min || (max >= 0 && v > max) {
 		rng := "greater than or equal to " + strconv.Itoa(min)
-		if max > 0 {
+		if max >= 0 {
 			rng = "between " + strconv.Itoa(min) + " and " + strconv.Itoa(max)
 		}
 		return 0, errParamValue(name, name+" must be an integer "+rng+".")
@@ -142,7 +143,7 @@ func (s *Server) listTemplates(w http.ResponseWriter, st *instanceState, q url.V
 		writeError(w, aerr)
 		return
 	}
-	offset, aerr := intParam(q, "offset", 0, 0, 0)
+	offset, aerr := intParam(q, "offset", 0, 0, -1)
 	if aerr != nil {
 		writeError(w, aerr)
 		return

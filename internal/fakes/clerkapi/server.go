@@ -33,6 +33,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -134,6 +135,8 @@ type Server struct {
 	now     func() time.Time
 	done    chan struct{}
 	once    sync.Once
+
+	inFlight atomic.Int32 // requests being handled (for tests)
 
 	mu        sync.Mutex
 	instances map[string]*instanceState // by secret key
@@ -380,6 +383,8 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 const maxBody = 1 << 20
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {
 		body = nil
