@@ -44,14 +44,14 @@ var (
 // loadContract loads the spec once per test binary (it is 740 KB).
 func loadContract(t *testing.T) *contract {
 	t.Helper()
-	contractOnce.Do(func() { contractVal, contractErr = buildContract() })
+	contractOnce.Do(func() { contractVal, contractErr = buildContract(specPath) })
 	if contractErr != nil {
 		t.Fatal(contractErr)
 	}
 	return contractVal
 }
 
-func buildContract() (*contract, error) {
+func buildContract(specPath string) (*contract, error) {
 	if _, err := os.Stat(specPath); err != nil {
 		return nil, fmt.Errorf("the Clerk Backend API spec is missing at %s (from internal/fakes/clerkapi): %w; "+
 			"the contract test needs /work/shared/reference/clerk-bapi-2026-05-12.yml next to the repository", specPath, err)
@@ -287,6 +287,13 @@ func TestContract(t *testing.T) {
 	}
 	for _, err := range errs {
 		t.Error(err)
+	}
+}
+
+func TestContractMissingSpecFails(t *testing.T) {
+	_, err := buildContract(t.TempDir() + "/no-such-spec.yml")
+	if err == nil || !strings.Contains(err.Error(), "spec is missing") {
+		t.Fatalf("err = %v, want a clear 'spec is missing' error", err)
 	}
 }
 

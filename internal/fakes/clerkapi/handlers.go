@@ -316,7 +316,7 @@ func parseTemplateBody(r *http.Request, body []byte) (*templateInput, *apiErr) {
 		return nil, errParamMissing("claims")
 	}
 	var claims map[string]json.RawMessage
-	if fields["claims"][0] != '{' || json.Unmarshal(fields["claims"], &claims) != nil {
+	if bytes.TrimSpace(fields["claims"])[0] != '{' || json.Unmarshal(fields["claims"], &claims) != nil {
 		return nil, errParamFormat("claims", "claims must be a valid JSON object.")
 	}
 	reserved := []string{}

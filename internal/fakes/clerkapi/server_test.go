@@ -193,7 +193,7 @@ func TestCreateGetUpdateDelete(t *testing.T) {
 	s := New(Options{Instances: []Instance{{SecretKey: keyA, FrontendAPIURL: "https://clerk.example.com"}}, Now: func() time.Time { return now }})
 	defer s.Close()
 
-	r := do(t, s, "POST", "/v1/jwt_templates", keyA, `{"name":"convex","claims":{"aud":"convex", "name":"{{user.full_name}}"}}`)
+	r := do(t, s, "POST", "/v1/jwt_templates", keyA, `{"name":"convex", "claims": {"aud":"convex", "name":"{{user.full_name}}"}}`)
 	if r.status != 200 {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
