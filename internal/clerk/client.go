@@ -123,6 +123,9 @@ func IsUnauthorized(err error) bool {
 
 var skPattern = regexp.MustCompile(`sk_(test|live)_[A-Za-z0-9]+`)
 
+// RedactSecrets masks anything shaped like a secret key in s.
+func RedactSecrets(s string) string { return redact(s) }
+
 // redact removes anything shaped like a secret key from text that came from elsewhere.
 func redact(s string) string {
 	return skPattern.ReplaceAllStringFunc(s, Mask)

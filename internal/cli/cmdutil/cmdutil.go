@@ -1,0 +1,92 @@
+// Package cmdutil holds what every command shares: the Factory that builds dependencies, and
+// the error types that map to exit codes.
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	sdk "github.com/clerk/clerk-sdk-go/v2"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/iostreams"
+	"github.com/clerkconvex/clerkconvex/internal/prompt"
+	"github.com/clerkconvex/clerkconvex/internal/run"
+)
+
+// Exit codes.
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitUsage       = 2
+	ExitAuth        = 4
+	ExitInterrupted = 130
+)
+
+// Factory builds the real dependencies, lazily, in one place. Tests replace its fields.
+type Factory struct {
+	IOStreams *iostreams.IOStreams
+	Getenv    func(string) string
+	// Prompter returns the interactive prompter (only called when IOStreams.CanPrompt()).
+	Prompter func() prompt.Prompter
+	// HTTPClient returns the client for every outbound call (timeouts, retries, proxy).
+	HTTPClient func() *http.Client
+	// Clerk builds a Clerk client for a base URL and key.
+	Clerk func(baseURL string, key clerk.SecretKey) (ClerkAPI, error)
+	// Runner runs child processes (npx).
+	Runner func() run.Runner
+}
+
+// ClerkAPI is what commands need from Clerk; *clerk.Client implements it.
+type ClerkAPI interface {
+	Issuer(ctx context.Context) (string, error)
+	Templates(ctx context.Context) ([]*sdk.JWTTemplate, error)
+	ApplyTemplate(ctx context.Context, name string, p clerk.TemplatePlan) (*sdk.JWTTemplate, error)
+}
+
+// FlagError is bad or missing input: exit 2.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+func (e *FlagError) Unwrap() error { return e.Err }
+
+// FlagErrorf builds a FlagError.
+func FlagErrorf(format string, a ...any) error {
+	return &FlagError{Err: fmt.Errorf(format, a...)}
+}
+
+// ExitError carries an explicit exit code.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// ErrSilent means the error was already reported; exit 1 without printing again.
+var ErrSilent = errors.New("silent error")
+
+// ErrInterrupted is Ctrl-C: exit 130.
+var ErrInterrupted = errors.New("interrupted")
+
+// ExitCode maps an error to the process exit code.
+func ExitCode(err error) int {
+	var fe *FlagError
+	var ee *ExitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.Code
+	case errors.Is(err, ErrInterrupted), errors.Is(err, prompt.ErrInterrupted), errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case clerk.IsUnauthorized(err):
+		return ExitAuth
+	case errors.As(err, &fe):
+		return ExitUsage
+	}
+	return ExitError
+}

@@ -1,0 +1,278 @@
+package initcmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+	"github.com/clerkconvex/clerkconvex/internal/gitx"
+	"github.com/clerkconvex/clerkconvex/internal/iostreams"
+	"github.com/clerkconvex/clerkconvex/internal/textdiff"
+)
+
+// errConvexFailed: the Convex step failed after everything else was done.
+var errConvexFailed = errors.New("setting the Convex variable failed")
+
+// Result is init's --json output (version 1). It never holds the secret key.
+type Result struct {
+	Version  int            `json:"version"`
+	DryRun   bool           `json:"dry_run"`
+	Project  ResultProject  `json:"project"`
+	Instance string         `json:"instance"` // test or live
+	Issuer   string         `json:"issuer"`
+	Template ResultTemplate `json:"template"`
+	Files    []ResultFile   `json:"files"`
+	Convex   ResultConvex   `json:"convex"`
+	Warnings []string       `json:"warnings"`
+}
+
+type ResultProject struct {
+	Dir       string `json:"dir"`
+	Framework string `json:"framework"`
+}
+
+type ResultTemplate struct {
+	Name          string   `json:"name"`
+	ID            string   `json:"id,omitempty"`
+	Action        string   `json:"action"` // created, updated, unchanged
+	ApplicationID string   `json:"application_id"`
+	Changes       []string `json:"changes"`
+}
+
+type ResultFile struct {
+	Path   string `json:"path"`
+	Action string `json:"action"` // created, updated, unchanged, manual
+	Note   string `json:"note,omitempty"`
+}
+
+type ResultConvex struct {
+	Variable   string `json:"variable"`
+	Value      string `json:"value"`
+	Deployment string `json:"deployment"` // dev or prod
+	Action     string `json:"action"`     // set, skipped, failed, planned
+	Command    string `json:"command"`
+	Error      string `json:"error,omitempty"`
+}
+
+func (p *plan) result(dry bool) *Result {
+	r := &Result{
+		Version:  1,
+		DryRun:   dry,
+		Project:  ResultProject{Dir: p.dir, Framework: p.proj.Framework.ID},
+		Instance: p.secret.Kind(),
+		Issuer:   p.issuer,
+		Template: ResultTemplate{Name: p.tmplName, ID: p.tmpl.ID, Action: string(p.tmpl.Action), ApplicationID: p.appID, Changes: nonNil(p.tmpl.Changes)},
+		Warnings: nonNil(p.warnings),
+	}
+	for _, f := range []*filePlan{p.envFile, p.authFile} {
+		rf := ResultFile{Path: f.Rel, Action: f.action()}
+		if f == p.authFile && len(p.manual) > 0 {
+			rf.Action = "manual"
+			if f.action() == "updated" {
+				rf.Action = "updated"
+			}
+			rf.Note = "add the provider(s) by hand: " + strings.Join(p.manual, "; ")
+		}
+		r.Files = append(r.Files, rf)
+	}
+	if p.gitignore != "" {
+		r.Files = append(r.Files, ResultFile{Path: ".gitignore", Action: "updated", Note: "added " + p.gitignore})
+	}
+	dep := "dev"
+	if p.prod() {
+		dep = "prod"
+	}
+	r.Convex = ResultConvex{Variable: p.issuerVar, Value: p.issuer, Deployment: dep, Command: convex.ManualCommand(p.issuerVar, p.issuer, p.prod())}
+	return r
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (p *plan) prod() bool { return p.prodFlag }
+
+// apply carries out the plan in order; each step is idempotent, so a rerun finishes the job.
+func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
+	io := opts.IO
+	res := p.result(false)
+
+	// 1. The JWT template.
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	cc, err := opts.Clerk(p.apiURL, p.secret)
+	if err != nil {
+		return res, err
+	}
+	t, err := cc.ApplyTemplate(ctx, p.tmplName, p.tmpl)
+	if err != nil {
+		return res, err
+	}
+	if t != nil {
+		res.Template.ID = t.ID
+	}
+	switch p.tmpl.Action {
+	case clerk.Created:
+		io.Step(iostreams.OK, "JWT template %q created (aud %q)", p.tmplName, p.appID)
+	case clerk.Updated:
+		io.Step(iostreams.OK, "JWT template %q updated: %s", p.tmplName, strings.Join(p.tmpl.Changes, "; "))
+	default:
+		io.Step(iostreams.OK, "JWT template %q is already right (aud %q)", p.tmplName, p.appID)
+	}
+
+	// 2. and 3. The files.
+	for _, f := range []*filePlan{p.envFile, p.authFile} {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		if err := writePlanned(f); err != nil {
+			return res, err
+		}
+		what := map[string]string{"created": "created", "updated": "updated", "unchanged": "already up to date"}[f.action()]
+		if f == p.authFile && len(p.manual) > 0 {
+			io.Step(iostreams.Warn, "%s needs a manual edit (see above)", f.Rel)
+		} else {
+			io.Step(iostreams.OK, "%s %s", f.Rel, what)
+		}
+	}
+	if p.gitignore != "" {
+		if err := gitx.AppendIgnore(p.dir, p.gitignore); err != nil {
+			return res, fmt.Errorf("adding %s to .gitignore: %w", p.gitignore, err)
+		}
+		io.Step(iostreams.OK, ".gitignore now ignores %s", p.envFile.Rel)
+	}
+
+	// 4. The Convex deployment.
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if opts.SkipConvexEnv {
+		res.Convex.Action = "skipped"
+		io.Step(iostreams.Skip, "Convex variable not set (--skip-convex-env); run: %s", res.Convex.Command)
+		return res, nil
+	}
+	if err := convex.SetEnv(ctx, opts.Runner(), p.dir, p.issuerVar, p.issuer, p.prod()); err != nil {
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		res.Convex.Action = "failed"
+		res.Convex.Error = err.Error()
+		io.Step(iostreams.Fail, "Convex variable %s not set on the %s deployment: %v", p.issuerVar, res.Convex.Deployment, err)
+		fmt.Fprintf(io.ErrOut, "  Everything else is done. Set it by hand, in %s:\n    %s\n", p.dir, res.Convex.Command)
+		return res, errConvexFailed
+	}
+	res.Convex.Action = "set"
+	io.Step(iostreams.OK, "Convex %s deployment: %s=%s", res.Convex.Deployment, p.issuerVar, p.issuer)
+	return res, nil
+}
+
+func writePlanned(f *filePlan) error {
+	if f.Exists && string(f.Old) == string(f.New) {
+		return nil
+	}
+	if !f.Exists {
+		if err := os.MkdirAll(filepath.Dir(f.Abs), 0o755); err != nil {
+			return fmt.Errorf("creating the folder for %s: %w", f.Rel, err)
+		}
+	}
+	if err := fsutil.WriteFile(f.Abs, f.New, f.Perm); err != nil {
+		return fmt.Errorf("writing %s: %w", f.Rel, err)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
+	var changed []string
+	if r.Template.Action != "unchanged" {
+		changed = append(changed, fmt.Sprintf("JWT template %q %s", r.Template.Name, r.Template.Action))
+	}
+	for _, f := range r.Files {
+		if f.Action != "unchanged" {
+			changed = append(changed, fmt.Sprintf("%s %s", f.Path, f.Action))
+		}
+	}
+	switch r.Convex.Action {
+	case "set":
+		changed = append(changed, fmt.Sprintf("Convex %s: %s set", r.Convex.Deployment, r.Convex.Variable))
+	case "failed":
+		changed = append(changed, fmt.Sprintf("Convex %s: %s NOT set (run: %s)", r.Convex.Deployment, r.Convex.Variable, r.Convex.Command))
+	}
+	out := io.Out
+	if len(changed) == 0 {
+		fmt.Fprintln(out, "Nothing to change: Clerk and Convex are already wired.")
+	} else {
+		fmt.Fprintln(out, "Changed:")
+		for _, c := range changed {
+			fmt.Fprintf(out, "  %s\n", c)
+		}
+	}
+	if len(p.manual) > 0 {
+		fmt.Fprintf(out, "To do by hand: add to the providers array of %s:\n%s\n", p.authFile.Rel, indent(strings.Join(p.manual, ",\n"), "  "))
+	}
+	if r.Convex.Action == "set" || r.Convex.Action == "skipped" {
+		fmt.Fprintln(out, "Next: deploy auth.config with `npx convex dev` (or `npx convex deploy`), then run `clerkconvex doctor`.")
+	}
+}
+
+// printDryRun shows the plan and the diffs; the secret key is masked in them.
+func printDryRun(opts *Options, p *plan) error {
+	r := p.result(true)
+	r.Convex.Action = "planned"
+	if opts.SkipConvexEnv {
+		r.Convex.Action = "skipped"
+	}
+	if opts.JSON {
+		return writeJSON(opts.IO.Out, r)
+	}
+	out := opts.IO.Out
+	fmt.Fprintln(out, "Dry run: nothing was changed. init would:")
+	switch p.tmpl.Action {
+	case clerk.Created:
+		fmt.Fprintf(out, "  create JWT template %q (aud %q)\n", p.tmplName, p.appID)
+	case clerk.Updated:
+		fmt.Fprintf(out, "  update JWT template %q: %s\n", p.tmplName, strings.Join(p.tmpl.Changes, "; "))
+	default:
+		fmt.Fprintf(out, "  leave JWT template %q as it is\n", p.tmplName)
+	}
+	for _, f := range []*filePlan{p.envFile, p.authFile} {
+		verb := map[string]string{"created": "create", "updated": "update", "unchanged": "leave"}[f.action()]
+		fmt.Fprintf(out, "  %s %s\n", verb, f.Rel)
+	}
+	if p.gitignore != "" {
+		fmt.Fprintf(out, "  add %s to .gitignore\n", p.gitignore)
+	}
+	if opts.SkipConvexEnv {
+		fmt.Fprintf(out, "  not set the Convex variable (--skip-convex-env)\n")
+	} else {
+		fmt.Fprintf(out, "  run: %s\n", r.Convex.Command)
+	}
+	for _, f := range []*filePlan{p.envFile, p.authFile} {
+		old, nw := []byte(clerk.RedactSecrets(string(f.Old))), []byte(clerk.RedactSecrets(string(f.New)))
+		var base []byte
+		if f.Exists {
+			base = old
+		}
+		if d := textdiff.Unified(f.Rel, base, nw); d != "" && (f.action() != "unchanged") {
+			fmt.Fprint(out, "\n"+d)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+// Package initcmd is `clerkconvex init`: wire Clerk into a Convex project end to end.
+package initcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/iostreams"
+	"github.com/clerkconvex/clerkconvex/internal/prompt"
+	"github.com/clerkconvex/clerkconvex/internal/run"
+)
+
+// Options are init's inputs, filled from flags by RunE.
+type Options struct {
+	IO       *iostreams.IOStreams
+	Getenv   func(string) string
+	Prompter func() prompt.Prompter
+	Clerk    func(baseURL string, key clerk.SecretKey) (cmdutil.ClerkAPI, error)
+	Runner   func() run.Runner
+
+	Dir            string
+	SecretKey      string
+	PublishableKey string
+	ProviderURLs   []string
+	ApplicationIDs []string
+	TemplateName   string
+	Claims         string
+	Prod           bool
+	EnvFile        string
+	ClerkAPIURL    string
+	SkipConvexEnv  bool
+	DryRun         bool
+	Yes            bool
+	NoInput        bool
+	JSON           bool
+}
+
+// NewCmdInit builds the command; runF replaces runInit in tests.
+func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{
+		IO:       f.IOStreams,
+		Getenv:   f.Getenv,
+		Prompter: f.Prompter,
+		Clerk:    f.Clerk,
+		Runner:   f.Runner,
+	}
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Wire Clerk authentication into this Convex project",
+		Long: heredoc(`
+			Wire Clerk into a Convex project, end to end and safely re-runnable:
+
+			  1. read the Clerk secret and publishable keys (flags, environment, the env file, or a prompt);
+			  2. discover the issuer (the instance's Frontend API URL) and check the keys belong together;
+			  3. create or update the JWT template "convex" (aud = the application ID);
+			  4. write the keys and CLERK_JWT_ISSUER_DOMAIN to .env.local, keeping everything else;
+			  5. create or merge convex/auth.config.ts;
+			  6. run "npx convex env set CLERK_JWT_ISSUER_DOMAIN <issuer>" on the deployment.
+
+			Every prompt has a flag. Without a terminal, or with --no-input or CI set, a missing
+			value is an error that names its flag and environment variable.`),
+		Example: heredoc(`
+			$ clerkconvex init
+			$ clerkconvex init --no-input --secret-key "$CLERK_SECRET_KEY" --publishable-key pk_test_...
+			$ clerkconvex init --prod --yes
+			$ clerkconvex init --dry-run`),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(opts.ApplicationIDs) > 1 && len(opts.ApplicationIDs) != len(opts.ProviderURLs) {
+				return cmdutil.FlagErrorf("--application-id was given %d times but --identity-provider-url %d times: repeat them in pairs, one --application-id per --identity-provider-url",
+					len(opts.ApplicationIDs), len(opts.ProviderURLs))
+			}
+			if len(opts.ApplicationIDs) == 1 && len(opts.ProviderURLs) > 1 {
+				return cmdutil.FlagErrorf("--identity-provider-url was given %d times but --application-id once: repeat them in pairs", len(opts.ProviderURLs))
+			}
+			if opts.TemplateName == "" {
+				return cmdutil.FlagErrorf("--template-name is empty: Convex's Clerk integration asks for the template named \"convex\"")
+			}
+			if opts.EnvFile == "" {
+				return cmdutil.FlagErrorf("--env-file is empty: pass a file name such as .env.local")
+			}
+			if !cmd.Flags().Changed("secret-key") {
+				opts.SecretKey = ""
+			}
+			if opts.NoInput {
+				opts.IO.SetNeverPrompt(true)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runInit(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Dir, "dir", "C", ".", "project `folder` (where package.json is)")
+	fl.StringVar(&opts.SecretKey, "secret-key", "", "Clerk secret `key` (default: $CLERK_SECRET_KEY, then the env file)")
+	fl.StringVar(&opts.PublishableKey, "publishable-key", "", "Clerk publishable `key` (default: the framework's variable, e.g. $NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY)")
+	fl.StringArrayVar(&opts.ProviderURLs, "identity-provider-url", nil, "the identity provider's Domain `URL` (default: the discovered Clerk issuer); repeat with --application-id for more providers")
+	fl.StringArrayVar(&opts.ApplicationIDs, "application-id", nil, "application/client `ID` with the identity provider, the JWT's aud (default: convex)")
+	fl.StringVar(&opts.TemplateName, "template-name", "convex", "`name` of the Clerk JWT template")
+	fl.StringVar(&opts.Claims, "claims", "", "extra template claims as a JSON `object`, e.g. '{\"org\":\"{{org.slug}}\"}'")
+	fl.BoolVar(&opts.Prod, "prod", false, "set the variable on the production Convex deployment")
+	fl.StringVar(&opts.EnvFile, "env-file", ".env.local", "env `file` to write, relative to the project folder")
+	fl.StringVar(&opts.ClerkAPIURL, "clerk-api-url", "", "Clerk Backend API `URL` (default: $CLERK_API_URL or https://api.clerk.com)")
+	fl.BoolVar(&opts.SkipConvexEnv, "skip-convex-env", false, "do not run npx convex env set")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change, change nothing")
+	fl.BoolVarP(&opts.Yes, "yes", "y", false, "accept changes to an existing template and .gitignore without asking")
+	fl.BoolVar(&opts.NoInput, "no-input", false, "never prompt; fail on a missing value (also when $CI is set)")
+	fl.BoolVar(&opts.JSON, "json", false, "print the result as JSON on stdout")
+	return cmd
+}
+
+func heredoc(s string) string {
+	lines := strings.Split(strings.Trim(s, "\n"), "\n")
+	indent := -1
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		n := len(l) - len(strings.TrimLeft(l, "\t"))
+		if indent < 0 || n < indent {
+			indent = n
+		}
+	}
+	for i, l := range lines {
+		if len(l) >= indent && indent > 0 {
+			lines[i] = l[indent:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// absDir resolves -C.
+func absDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return "", cmdutil.FlagErrorf("-C/--dir %s: no such folder", dir)
+	}
+	if !st.IsDir() {
+		return "", cmdutil.FlagErrorf("-C/--dir %s is a file, not a folder", dir)
+	}
+	return abs, nil
+}
+
+// interrupted turns a cancelled context into the interrupted error.
+func interrupted(ctx context.Context, err error) error {
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, ctx.Err())) {
+		return cmdutil.ErrInterrupted
+	}
+	return err
+}
+
+func pluralize(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

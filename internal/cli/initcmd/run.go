@@ -1,0 +1,508 @@
+package initcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/dotenv"
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+	"github.com/clerkconvex/clerkconvex/internal/gitx"
+	"github.com/clerkconvex/clerkconvex/internal/iostreams"
+	"github.com/clerkconvex/clerkconvex/internal/project"
+)
+
+const secretKeyVar = "CLERK_SECRET_KEY"
+
+// filePlan is one file init may write.
+type filePlan struct {
+	Rel    string // as shown to the user, relative to the project
+	Abs    string // where it is written (symlinks resolved)
+	Old    []byte
+	Exists bool
+	New    []byte
+	Perm   fs.FileMode
+	Note   string // e.g. why a manual edit is needed
+}
+
+func (f *filePlan) action() string {
+	switch {
+	case !f.Exists:
+		return "created"
+	case string(f.Old) != string(f.New):
+		return "updated"
+	}
+	return "unchanged"
+}
+
+// plan is everything init will do, decided before anything changes.
+type plan struct {
+	dir       string
+	proj      *project.Project
+	secret    clerk.SecretKey
+	pub       clerk.PublishableKey
+	apiURL    string
+	issuer    string
+	issuerVar string
+	appID     string
+	providers []convex.Provider // [0] is Clerk's
+	tmplName  string
+	prodFlag  bool
+	tmpl      clerk.TemplatePlan
+	envFile   *filePlan
+	authFile  *filePlan
+	manual    []string // snippets to paste by hand
+	gitignore string   // pattern to add to .gitignore, when accepted
+	warnings  []string
+}
+
+func (p *plan) warn(io *iostreams.IOStreams, format string, a ...any) {
+	msg := fmt.Sprintf(format, a...)
+	p.warnings = append(p.warnings, msg)
+	io.Step(iostreams.Warn, "%s", msg)
+}
+
+func runInit(ctx context.Context, opts *Options) error {
+	io := opts.IO
+	p, err := makePlan(ctx, opts)
+	if err != nil {
+		return interrupted(ctx, err)
+	}
+	if opts.DryRun {
+		return printDryRun(opts, p)
+	}
+	res, err := apply(ctx, opts, p)
+	if err != nil && !errors.Is(err, errConvexFailed) {
+		return interrupted(ctx, err)
+	}
+	if opts.JSON {
+		if jerr := writeJSON(io.Out, res); jerr != nil {
+			return jerr
+		}
+	} else {
+		printSummary(io, p, res)
+	}
+	if errors.Is(err, errConvexFailed) {
+		return cmdutil.ErrSilent
+	}
+	return nil
+}
+
+func makePlan(ctx context.Context, opts *Options) (*plan, error) {
+	io := opts.IO
+	dir, err := absDir(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{dir: dir, tmplName: opts.TemplateName, prodFlag: opts.Prod}
+	p.proj, err = project.Load(dir)
+	if err != nil {
+		return nil, &cmdutil.FlagError{Err: err}
+	}
+	if !p.proj.Has("convex") {
+		p.warn(io, "package.json does not depend on convex: run npm install convex (npx convex needs it)")
+	}
+
+	// The env file: read it first, it may hold the keys.
+	envRel := opts.EnvFile
+	envAbs, err := fsutil.ResolveInside(dir, envRel)
+	if err != nil {
+		return nil, cmdutil.FlagErrorf("--env-file %s: %v", envRel, err)
+	}
+	envOld, envExists, err := fsutil.ReadFileIfExists(envAbs)
+	if err != nil {
+		return nil, cmdutil.FlagErrorf("--env-file %s: %v", envRel, err)
+	}
+	env := dotenv.Parse(envOld)
+	if bad := env.Malformed(); len(bad) > 0 {
+		p.warn(io, "%s: %s not KEY=value; left as %s", envRel, linesWord(bad), pronoun(bad))
+	}
+
+	// Keys.
+	canPrompt := io.CanPrompt()
+	secretRaw, secretFrom := firstOf(
+		src{opts.SecretKey, "--secret-key"},
+		src{opts.Getenv(secretKeyVar), "$" + secretKeyVar},
+		fromFile(env, secretKeyVar, envRel),
+	)
+	if secretRaw == "" {
+		if !canPrompt {
+			return nil, cmdutil.FlagErrorf("missing the Clerk secret key: pass --secret-key or set %s (in the environment or %s); copy it from the Clerk dashboard, API keys", secretKeyVar, envRel)
+		}
+		secretRaw, err = opts.Prompter().Password("Clerk secret key (sk_test_… or sk_live_…, from the Clerk dashboard, API keys):")
+		if err != nil {
+			return nil, err
+		}
+		secretRaw, secretFrom = strings.TrimSpace(secretRaw), "the prompt"
+	}
+	p.secret, err = clerk.ParseSecretKey(secretRaw)
+	if err != nil {
+		return nil, cmdutil.FlagErrorf("%s: %v", secretFrom, err)
+	}
+
+	fw := p.proj.Framework
+	srcs := []src{{opts.PublishableKey, "--publishable-key"}}
+	for _, name := range fw.PublishableKeyVars() {
+		srcs = append(srcs, src{opts.Getenv(name), "$" + name})
+	}
+	for _, name := range fw.PublishableKeyVars() {
+		srcs = append(srcs, fromFile(env, name, envRel))
+	}
+	pubRaw, pubFrom := firstOf(srcs...)
+	if pubRaw == "" {
+		if !canPrompt {
+			return nil, cmdutil.FlagErrorf("missing the Clerk publishable key: pass --publishable-key or set %s (in the environment or %s)", fw.PublishableKeyVar, envRel)
+		}
+		pubRaw, err = opts.Prompter().Input("Clerk publishable key (pk_test_… or pk_live_…):", "")
+		if err != nil {
+			return nil, err
+		}
+		pubRaw, pubFrom = strings.TrimSpace(pubRaw), "the prompt"
+	}
+	p.pub, err = clerk.ParsePublishableKey(pubRaw)
+	if err != nil {
+		return nil, cmdutil.FlagErrorf("%s: %v", pubFrom, err)
+	}
+	if p.pub.Live != p.secret.Live {
+		return nil, cmdutil.FlagErrorf("the keys come from two Clerk instances: the publishable key (%s) is a %s key but the secret key (%s) is a %s key; copy both from the same instance (Clerk dashboard, API keys)",
+			pubFrom, p.pub.Kind(), secretFrom, p.secret.Kind())
+	}
+	if opts.Prod && !p.secret.Live {
+		p.warn(io, "--prod with test keys: the production deployment will trust your development Clerk instance; use the sk_live_/pk_live_ keys of your production instance")
+	}
+	io.Step(iostreams.OK, "Clerk keys: %s instance (secret key %s from %s)", p.secret.Kind(), p.secret, secretFrom)
+
+	// Clerk: discover the issuer.
+	apiURL := opts.ClerkAPIURL
+	apiFrom := "--clerk-api-url"
+	if apiURL == "" {
+		apiURL, apiFrom = opts.Getenv("CLERK_API_URL"), "$CLERK_API_URL"
+	}
+	if apiURL == "" {
+		apiURL = clerk.DefaultAPIURL
+	}
+	p.apiURL, err = clerk.NormalizeAPIURL(apiURL)
+	if err != nil {
+		return nil, cmdutil.FlagErrorf("%s: %v", apiFrom, err)
+	}
+	cc, err := opts.Clerk(apiURL, p.secret)
+	if err != nil {
+		return nil, err
+	}
+	p.issuer, err = cc.Issuer(ctx)
+	if err != nil {
+		return nil, authHint(err, p.secret, secretFrom)
+	}
+	if issuerHost(p.issuer) != strings.ToLower(p.pub.Host) {
+		return nil, cmdutil.FlagErrorf("the keys come from two Clerk instances: the secret key belongs to %s but the publishable key (%s) to https://%s; copy both keys from the same instance (Clerk dashboard, API keys)",
+			p.issuer, pubFrom, p.pub.Host)
+	}
+	io.Step(iostreams.OK, "Issuer: %s", p.issuer)
+
+	// Convex side: functions folder and the existing auth config.
+	funcDir, _, err := convex.FunctionsDir(dir)
+	if err != nil {
+		return nil, &cmdutil.FlagError{Err: err}
+	}
+	authPath, ts, authExists := convex.FindAuthConfig(funcDir)
+	authRel := rel(dir, authPath)
+	var authOld []byte
+	var parsed []convex.ParsedProvider
+	if authExists {
+		authOld, _, err = fsutil.ReadFileIfExists(authPath)
+		if err != nil {
+			return nil, err
+		}
+		parsed, _ = convex.ParseAuthConfig(authOld)
+	}
+	p.issuerVar = convex.DefaultIssuerEnv
+	defaultApp := "convex"
+	for _, pp := range parsed {
+		if pp.DomainEnv != "" && isClerkIssuerVar(pp.DomainEnv) {
+			p.issuerVar = pp.DomainEnv
+			if pp.ApplicationID != "" {
+				defaultApp = pp.ApplicationID
+			}
+			break
+		}
+	}
+
+	// Providers: flags, else prompts, else defaults.
+	if err := p.chooseProviders(opts, canPrompt, defaultApp); err != nil {
+		return nil, err
+	}
+	p.appID = p.providers[0].ApplicationID
+
+	// The JWT template: profile claims and --claims on create; only --claims forced on update.
+	var extra map[string]any
+	if opts.Claims != "" {
+		if extra, err = clerk.ParseClaims(opts.Claims); err != nil {
+			return nil, cmdutil.FlagErrorf("--claims: %v", err)
+		}
+	}
+	all, err := cc.Templates(ctx)
+	if err != nil {
+		return nil, authHint(err, p.secret, secretFrom)
+	}
+	existing, near := clerk.FindTemplate(all, opts.TemplateName)
+	spec := clerk.TemplateSpec{Name: opts.TemplateName, Audience: p.appID}
+	if existing == nil {
+		spec.Claims = clerk.ProfileClaims()
+		for k, v := range extra {
+			spec.Claims[k] = v
+		}
+	} else if extra != nil {
+		spec.Claims, spec.ForceClaims = extra, true
+	}
+	p.tmpl, err = clerk.PlanTemplate(existing, near, spec)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range near {
+		p.warn(io, "Clerk has a JWT template named %q: Convex's Clerk provider asks for exactly %q; delete or rename %q in the Clerk dashboard to avoid confusion", n, opts.TemplateName, n)
+	}
+	if p.tmpl.Action == clerk.Updated && !opts.DryRun && !opts.Yes {
+		q := fmt.Sprintf("JWT template %q needs a change (%s). Update it?", opts.TemplateName, strings.Join(p.tmpl.Changes, "; "))
+		if !canPrompt {
+			return nil, cmdutil.FlagErrorf("JWT template %q needs a change (%s): rerun with --yes to allow it", opts.TemplateName, strings.Join(p.tmpl.Changes, "; "))
+		}
+		ok, err := opts.Prompter().Confirm(q, true)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, &cmdutil.ExitError{Code: cmdutil.ExitError, Err: fmt.Errorf("left JWT template %q as it is: Convex will reject its tokens until its aud contains %q", opts.TemplateName, p.appID)}
+		}
+	}
+
+	// The env file.
+	newEnv := dotenv.Parse(envOld)
+	newEnv.Set(fw.PublishableKeyVar, p.pub.Raw)
+	newEnv.Set(secretKeyVar, p.secret.Reveal())
+	newEnv.Set(p.issuerVar, p.issuer)
+	p.envFile = &filePlan{Rel: envRel, Abs: envAbs, Old: envOld, Exists: envExists, New: newEnv.Bytes(), Perm: 0o600}
+	if envExists {
+		if st, err := os.Stat(envAbs); err == nil && st.Mode().Perm()&0o077 != 0 {
+			p.warn(io, "%s is readable by other users (mode %04o) and holds the secret key: chmod 600 %s", envRel, st.Mode().Perm(), envRel)
+		}
+	}
+
+	// .gitignore.
+	if ignored, inRepo, err := gitx.IsIgnored(ctx, dir, envRel); err == nil && inRepo && !ignored {
+		fix := opts.Yes
+		if !fix && canPrompt && !opts.DryRun {
+			fix, err = opts.Prompter().Confirm(fmt.Sprintf("%s holds your secret key but git does not ignore it. Add it to .gitignore?", envRel), true)
+			if err != nil {
+				return nil, err
+			}
+		}
+		if fix || opts.DryRun && opts.Yes {
+			p.gitignore = "/" + filepath.ToSlash(envRel)
+		} else {
+			p.warn(io, "git does not ignore %s, which holds the secret key: add %s to .gitignore (or rerun with --yes)", envRel, envRel)
+		}
+	}
+
+	// auth.config.
+	p.authFile = &filePlan{Rel: authRel, Abs: authPath, Old: authOld, Exists: authExists, Perm: 0o644}
+	if !authExists {
+		p.authFile.New, err = convex.RenderAuthConfig(ts, p.providers)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		cur := authOld
+		for _, prov := range p.providers {
+			out, outcome, reason, err := convex.MergeAuthConfig(cur, ts, prov)
+			if err != nil {
+				return nil, err
+			}
+			if outcome == convex.MergeManual {
+				p.manual = append(p.manual, prov.Snippet(ts))
+				p.warn(io, "%s can't be edited safely (%s): add this provider to its providers array by hand:\n%s", authRel, reason, indent(prov.Snippet(ts), "    "))
+				continue
+			}
+			cur = out
+		}
+		p.authFile.New = cur
+	}
+	return p, nil
+}
+
+func (p *plan) chooseProviders(opts *Options, canPrompt bool, defaultApp string) error {
+	clerkProvider := func(url, app string) error {
+		if url != "" {
+			norm, err := clerk.NormalizeIssuer(url)
+			if err != nil {
+				return cmdutil.FlagErrorf("--identity-provider-url: %v", err)
+			}
+			if norm != p.issuer {
+				return cmdutil.FlagErrorf("--identity-provider-url %s is not this Clerk instance's issuer %s (from GET /v1/domains): Clerk's tokens carry iss %s, so Convex would reject them; omit the flag or pass %s", url, p.issuer, p.issuer, p.issuer)
+			}
+		}
+		if err := checkAppID(app); err != nil {
+			return err
+		}
+		p.providers = append(p.providers, convex.Provider{DomainEnv: p.issuerVar, ApplicationID: app})
+		return nil
+	}
+	extra := func(url, app string) error {
+		norm, err := clerk.NormalizeIssuer(url)
+		if err != nil {
+			return cmdutil.FlagErrorf("--identity-provider-url: %v", err)
+		}
+		if err := checkAppID(app); err != nil {
+			return err
+		}
+		if norm == p.issuer {
+			return cmdutil.FlagErrorf("--identity-provider-url %s is given twice", url)
+		}
+		p.providers = append(p.providers, convex.Provider{DomainURL: norm, ApplicationID: app})
+		return nil
+	}
+	if len(opts.ProviderURLs) > 0 || len(opts.ApplicationIDs) > 0 || !canPrompt {
+		url := ""
+		if len(opts.ProviderURLs) > 0 {
+			url = opts.ProviderURLs[0]
+		}
+		app := defaultApp
+		if len(opts.ApplicationIDs) > 0 {
+			app = opts.ApplicationIDs[0]
+		}
+		if err := clerkProvider(url, app); err != nil {
+			return err
+		}
+		for i := 1; i < len(opts.ProviderURLs); i++ {
+			if err := extra(opts.ProviderURLs[i], opts.ApplicationIDs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	pr := opts.Prompter()
+	for first := true; ; first = false {
+		def := ""
+		if first {
+			def = p.issuer
+		}
+		url, err := pr.Input("Enter the identity provider's Domain URL", def)
+		if err != nil {
+			return err
+		}
+		appDef := "convex"
+		if first {
+			appDef = defaultApp
+		}
+		app, err := pr.Input("Enter your application/client ID with this identity provider", appDef)
+		if err != nil {
+			return err
+		}
+		url, app = strings.TrimSpace(url), strings.TrimSpace(app)
+		if first {
+			err = clerkProvider(url, app)
+		} else {
+			err = extra(url, app)
+		}
+		if err != nil {
+			return err
+		}
+		more, err := pr.Confirm("Would you like to add another provider?", false)
+		if err != nil {
+			return err
+		}
+		if !more {
+			return nil
+		}
+	}
+}
+
+func checkAppID(app string) error {
+	switch {
+	case app == "":
+		return cmdutil.FlagErrorf("--application-id is empty: use \"convex\", the aud of Clerk's convex JWT template")
+	case len(app) > 128:
+		return cmdutil.FlagErrorf("--application-id is %d characters long: keep it under 128 (usually just \"convex\")", len(app))
+	case strings.ContainsAny(app, " \t\r\n\"'`\\"):
+		return cmdutil.FlagErrorf("--application-id %q has spaces, quotes or backslashes: use a plain identifier such as \"convex\"", app)
+	}
+	for _, r := range app {
+		if r < 0x20 || r == 0x7f {
+			return cmdutil.FlagErrorf("--application-id has a control character: use a plain identifier such as \"convex\"")
+		}
+	}
+	return nil
+}
+
+func isClerkIssuerVar(name string) bool {
+	for _, n := range convex.ClerkIssuerEnvNames() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+type src struct{ val, from string }
+
+func fromFile(env *dotenv.File, key, file string) src {
+	v, _ := env.Get(key)
+	return src{v, key + " in " + file}
+}
+
+func firstOf(ss ...src) (string, string) {
+	for _, s := range ss {
+		if strings.TrimSpace(s.val) != "" {
+			return s.val, s.from
+		}
+	}
+	return "", ""
+}
+
+func authHint(err error, key clerk.SecretKey, from string) error {
+	if clerk.IsUnauthorized(err) {
+		return &cmdutil.ExitError{Code: cmdutil.ExitAuth, Err: fmt.Errorf("Clerk rejected the secret key %s (from %s): %v; copy a current secret key from the Clerk dashboard, API keys", key, from, err)}
+	}
+	return err
+}
+
+func issuerHost(iss string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(iss, "https://"), "http://")
+	return strings.ToLower(strings.TrimSuffix(s, "/"))
+}
+
+func rel(dir, path string) string {
+	r, err := filepath.Rel(dir, path)
+	if err != nil {
+		return path
+	}
+	return filepath.ToSlash(r)
+}
+
+func indent(s, pre string) string {
+	return pre + strings.ReplaceAll(s, "\n", "\n"+pre)
+}
+
+func linesWord(lines []int) string {
+	var parts []string
+	for _, l := range lines {
+		parts = append(parts, fmt.Sprint(l))
+	}
+	if len(lines) == 1 {
+		return "line " + parts[0] + " is"
+	}
+	return "lines " + strings.Join(parts, ", ") + " are"
+}
+
+func pronoun(lines []int) string {
+	if len(lines) == 1 {
+		return "it is"
+	}
+	return "they are"
+}
