@@ -44,6 +44,14 @@ func TestScripts(t *testing.T) {
 }
 
 func scriptParams(t *testing.T, dir string) testscript.Params {
+	p := baseParams(dir)
+	for name, cmd := range doctorCmds() {
+		p.Cmds[name] = cmd
+	}
+	return p
+}
+
+func baseParams(dir string) testscript.Params {
 	return testscript.Params{
 		Dir:                 dir,
 		RequireExplicitExec: false,
