@@ -335,8 +335,9 @@ func ValidKey(k string) bool {
 //
 // A quote an earlier line opens and never closes can make readers run that
 // line on into the changed one (npm dotenv does). Set then picks a quoting
-// that avoids this; in the rare case none can, the File shows what a reader
-// would see, so Get may not return value.
+// that avoids this; in the rare case none can (the value itself holds such
+// a quote followed by "#"), the File shows what a reader would see, so Get
+// does not return value: callers that must be sure check Get after Set.
 //
 // Set panics if !ValidKey(key): callers check keys first.
 func (f *File) Set(key, value string) (changed bool) {
