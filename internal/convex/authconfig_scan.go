@@ -170,9 +170,7 @@ func scan(src []byte) (*scanned, error) {
 		case c == '/' && s.regexAllowed():
 			end, ok := scanRegex(src, i)
 			if !ok {
-				s.toks = append(s.toks, token{tokPunct, i, i + 1})
-				i++
-				continue
+				return nil, errAt(i, "unterminated regular expression")
 			}
 			s.toks = append(s.toks, token{tokRegex, i, end})
 			i = end
@@ -298,7 +296,7 @@ func scanTemplateExpr(src []byte, j int) (int, error) {
 }
 
 // scanRegex returns the end of a regular expression literal starting at
-// src[i]=='/', or false when the line ends first (then '/' was a division).
+// src[i]=='/', or false when the line ends first.
 func scanRegex(src []byte, i int) (int, bool) {
 	inClass := false
 	for j := i + 1; j < len(src); j++ {
