@@ -66,6 +66,25 @@ func baseParams(dir string) testscript.Params {
 			env.Setenv("FAKE_NPX_LOG", filepath.Join(env.WorkDir, ".npx.log"))
 			env.Setenv("FAKE_NPX_STORE", filepath.Join(env.WorkDir, ".npx.store.json"))
 			env.Setenv("NO_COLOR", "")
+			env.Values["clerkfake"] = &fakeHolder{}
+			// NONPX_PATH holds clerkconvex but no npx, for the "npx missing" cases.
+			bin, err := exec.LookPath("clerkconvex")
+			if err != nil {
+				for _, d := range filepath.SplitList(env.Getenv("PATH")) {
+					if _, err := os.Stat(filepath.Join(d, "clerkconvex")); err == nil {
+						bin = filepath.Join(d, "clerkconvex")
+						break
+					}
+				}
+			}
+			nonpx := filepath.Join(env.WorkDir, ".nonpx")
+			if err := os.MkdirAll(nonpx, 0o755); err != nil {
+				return err
+			}
+			if err := os.Symlink(bin, filepath.Join(nonpx, "clerkconvex")); err != nil {
+				return err
+			}
+			env.Setenv("NONPX_PATH", nonpx)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -82,8 +101,11 @@ func baseParams(dir string) testscript.Params {
 	}
 }
 
+// fakeHolder keeps the script's Clerk fake between commands.
+type fakeHolder struct{ s *clerkapi.Server }
+
 func fake(ts *testscript.TestScript) *clerkapi.Server {
-	s, _ := ts.Value("clerkfake").(*clerkapi.Server)
+	s := ts.Value("clerkfake").(*fakeHolder).s
 	if s == nil {
 		ts.Fatalf("clerkfake has not been started")
 	}
@@ -105,7 +127,7 @@ func cmdClerkFake(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	s := clerkapi.New(opts)
 	ts.Defer(s.Close)
-	ts.Values["clerkfake"] = s
+	ts.Value("clerkfake").(*fakeHolder).s = s
 	ts.Setenv("CLERK_API_URL", s.URL)
 }
 
@@ -242,7 +264,11 @@ func cmdNpxCalls(ts *testscript.TestScript, neg bool, args []string) {
 	for sc.Scan() {
 		var rec npxRecord
 		ts.Check(json.Unmarshal(sc.Bytes(), &rec))
-		fmt.Fprintf(ts.Stdout(), "npx %s stdin=%q dir=%s\n", strings.Join(rec.Args, " "), rec.Stdin, filepath.Base(rec.Dir))
+		dir := rec.Dir
+		if rel, err := filepath.Rel(ts.Getenv("WORK"), dir); err == nil {
+			dir = filepath.ToSlash(filepath.Join("$WORK", rel))
+		}
+		fmt.Fprintf(ts.Stdout(), "npx %s stdin=%q dir=%s\n", strings.Join(rec.Args, " "), rec.Stdin, dir)
 		n++
 	}
 	fmt.Fprintf(ts.Stdout(), "calls=%d\n", n)

@@ -19,7 +19,7 @@ import (
 // Exit codes.
 const (
 	ExitOK          = 0
-	ExitError       = 1
+	ExitFailure     = 1
 	ExitUsage       = 2
 	ExitAuth        = 4
 	ExitInterrupted = 130
@@ -88,5 +88,5 @@ func ExitCode(err error) int {
 	case errors.As(err, &fe):
 		return ExitUsage
 	}
-	return ExitError
+	return ExitFailure
 }

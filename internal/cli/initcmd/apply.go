@@ -209,20 +209,22 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 			changed = append(changed, fmt.Sprintf("%s %s", f.Path, f.Action))
 		}
 	}
-	switch r.Convex.Action {
-	case "set":
-		changed = append(changed, fmt.Sprintf("Convex %s: %s set", r.Convex.Deployment, r.Convex.Variable))
-	case "failed":
-		changed = append(changed, fmt.Sprintf("Convex %s: %s NOT set (run: %s)", r.Convex.Deployment, r.Convex.Variable, r.Convex.Command))
-	}
 	out := io.Out
 	if len(changed) == 0 {
-		fmt.Fprintln(out, "Nothing to change: Clerk and Convex are already wired.")
+		fmt.Fprintln(out, "Nothing to change in Clerk or in your files.")
 	} else {
 		fmt.Fprintln(out, "Changed:")
 		for _, c := range changed {
 			fmt.Fprintf(out, "  %s\n", c)
 		}
+	}
+	switch r.Convex.Action {
+	case "set":
+		fmt.Fprintf(out, "Convex %s deployment: %s=%s\n", r.Convex.Deployment, r.Convex.Variable, r.Convex.Value)
+	case "failed":
+		fmt.Fprintf(out, "Convex %s deployment: %s NOT set; run: %s\n", r.Convex.Deployment, r.Convex.Variable, r.Convex.Command)
+	case "skipped":
+		fmt.Fprintf(out, "Convex %s deployment: not set (--skip-convex-env); run: %s\n", r.Convex.Deployment, r.Convex.Command)
 	}
 	if len(p.manual) > 0 {
 		fmt.Fprintf(out, "To do by hand: add to the providers array of %s:\n%s\n", p.authFile.Rel, indent(strings.Join(p.manual, ",\n"), "  "))

@@ -278,7 +278,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 			return nil, err
 		}
 		if !ok {
-			return nil, &cmdutil.ExitError{Code: cmdutil.ExitError, Err: fmt.Errorf("left JWT template %q as it is: Convex will reject its tokens until its aud contains %q", opts.TemplateName, p.appID)}
+			return nil, &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("left JWT template %q as it is: Convex will reject its tokens until its aud contains %q", opts.TemplateName, p.appID)}
 		}
 	}
 
