@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -30,7 +31,7 @@ func NewFactory(getenv func(string) string) *cmdutil.Factory {
 	var hc *http.Client
 	f.HTTPClient = func() *http.Client {
 		if hc == nil {
-			hc = httpx.NewClient(httpx.Options{})
+			hc = httpx.NewClient(httpOptions(getenv))
 		}
 		return hc
 	}
@@ -42,6 +43,22 @@ func NewFactory(getenv func(string) string) *cmdutil.Factory {
 	}
 	f.Runner = func() run.Runner { return run.ExecRunner{} }
 	return f
+}
+
+// httpOptions reads the network knobs: CLERKCONVEX_HTTP_TIMEOUT (per attempt, default 15s) and
+// CLERKCONVEX_RETRY_BASE_DELAY (first backoff step, default 500ms), as Go durations.
+func httpOptions(getenv func(string) string) httpx.Options {
+	var o httpx.Options
+	if d, err := time.ParseDuration(getenv("CLERKCONVEX_HTTP_TIMEOUT")); err == nil && d > 0 {
+		o.Timeout = d
+	}
+	if d, err := time.ParseDuration(getenv("CLERKCONVEX_RETRY_BASE_DELAY")); err == nil && d >= 0 {
+		o.BaseDelay = d
+		if d == 0 {
+			o.BaseDelay = time.Nanosecond
+		}
+	}
+	return o
 }
 
 // NewCmdRoot builds the command tree.

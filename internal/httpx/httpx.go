@@ -175,6 +175,8 @@ func drain(resp *http.Response) {
 type Options struct {
 	Timeout time.Duration // whole request, including retries' individual attempts
 	Clock   Clock
+	// BaseDelay is the first backoff step (default 500ms).
+	BaseDelay time.Duration
 	// Wrap, if set, wraps the transport below the retry layer (e.g. to rewrite error bodies).
 	Wrap func(http.RoundTripper) http.RoundTripper
 }
@@ -199,7 +201,7 @@ func NewClient(o Options) *http.Client {
 	if o.Wrap != nil {
 		rt = o.Wrap(rt)
 	}
-	return &http.Client{Transport: &Retry{Next: rt, Clock: o.Clock}}
+	return &http.Client{Transport: &Retry{Next: rt, Clock: o.Clock, BaseDelay: o.BaseDelay}}
 }
 
 // attemptTimeout bounds one attempt (headers and body) without bounding the retry waits.
