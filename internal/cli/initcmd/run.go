@@ -284,9 +284,18 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 
 	// The env file.
 	newEnv := dotenv.Parse(envOld)
-	newEnv.Set(fw.PublishableKeyVar, p.pub.Raw)
-	newEnv.Set(secretKeyVar, p.secret.Reveal())
-	newEnv.Set(p.issuerVar, p.issuer)
+	want := [][2]string{{fw.PublishableKeyVar, p.pub.Raw}, {secretKeyVar, p.secret.Reveal()}, {p.issuerVar, p.issuer}}
+	for _, kv := range want {
+		newEnv.Set(kv[0], kv[1])
+	}
+	// Read the result back as a dotenv reader would: an unclosed quote earlier in the file can
+	// swallow later lines.
+	check := dotenv.Parse(newEnv.Bytes())
+	for _, kv := range want {
+		if got, _ := check.Get(kv[0]); got != kv[1] {
+			return nil, cmdutil.FlagErrorf("%s: %s could not be written so that it reads back (an unclosed quote above it?); fix the file's quoting and run init again", envRel, kv[0])
+		}
+	}
 	p.envFile = &filePlan{Rel: envRel, Abs: envAbs, Old: envOld, Exists: envExists, New: newEnv.Bytes(), Perm: 0o600}
 	if envExists {
 		if st, err := os.Stat(envAbs); err == nil && st.Mode().Perm()&0o077 != 0 {
