@@ -95,6 +95,11 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 func Main() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first Ctrl-C, a second one ends the process at once.
+		<-ctx.Done()
+		stop()
+	}()
 	f := NewFactory(os.Getenv)
 	return Run(ctx, f, os.Args[1:])
 }

@@ -3,8 +3,6 @@ package initcmd
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,17 +152,11 @@ func absDir(dir string) (string, error) {
 	return abs, nil
 }
 
-// interrupted turns a cancelled context into the interrupted error.
+// interrupted turns any error after a cancelled context (Ctrl-C, SIGTERM) into the
+// interrupted error, whatever layer reported it.
 func interrupted(ctx context.Context, err error) error {
-	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, ctx.Err())) {
+	if err != nil && ctx.Err() != nil {
 		return cmdutil.ErrInterrupted
 	}
 	return err
-}
-
-func pluralize(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
