@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
+	"time"
 )
 
 // Cmd is one program to run.
@@ -18,7 +20,12 @@ type Cmd struct {
 	Name  string
 	Args  []string
 	Stdin io.Reader
-	Env   []string // added to the current environment
+	Env   []string // NAME=value entries added to (and overriding) the current environment
+}
+
+// String is the command line for logs: name and arguments, space separated, unquoted.
+func (c Cmd) String() string {
+	return strings.Join(append([]string{c.Name}, c.Args...), " ")
 }
 
 // Result is what the program did.
@@ -27,7 +34,9 @@ type Result struct {
 	ExitCode       int
 }
 
-// Runner runs a program.
+// Runner runs a program. Implementations return a non-nil error when the program could not be
+// started (wrapping ErrNotFound when it is not on PATH), when ctx ended it, or when it exited
+// non-zero (an *ExitError); Result holds whatever output there was in every case.
 type Runner interface {
 	Run(ctx context.Context, cmd Cmd) (Result, error)
 }
@@ -35,13 +44,31 @@ type Runner interface {
 // ErrNotFound means the program is not on PATH.
 var ErrNotFound = errors.New("not found on PATH")
 
-// ExecRunner runs programs with os/exec.
-type ExecRunner struct{}
+// installHints says how to get a program that is missing.
+var installHints = map[string]string{
+	"npx":  "install Node.js (which includes npx)",
+	"node": "install Node.js",
+	"npm":  "install Node.js (which includes npm)",
+}
 
-// Run runs c and waits. A non-zero exit is an *ExitError carrying stderr.
-func (ExecRunner) Run(ctx context.Context, c Cmd) (Result, error) {
+// ExecRunner runs programs with os/exec.
+//
+// The child and everything it starts run in their own process group (on Unix), so when ctx
+// is cancelled the whole group is killed: `npx` runs `node` as a grandchild, which would
+// otherwise keep running and hold the output pipes open.
+type ExecRunner struct {
+	// WaitDelay bounds how long Run waits for the output pipes to close after the program
+	// exits or is killed. Zero means 5 seconds.
+	WaitDelay time.Duration
+}
+
+// Run runs c and waits. A non-zero exit is an *ExitError carrying the trimmed stderr.
+func (r ExecRunner) Run(ctx context.Context, c Cmd) (Result, error) {
 	path, err := exec.LookPath(c.Name)
 	if err != nil {
+		if hint, ok := installHints[c.Name]; ok {
+			return Result{ExitCode: -1}, fmt.Errorf("%s %w: %s", c.Name, ErrNotFound, hint)
+		}
 		return Result{ExitCode: -1}, fmt.Errorf("%s %w", c.Name, ErrNotFound)
 	}
 	cmd := exec.CommandContext(ctx, path, c.Args...)
@@ -50,20 +77,29 @@ func (ExecRunner) Run(ctx context.Context, c Cmd) (Result, error) {
 	if len(c.Env) > 0 {
 		cmd.Env = append(os.Environ(), c.Env...)
 	}
+	setProcessGroup(cmd)
+	cmd.WaitDelay = r.WaitDelay
+	if cmd.WaitDelay == 0 {
+		cmd.WaitDelay = 5 * time.Second
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
 	res := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
 	if err != nil {
+		res.ExitCode = -1
+		if cmd.ProcessState != nil {
+			res.ExitCode = cmd.ProcessState.ExitCode()
+		}
 		if ctx.Err() != nil {
-			return res, ctx.Err()
+			return res, fmt.Errorf("%s: %w", c.Name, ctx.Err())
 		}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			res.ExitCode = ee.ExitCode()
 			return res, &ExitError{Name: c.Name, Code: res.ExitCode, Stderr: bytes.TrimSpace(stderr.Bytes())}
 		}
-		return res, err
+		return res, fmt.Errorf("running %s: %w", c.Name, err)
 	}
 	return res, nil
 }
