@@ -1,0 +1,363 @@
+// Package doctor is `clerkconvex doctor`: check the whole Clerk → Convex chain and say what to
+// fix. The checks live in internal/doctor; this package reads flags and prints.
+package doctor
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/doctor"
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+	"github.com/clerkconvex/clerkconvex/internal/iostreams"
+	"github.com/clerkconvex/clerkconvex/internal/run"
+)
+
+// Options are doctor's inputs, filled from flags by RunE.
+type Options struct {
+	IO         *iostreams.IOStreams
+	Getenv     func(string) string
+	Clerk      func(baseURL string, key clerk.SecretKey) (cmdutil.ClerkAPI, error)
+	HTTPClient func() *http.Client
+	Runner     func() run.Runner
+
+	Dir            string
+	SecretKey      string
+	PublishableKey string
+	EnvFile        string
+	ClerkAPIURL    string
+	TemplateName   string
+	Prod           bool
+	Offline        bool
+	Token          string
+	JSON           bool
+	Timeout        time.Duration
+}
+
+// NewCmdDoctor builds the command; runF replaces runDoctor in tests.
+func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{
+		IO:         f.IOStreams,
+		Getenv:     f.Getenv,
+		Clerk:      f.Clerk,
+		HTTPClient: f.HTTPClient,
+		Runner:     f.Runner,
+	}
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check the whole Clerk → Convex chain and say what to fix",
+		Long: heredoc(`
+			Check every link between Clerk and Convex and print the fix for each broken one:
+
+			  project     package.json depends on convex and the framework's Clerk package;
+			              convex/ exists; not convex 1.33.0
+			  env         the env file has both keys, well-formed, from one instance; git
+			              ignores it; no tracked file holds the secret key
+			  authconfig  convex/auth.config.ts has a provider for Clerk with an applicationID
+			  client      ConvexProviderWithClerk gets Clerk's useAuth, inside ClerkProvider
+			  clerk       the secret key works; both keys are one instance; the JWT template
+			              "convex" exists and its aud is the applicationID
+			  issuer      the issuer's OpenID configuration and RS256 key set
+			  convex      the deployment's CLERK_JWT_ISSUER_DOMAIN is the issuer, and the env file's
+			  token       with --token: the token passes Convex's checks
+
+			Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed, 2 on
+			bad flags. --offline skips the clerk, issuer and convex sections.`),
+		Example: heredoc(`
+			$ clerkconvex doctor
+			$ clerkconvex doctor --prod
+			$ clerkconvex doctor --json | jq '.checks[] | select(.status == "fail")'
+			$ pbpaste | clerkconvex doctor --token -`),
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.EnvFile == "" {
+				return cmdutil.FlagErrorf("--env-file is empty: pass a file name such as .env.local")
+			}
+			if opts.TemplateName == "" {
+				return cmdutil.FlagErrorf("--template-name is empty: Convex's Clerk integration asks for the template named \"convex\"")
+			}
+			if opts.Timeout <= 0 {
+				return cmdutil.FlagErrorf("--timeout must be positive, like 30s")
+			}
+			if opts.Token == "-" {
+				b, err := io.ReadAll(io.LimitReader(opts.IO.In, 1<<20))
+				if err != nil {
+					return fmt.Errorf("reading the token from stdin: %w", err)
+				}
+				opts.Token = strings.TrimSpace(string(b))
+				if opts.Token == "" {
+					return cmdutil.FlagErrorf("--token -: stdin was empty; pipe the token in, e.g. pbpaste | clerkconvex doctor --token -")
+				}
+			} else if cmd.Flags().Changed("token") && strings.TrimSpace(opts.Token) == "" {
+				return cmdutil.FlagErrorf("--token is empty: pass the JWT, or - to read it from stdin")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runDoctor(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&opts.Dir, "dir", "C", ".", "project `folder` (where package.json is)")
+	fl.StringVar(&opts.SecretKey, "secret-key", "", "Clerk secret `key` (default: $CLERK_SECRET_KEY, then the env file)")
+	fl.StringVar(&opts.PublishableKey, "publishable-key", "", "Clerk publishable `key` (default: the env file's, then the environment's)")
+	fl.StringVar(&opts.EnvFile, "env-file", ".env.local", "env `file`, relative to the project folder")
+	fl.StringVar(&opts.ClerkAPIURL, "clerk-api-url", "", "Clerk Backend API `URL` (default: $CLERK_API_URL or https://api.clerk.com)")
+	fl.StringVar(&opts.TemplateName, "template-name", "convex", "`name` of the Clerk JWT template")
+	fl.BoolVar(&opts.Prod, "prod", false, "check the production Convex deployment")
+	fl.BoolVar(&opts.Offline, "offline", false, "only check local files: no Clerk, issuer or npx calls")
+	fl.StringVar(&opts.Token, "token", "", "a Clerk `JWT` to verify as Convex would (- reads it from stdin)")
+	fl.BoolVar(&opts.JSON, "json", false, "print the result as JSON on stdout")
+	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "time limit of each check that calls Clerk, the issuer or npx")
+	return cmd
+}
+
+func runDoctor(ctx context.Context, opts *Options) error {
+	in, err := inputs(opts)
+	if err != nil {
+		return err
+	}
+	rep, err := doctor.Run(ctx, in)
+	if err != nil {
+		if ctx.Err() != nil {
+			return cmdutil.ErrInterrupted
+		}
+		return err
+	}
+	if opts.JSON {
+		err = WriteJSON(opts.IO.Out, rep)
+	} else {
+		err = WriteText(opts.IO, rep)
+	}
+	if err != nil {
+		return err
+	}
+	if !rep.OK() {
+		return cmdutil.ErrSilent
+	}
+	return nil
+}
+
+// inputs turns flags into doctor.Inputs; bad flags are usage errors.
+func inputs(opts *Options) (doctor.Inputs, error) {
+	dir, err := absDir(opts.Dir)
+	if err != nil {
+		return doctor.Inputs{}, err
+	}
+	if _, err := fsutil.ResolveInside(dir, opts.EnvFile); err != nil {
+		return doctor.Inputs{}, cmdutil.FlagErrorf("--env-file %s: %v", opts.EnvFile, err)
+	}
+	envRel := filepath.Clean(opts.EnvFile)
+	if filepath.IsAbs(envRel) {
+		if r, err := filepath.Rel(dir, envRel); err == nil && !strings.HasPrefix(r, "..") {
+			envRel = r
+		}
+	}
+	apiURL, apiFrom := opts.ClerkAPIURL, "--clerk-api-url"
+	if apiURL == "" {
+		apiURL, apiFrom = opts.Getenv("CLERK_API_URL"), "$CLERK_API_URL"
+	}
+	if apiURL == "" {
+		apiURL = clerk.DefaultAPIURL
+	}
+	if _, err := clerk.NormalizeAPIURL(apiURL); err != nil {
+		return doctor.Inputs{}, cmdutil.FlagErrorf("%s: %v", apiFrom, err)
+	}
+	in := doctor.Inputs{
+		Dir:            dir,
+		EnvFile:        envRel,
+		SecretKey:      opts.SecretKey,
+		PublishableKey: opts.PublishableKey,
+		Getenv:         opts.Getenv,
+		TemplateName:   opts.TemplateName,
+		Prod:           opts.Prod,
+		Offline:        opts.Offline,
+		Token:          opts.Token,
+		Timeout:        opts.Timeout,
+	}
+	if opts.Clerk != nil {
+		in.NewClerk = func(k clerk.SecretKey) (doctor.ClerkAPI, error) { return opts.Clerk(apiURL, k) }
+	}
+	if opts.HTTPClient != nil {
+		in.HTTPClient = opts.HTTPClient()
+	}
+	if opts.Runner != nil {
+		r := opts.Runner()
+		in.ConvexEnv = func(ctx context.Context, name string, prod bool) (string, bool, error) {
+			return convex.GetEnv(ctx, r, dir, name, prod)
+		}
+	}
+	return in, nil
+}
+
+// JSONReport is the --json shape, version 1.
+type JSONReport struct {
+	Version int             `json:"version"`
+	OK      bool            `json:"ok"`
+	Checks  []doctor.Result `json:"checks"`
+}
+
+// WriteJSON prints the report as JSON: one check per line, so it reads and greps well.
+func WriteJSON(w io.Writer, rep *doctor.Report) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "{\n  \"version\": 1,\n  \"ok\": %t,\n  \"checks\": [", rep.OK())
+	for i, c := range rep.Checks {
+		line, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    ")
+		b.Write(line)
+	}
+	if len(rep.Checks) > 0 {
+		b.WriteString("\n  ")
+	}
+	b.WriteString("]\n}\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+var sectionTitles = map[string]string{
+	doctor.SectionProject:    "Project",
+	doctor.SectionEnv:        "Env file",
+	doctor.SectionAuthConfig: "convex/auth.config",
+	doctor.SectionClient:     "Client wiring",
+	doctor.SectionClerk:      "Clerk",
+	doctor.SectionIssuer:     "Issuer",
+	doctor.SectionConvex:     "Convex deployment",
+	doctor.SectionToken:      "Token",
+}
+
+// WriteText prints the report grouped by section, a Fix line under each problem, and a
+// one-line summary.
+func WriteText(ios *iostreams.IOStreams, rep *doctor.Report) error {
+	var b strings.Builder
+	width := 0
+	for _, c := range rep.Checks {
+		width = max(width, len(c.ID))
+	}
+	section := ""
+	for _, c := range rep.Checks {
+		if c.Section != section {
+			if section != "" {
+				b.WriteString("\n")
+			}
+			section = c.Section
+			title := sectionTitles[section]
+			if title == "" {
+				title = section
+			}
+			b.WriteString(bold(ios, title) + "\n")
+		}
+		fmt.Fprintf(&b, "  %s %-*s  %s\n", icon(ios, c.Status), width, c.ID, c.Message)
+		if c.Fix != "" && (c.Status == doctor.Fail || c.Status == doctor.Warn) {
+			fmt.Fprintf(&b, "  %s %-*s  Fix: %s\n", strings.Repeat(" ", iconWidth(ios)), width, "", c.Fix)
+		}
+	}
+	n := rep.Count()
+	summary := fmt.Sprintf("%d passed, %d %s, %d failed, %d skipped",
+		n[doctor.Pass], n[doctor.Warn], pl(n[doctor.Warn], "warning", "warnings"), n[doctor.Fail], n[doctor.Skip])
+	if rep.OK() {
+		summary = "\n" + summary + ": the Clerk → Convex chain looks right.\n"
+		if n[doctor.Skip] > 0 {
+			summary = strings.Replace(summary, "looks right", "looks right as far as checked", 1)
+		}
+	} else {
+		summary = "\n" + summary + ": fix the ✗ items above, then run clerkconvex doctor again.\n"
+		if !ios.IsStdoutTTY() {
+			summary = strings.Replace(summary, "the ✗ items", "the FAIL items", 1)
+		}
+	}
+	b.WriteString(summary)
+	_, err := io.WriteString(ios.Out, b.String())
+	return err
+}
+
+func icon(ios *iostreams.IOStreams, st doctor.Status) string {
+	if !ios.IsStdoutTTY() {
+		return map[doctor.Status]string{doctor.Pass: "pass", doctor.Warn: "warn", doctor.Fail: "FAIL", doctor.Skip: "skip"}[st]
+	}
+	sym, code := "–", "90"
+	switch st {
+	case doctor.Pass:
+		sym, code = "✓", "32"
+	case doctor.Warn:
+		sym, code = "!", "33"
+	case doctor.Fail:
+		sym, code = "✗", "31"
+	}
+	if ios.ColorEnabled() {
+		return "\x1b[" + code + "m" + sym + "\x1b[0m"
+	}
+	return sym
+}
+
+func iconWidth(ios *iostreams.IOStreams) int {
+	if !ios.IsStdoutTTY() {
+		return 4
+	}
+	return 1
+}
+
+func bold(ios *iostreams.IOStreams, s string) string {
+	if ios.IsStdoutTTY() && ios.ColorEnabled() {
+		return "\x1b[1m" + s + "\x1b[0m"
+	}
+	return s
+}
+
+func pl(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func heredoc(s string) string {
+	lines := strings.Split(strings.Trim(s, "\n"), "\n")
+	indent := -1
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		n := len(l) - len(strings.TrimLeft(l, "\t"))
+		if indent < 0 || n < indent {
+			indent = n
+		}
+	}
+	for i, l := range lines {
+		if len(l) >= indent && indent > 0 {
+			lines[i] = l[indent:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func absDir(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return "", cmdutil.FlagErrorf("-C/--dir %s: no such folder", dir)
+	}
+	if !st.IsDir() {
+		return "", cmdutil.FlagErrorf("-C/--dir %s is a file, not a folder", dir)
+	}
+	return abs, nil
+}

@@ -1,0 +1,263 @@
+package doctor
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/doctor"
+	"github.com/clerkconvex/clerkconvex/internal/doctor/doctortest"
+	"github.com/clerkconvex/clerkconvex/internal/httpx"
+	"github.com/clerkconvex/clerkconvex/internal/iostreams"
+	"github.com/clerkconvex/clerkconvex/internal/run"
+)
+
+// fakeRunner stands for npx: `convex env get NAME [--prod]` answers from vars after delay.
+type fakeRunner struct {
+	delay time.Duration
+	vars  map[string]string
+	mu    sync.Mutex
+	calls [][]string
+}
+
+func (r *fakeRunner) Run(ctx context.Context, c run.Cmd) (run.Result, error) {
+	r.mu.Lock()
+	r.calls = append(r.calls, append([]string{c.Name}, c.Args...))
+	r.mu.Unlock()
+	if r.delay > 0 {
+		t := time.NewTimer(r.delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return run.Result{}, ctx.Err()
+		}
+	}
+	if c.Name != "npx" || len(c.Args) < 4 || c.Args[0] != "convex" || c.Args[1] != "env" || c.Args[2] != "get" {
+		return run.Result{ExitCode: 2}, &run.ExitError{Name: c.Name, Code: 2, Stderr: []byte("unexpected call")}
+	}
+	if len(c.Args) > 4 && c.Args[4] == "--prod" {
+		return run.Result{ExitCode: 1}, &run.ExitError{Name: "npx", Code: 1, Stderr: []byte("no prod deployment")}
+	}
+	v, ok := r.vars[c.Args[3]]
+	if !ok {
+		msg := []byte("Environment variable \"" + c.Args[3] + "\" not found.")
+		return run.Result{ExitCode: 1, Stderr: msg}, &run.ExitError{Name: "npx", Code: 1, Stderr: msg}
+	}
+	return run.Result{Stdout: []byte(v + "\n")}, nil
+}
+
+type harness struct {
+	env    *doctortest.Env
+	dir    string
+	f      *cmdutil.Factory
+	out    *bytes.Buffer
+	stdin  *bytes.Buffer
+	runner *fakeRunner
+}
+
+func newHarness(tb testing.TB, latency time.Duration) *harness {
+	tb.Helper()
+	env, err := doctortest.Start(doctortest.Options{Latency: latency})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(env.Close)
+	dir := tb.TempDir()
+	if err := env.WriteProject(dir); err != nil {
+		tb.Fatal(err)
+	}
+	if err := doctortest.GitAdd(dir); err != nil {
+		tb.Fatal(err)
+	}
+	ios, stdin, out, _ := iostreams.Test()
+	runner := &fakeRunner{delay: latency, vars: map[string]string{"CLERK_JWT_ISSUER_DOMAIN": env.IssuerURL()}}
+	hc := httpx.NewClient(httpx.Options{})
+	vars := map[string]string{"CLERK_API_URL": env.Clerk.URL}
+	f := &cmdutil.Factory{
+		IOStreams:  ios,
+		Getenv:     func(k string) string { return vars[k] },
+		HTTPClient: func() *http.Client { return hc },
+		Clerk: func(base string, k clerk.SecretKey) (cmdutil.ClerkAPI, error) {
+			return clerk.New(clerk.Config{BaseURL: base, SecretKey: k, HTTPClient: hc})
+		},
+		Runner: func() run.Runner { return runner },
+	}
+	return &harness{env: env, dir: dir, f: f, out: out, stdin: stdin, runner: runner}
+}
+
+func (h *harness) exec(args ...string) error {
+	cmd := NewCmdDoctor(h.f, nil)
+	cmd.SetArgs(append([]string{"-C", h.dir}, args...))
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	return cmd.ExecuteContext(context.Background())
+}
+
+func TestTextOutput(t *testing.T) {
+	h := newHarness(t, 0)
+	if err := h.exec(); err != nil {
+		t.Fatalf("doctor: %v\n%s", err, h.out)
+	}
+	out := h.out.String()
+	for _, want := range []string{
+		"Project\n  pass project.package_json ",
+		"\nConvex deployment\n  pass convex.env_var ",
+		"the dev deployment's CLERK_JWT_ISSUER_DOMAIN is " + h.env.IssuerURL(),
+		"\n23 passed, 0 warnings, 0 failed, 0 skipped: the Clerk → Convex chain looks right.\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, doctortest.SecretKey) || strings.Contains(out, "Fix:") {
+		t.Errorf("unexpected output:\n%s", out)
+	}
+	if len(h.runner.calls) != 1 || strings.Join(h.runner.calls[0], " ") != "npx convex env get CLERK_JWT_ISSUER_DOMAIN" {
+		t.Errorf("npx calls: %v", h.runner.calls)
+	}
+}
+
+func TestFailureIsExit1WithFixLines(t *testing.T) {
+	h := newHarness(t, 0)
+	delete(h.runner.vars, "CLERK_JWT_ISSUER_DOMAIN")
+	h.f.IOStreams.SetTTY(false, true, true)
+	err := h.exec("--secret-key", doctortest.SecretKey)
+	if !errors.Is(err, cmdutil.ErrSilent) || cmdutil.ExitCode(err) != 1 {
+		t.Fatalf("err = %v (exit %d), want the silent failure (exit 1)", err, cmdutil.ExitCode(err))
+	}
+	out := h.out.String()
+	for _, want := range []string{
+		"  ✗ convex.env_var ",
+		"is not set on the Convex dev deployment",
+		"Fix: npx convex env set CLERK_JWT_ISSUER_DOMAIN " + h.env.IssuerURL() + "\n",
+		"  – convex.env_matches_file    waits on convex.env_var, which failed\n",
+		"1 failed, 1 skipped: fix the ✗ items above",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, doctortest.SecretKey) {
+		t.Error("the secret key is printed")
+	}
+}
+
+func TestJSONShape(t *testing.T) {
+	h := newHarness(t, 0)
+	h.env.Clerk.ClearRequests()
+	err := h.exec("--json", "--template-name", "missing")
+	if cmdutil.ExitCode(err) != 1 {
+		t.Fatalf("exit %d (%v)", cmdutil.ExitCode(err), err)
+	}
+	var raw struct {
+		Version *int             `json:"version"`
+		OK      *bool            `json:"ok"`
+		Checks  []map[string]any `json:"checks"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(h.out.Bytes()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		t.Fatalf("not the JSON shape: %v\n%s", err, h.out)
+	}
+	if raw.Version == nil || *raw.Version != 1 || raw.OK == nil || *raw.OK {
+		t.Fatalf("version/ok: %s", h.out)
+	}
+	var ids []string
+	for _, c := range raw.Checks {
+		var keys []string
+		for k := range c {
+			keys = append(keys, k)
+		}
+		if len(keys) != 5 || c["id"] == nil || c["section"] == nil || c["status"] == nil || c["message"] == nil || c["fix"] == nil {
+			t.Errorf("check fields %v", keys)
+		}
+		ids = append(ids, c["id"].(string))
+		if c["id"] == "clerk.template" && (c["status"] != "fail" || !strings.Contains(c["fix"].(string), "clerkconvex init")) {
+			t.Errorf("clerk.template = %v", c)
+		}
+	}
+	if !reflect.DeepEqual(ids, doctor.IDs(false)) {
+		t.Errorf("ids %v", ids)
+	}
+}
+
+func TestTokenFromStdin(t *testing.T) {
+	h := newHarness(t, 0)
+	h.stdin.WriteString(h.env.Issuer.Sign(h.env.Issuer.Claims("wrong-app", time.Minute)) + "\n")
+	err := h.exec("--token", "-", "--json")
+	if cmdutil.ExitCode(err) != 1 {
+		t.Fatalf("exit %d", cmdutil.ExitCode(err))
+	}
+	if !strings.Contains(h.out.String(), `{"id":"token.aud","section":"token","status":"fail","message":"the token's aud is \"wrong-app\"`) {
+		t.Errorf("output:\n%s", h.out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--token", "-"}, "stdin was empty"},
+		{[]string{"--token", " "}, "--token is empty"},
+		{[]string{"--env-file", "../outside/.env"}, "--env-file ../outside/.env"},
+		{[]string{"--clerk-api-url", "http://clerk.example.com"}, "--clerk-api-url"},
+		{[]string{"--timeout", "0s"}, "--timeout must be positive"},
+		{[]string{"--template-name", ""}, "--template-name is empty"},
+		{[]string{"-C", "/nonexistent/folder"}, "no such folder"},
+	} {
+		h := newHarness(t, 0)
+		err := h.exec(tc.args...)
+		if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v (exit %d), want usage error with %q", tc.args, err, cmdutil.ExitCode(err), tc.want)
+		}
+		if h.out.Len() != 0 {
+			t.Errorf("%v printed a report", tc.args)
+		}
+	}
+}
+
+// BenchmarkDoctorLatency runs doctor with 200 ms of latency on every fake endpoint (Clerk's
+// API, the issuer, and npx) and reports the whole run's time over the slowest single check.
+func BenchmarkDoctorLatency(b *testing.B) {
+	const latency = 200 * time.Millisecond
+	h := newHarness(b, latency)
+	opts := &Options{
+		IO: h.f.IOStreams, Getenv: h.f.Getenv, Clerk: h.f.Clerk, HTTPClient: h.f.HTTPClient, Runner: h.f.Runner,
+		Dir: h.dir, EnvFile: ".env.local", TemplateName: "convex", Timeout: 30 * time.Second,
+	}
+	opts.Token = h.env.Issuer.Sign(h.env.Issuer.Claims("convex", time.Hour))
+	var total, slowest time.Duration
+	n := 0
+	for b.Loop() {
+		in, err := inputs(opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := doctor.Run(context.Background(), in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !rep.OK() || rep.Count()[doctor.Pass] != len(rep.Checks) {
+			var sb strings.Builder
+			_ = WriteJSON(&sb, rep)
+			b.Fatalf("not healthy:\n%s", sb.String())
+		}
+		total += rep.Elapsed
+		slowest += rep.Slowest().Duration
+		n++
+	}
+	b.ReportMetric(float64(total)/float64(slowest), "x-slowest-check")
+	b.ReportMetric(float64(total.Milliseconds())/float64(n), "ms-total")
+}

@@ -1,0 +1,286 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/oidc"
+)
+
+// --- clerk ---
+
+const netFix = "check your network connection and proxy settings (HTTPS_PROXY), or --clerk-api-url / $CLERK_API_URL"
+
+func checkClerkSecretKey(ctx context.Context, s *state) outcome {
+	iss, _ := s.clerkFutures()
+	if iss == nil {
+		return skip("no Clerk API client")
+	}
+	issuer, err := iss.wait(ctx)
+	if err != nil {
+		if o, ok := timedOut(err); ok {
+			return o
+		}
+		if clerk.IsUnauthorized(err) {
+			return fail("copy a current secret key from the Clerk dashboard (API keys) into "+secretKeyVar,
+				"Clerk rejected the secret key %s (from %s): %v", s.secret, s.secretFrom, err)
+		}
+		return fail(netFix, "%v", err)
+	}
+	s.issuer = issuer
+	return pass("Clerk accepts the secret key; the instance's issuer is %s", issuer)
+}
+
+func checkSameInstance(ctx context.Context, s *state) outcome {
+	if urlHost(s.issuer) != strings.ToLower(s.pub.Host) {
+		return fail("copy both keys from the same Clerk instance (dashboard → API keys)",
+			"the keys come from two Clerk instances: the secret key's issuer is %s, the publishable key's (%s) is %s",
+			s.issuer, s.pubFrom, issuerOfHost(s.pub.Host))
+	}
+	return pass("both keys belong to %s", s.issuer)
+}
+
+func checkTemplate(ctx context.Context, s *state) outcome {
+	_, tpls := s.clerkFutures()
+	all, err := tpls.wait(ctx)
+	if err != nil {
+		if o, ok := timedOut(err); ok {
+			return o
+		}
+		return fail(netFix, "%v", err)
+	}
+	name := s.in.TemplateName
+	t, near := clerk.FindTemplate(all, name)
+	if t == nil {
+		msg := fmt.Sprintf("Clerk has no JWT template named %q", name)
+		if len(near) > 0 {
+			msg += fmt.Sprintf(" (there is %q: ConvexProviderWithClerk asks for exactly %q)", near[0], name)
+		}
+		return fail(fmt.Sprintf("run clerkconvex init (it creates the template), or in the Clerk dashboard → JWT templates, create one named %q with aud %q", name, "convex"), "%s", msg)
+	}
+	s.tmpl = t
+	return pass("JWT template %q (%s)", name, t.ID)
+}
+
+func checkTemplateAud(ctx context.Context, s *state) outcome {
+	claims, err := clerk.DecodeClaims(s.tmpl.Claims)
+	if err != nil {
+		return fail("fix the template's claims in the Clerk dashboard (JWT templates)", "%v", err)
+	}
+	fix := fmt.Sprintf("set the aud claim of JWT template %q to %q (clerkconvex init --yes does), or applicationID in %s to the template's aud", s.in.TemplateName, s.appID, s.authRel)
+	aud, ok := claims["aud"]
+	if !ok {
+		return fail(fix, "JWT template %q has no aud claim, but %s's applicationID is %q", s.in.TemplateName, s.authRel, s.appID)
+	}
+	if !clerk.AudienceContains(aud, s.appID) {
+		return fail(fix, "JWT template %q has aud %s, but %s's applicationID is %q: Convex finds no provider for its tokens", s.in.TemplateName, showJSON(aud), s.authRel, s.appID)
+	}
+	return pass("the template's aud %s contains the applicationID %q", showJSON(aud), s.appID)
+}
+
+// --- issuer ---
+
+func checkDiscovery(ctx context.Context, s *state) outcome {
+	d, err := s.discovery(s.issuer).wait(ctx)
+	if err != nil {
+		if o, ok := timedOut(err); ok {
+			return o
+		}
+		var he *oidc.HTTPError
+		if errors.As(err, &he) && he.Status == http.StatusNotFound {
+			return fail("the issuer must be the instance's Frontend API URL (Clerk dashboard → API keys → Frontend API URL)",
+				"%s: no OpenID configuration there", err)
+		}
+		return fail("check your network connection; the issuer must answer "+oidc.DiscoveryURL(s.issuer), "%v", err)
+	}
+	if err := oidc.CheckDiscovery(d, s.issuer); err != nil {
+		return fail("use the issuer the discovery document announces, exactly (no trailing slash, same scheme and host)", "%v", err)
+	}
+	s.disc = d
+	return pass("%s answers, with issuer %s and jwks_uri %s", oidc.DiscoveryURL(s.issuer), d.Issuer, d.JWKSURI)
+}
+
+func checkJWKS(ctx context.Context, s *state) outcome {
+	set, err := s.keySet(s.disc.JWKSURI).wait(ctx)
+	if err != nil {
+		if o, ok := timedOut(err); ok {
+			return o
+		}
+		return fail("check your network connection; the key set must be readable at "+s.disc.JWKSURI, "%v", err)
+	}
+	keys := oidc.RS256Keys(set)
+	if len(keys) == 0 {
+		return fail("the issuer must publish Clerk's RS256 signing keys: is "+s.issuer+" the Clerk Frontend API URL?",
+			"the key set at %s has no RS256 key (it has %s)", s.disc.JWKSURI, describeKeys(set))
+	}
+	s.jwks = set
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = k.KeyID
+	}
+	return pass("%d RS256 key(s) at %s (kid %s)", len(keys), s.disc.JWKSURI, strings.Join(ids, ", "))
+}
+
+// --- convex ---
+
+func (s *state) deployment() string {
+	if s.in.Prod {
+		return "prod"
+	}
+	return "dev"
+}
+
+func checkConvexEnvVar(ctx context.Context, s *state) outcome {
+	if s.issuerVar == "" {
+		lit := s.provider.DomainURL
+		switch {
+		case lit == s.issuer:
+			return pass("%s names the issuer literally (%s): no deployment variable needed", s.authRel, lit)
+		case strings.TrimRight(lit, "/") == s.issuer:
+			return warn(fmt.Sprintf("write the domain as %q in %s", s.issuer, s.authRel),
+				"%s's domain %q has a trailing slash the issuer %s does not have", s.authRel, lit, s.issuer)
+		}
+		return fail(fmt.Sprintf("set the provider's domain in %s to %q", s.authRel, s.issuer),
+			"%s's provider domain %q is not the issuer %s", s.authRel, lit, s.issuer)
+	}
+	f := s.convexEnvFuture()
+	if f == nil {
+		return skip("npx convex env get was not run")
+	}
+	name, dep := s.issuerVar, s.deployment()
+	set := convex.ManualCommand(name, s.issuer, s.in.Prod)
+	v, err := f.wait(ctx)
+	if err != nil {
+		if o, ok := timedOut(err); ok {
+			return o
+		}
+		return fail("run npx convex dev once in this folder so it has a deployment (CONVEX_DEPLOYMENT in .env.local), then rerun",
+			"could not read %s from the %s deployment: %v", name, dep, err)
+	}
+	if !v.found {
+		return fail(set, "%s is not set on the Convex %s deployment, so auth.config's domain is empty", name, dep)
+	}
+	s.deployValue = v.value
+	switch {
+	case v.value == s.issuer:
+		return pass("the %s deployment's %s is %s", dep, name, v.value)
+	case strings.TrimRight(v.value, "/") == s.issuer:
+		return warn(set, "the %s deployment's %s is %q, the issuer with a trailing slash (Convex ignores it, other tools may not)", dep, name, v.value)
+	}
+	return fail(set, "the %s deployment's %s is %q, but the issuer is %s: Convex would look for tokens from the wrong issuer", dep, name, v.value, s.issuer)
+}
+
+func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {
+	if s.issuerVar == "" {
+		return skip("%s names the domain literally", s.authRel)
+	}
+	name := s.issuerVar
+	fileVal, ok := s.fileValue(name)
+	if !ok {
+		return warn(fmt.Sprintf("add %s=%s to %s", name, s.issuer, s.in.EnvFile),
+			"%s is not in %s (the %s deployment has %s)", name, s.in.EnvFile, s.deployment(), s.deployValue)
+	}
+	if strings.TrimRight(fileVal, "/") == strings.TrimRight(s.deployValue, "/") {
+		return pass("%s in %s matches the %s deployment", name, s.in.EnvFile, s.deployment())
+	}
+	fix := fmt.Sprintf("set %s=%s in %s", name, s.issuer, s.in.EnvFile)
+	if strings.TrimRight(s.deployValue, "/") != s.issuer {
+		fix += " and run: " + convex.ManualCommand(name, s.issuer, s.in.Prod)
+	}
+	return fail(fix, "%s is %q in %s but %q on the %s deployment", name, fileVal, s.in.EnvFile, s.deployValue, s.deployment())
+}
+
+// --- token ---
+
+const freshToken = `in the browser console of your signed-in app: await window.Clerk.session.getToken({ template: "convex" })`
+
+func checkTokenFormat(ctx context.Context, s *state) outcome {
+	t, err := oidc.ParseToken(s.in.Token)
+	if err != nil {
+		return fail("pass the token itself (three base64url parts separated by dots); get one "+freshToken, "%v", err)
+	}
+	s.tok = t
+	sub := t.Claims.Subject
+	if sub == "" {
+		sub = "(none)"
+	}
+	return pass("a JWT: alg %s, kid %s, sub %s", orNone(t.Alg), orNone(t.KeyID), sub)
+}
+
+func checkTokenAlg(ctx context.Context, s *state) outcome {
+	if err := s.tok.CheckAlg(); err != nil {
+		return fail(fmt.Sprintf("use a token of the JWT template %q without a custom signing key; get one %s", s.in.TemplateName, freshToken), "%v", err)
+	}
+	return pass("signed with RS256")
+}
+
+func checkTokenSignature(ctx context.Context, s *state) outcome {
+	if err := s.tok.VerifySignature(s.jwks); err != nil {
+		return fail("get a token from the instance of your publishable key, "+freshToken, "%v", err)
+	}
+	return pass("the signature verifies with the issuer's key %s", orNone(s.tok.KeyID))
+}
+
+func checkTokenIssuer(ctx context.Context, s *state) outcome {
+	if err := s.tok.CheckIssuer(s.issuer); err != nil {
+		return fail("get the token from the app that uses this project's publishable key (same Clerk instance), "+freshToken, "%v", err)
+	}
+	return pass("iss %s is the issuer", s.tok.Claims.Issuer)
+}
+
+func checkTokenAudience(ctx context.Context, s *state) outcome {
+	if err := s.tok.CheckAudience(s.appID); err != nil {
+		return fail(fmt.Sprintf("get the token with getToken({ template: %q }) and make that template's aud %q", s.in.TemplateName, s.appID), "%v", err)
+	}
+	return pass("aud contains %q", s.appID)
+}
+
+func checkTokenTime(ctx context.Context, s *state) outcome {
+	if err := s.tok.CheckTime(s.in.Now(), 0); err != nil {
+		return fail("get a fresh token "+freshToken+" and run doctor at once; if it still fails, fix this machine's clock", "%v", err)
+	}
+	return pass("valid until %s", s.tok.Claims.Expiry.Time().UTC().Format("2006-01-02 15:04:05 UTC"))
+}
+
+func describeKeys(set *jose.JSONWebKeySet) string {
+	if len(set.Keys) == 0 {
+		return "no keys"
+	}
+	var parts []string
+	for _, k := range set.Keys {
+		alg := k.Algorithm
+		if alg == "" {
+			alg = "no alg"
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)", orNone(k.KeyID), alg))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func showJSON(v any) string {
+	switch x := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = showJSON(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	return fmt.Sprint(v)
+}

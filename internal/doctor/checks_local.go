@@ -1,0 +1,404 @@
+package doctor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/dotenv"
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+	"github.com/clerkconvex/clerkconvex/internal/gitx"
+	"github.com/clerkconvex/clerkconvex/internal/project"
+)
+
+const secretKeyVar = "CLERK_SECRET_KEY"
+
+// --- project ---
+
+func checkPackageJSON(ctx context.Context, s *state) outcome {
+	p, err := project.Load(s.in.Dir)
+	if errors.Is(err, project.ErrNoPackageJSON) {
+		return fail("run clerkconvex doctor in your app's folder (where package.json is), or pass -C <folder>",
+			"no package.json in %s", s.in.Dir)
+	}
+	if err != nil {
+		return fail("fix package.json: it must be a JSON object", "%v", err)
+	}
+	s.proj = p
+	name := ""
+	if p.Name != "" {
+		name = fmt.Sprintf(" %q", p.Name)
+	}
+	return pass("package.json: %s app%s", p.Framework.Name, name)
+}
+
+func checkConvexDependency(ctx context.Context, s *state) outcome {
+	v, ok := s.proj.ConvexVersion()
+	if !ok {
+		return fail("npm install convex", "package.json does not depend on convex")
+	}
+	return pass("depends on convex %s", v)
+}
+
+// clerkUseAuthPackages are the Clerk packages that export useAuth and ClerkProvider.
+var clerkUseAuthPackages = []string{
+	"@clerk/nextjs", "@clerk/clerk-react", "@clerk/react", "@clerk/clerk-expo", "@clerk/expo",
+	"@clerk/tanstack-react-start", "@clerk/tanstack-start",
+}
+
+func isClerkPackage(name string) bool {
+	for _, p := range clerkUseAuthPackages {
+		if p == name {
+			return true
+		}
+	}
+	return false
+}
+
+func checkClerkPackage(ctx context.Context, s *state) outcome {
+	p := s.proj
+	fw := p.Framework
+	if pkg, ok := p.ClerkPackage(); ok {
+		return pass("depends on %s %s (the Clerk package for %s)", pkg, p.Deps[pkg], fw.Name)
+	}
+	var others []string
+	for _, n := range clerkUseAuthPackages {
+		if p.Has(n) {
+			others = append(others, n)
+		}
+	}
+	want := fw.ClerkPackages[0]
+	if len(others) > 0 {
+		return fail("npm install "+want+" and import ClerkProvider and useAuth from it",
+			"package.json depends on %s, which is not the Clerk package for %s (%s)", strings.Join(others, ", "), fw.Name, want)
+	}
+	return fail("npm install "+want, "package.json depends on no Clerk package (for %s: %s)", fw.Name, strings.Join(fw.ClerkPackages, " or "))
+}
+
+// brokenConvex is the release whose ConvexProviderWithClerk ignored the JWT template.
+const brokenConvex = "1.33.0"
+
+func checkConvexVersion(ctx context.Context, s *state) outcome {
+	declared, _ := s.proj.ConvexVersion()
+	fix := "npm install convex@latest (1.33.1 or later)"
+	installed := installedVersion(s.in.Dir, "convex")
+	if installed == brokenConvex {
+		return warn(fix, "convex %s is installed: its ConvexProviderWithClerk ignores the JWT template %q, so Convex gets a token without aud %q", brokenConvex, s.in.TemplateName, "convex")
+	}
+	if installed == "" && strings.TrimPrefix(strings.TrimSpace(declared), "=") == brokenConvex {
+		return warn(fix, "package.json pins convex %s: its ConvexProviderWithClerk ignores the JWT template %q", brokenConvex, s.in.TemplateName)
+	}
+	if installed != "" {
+		return pass("convex %s installed", installed)
+	}
+	return pass("convex %s in package.json (not installed yet: npm install)", declared)
+}
+
+// installedVersion reads node_modules/<pkg>/package.json's version, "" when absent.
+func installedVersion(dir, pkg string) string {
+	b, err := os.ReadFile(filepath.Join(dir, "node_modules", pkg, "package.json"))
+	if err != nil {
+		return ""
+	}
+	var v struct {
+		Version string `json:"version"`
+	}
+	if json.Unmarshal(b, &v) != nil {
+		return ""
+	}
+	return v.Version
+}
+
+func checkFunctionsDir(ctx context.Context, s *state) outcome {
+	dir, exists, err := convex.FunctionsDir(s.in.Dir)
+	if err != nil {
+		return fail("fix convex.json's \"functions\", or create that folder", "%v", err)
+	}
+	rel := relTo(s.in.Dir, dir) + "/"
+	if !exists {
+		return fail("run npx convex dev once: it creates convex/ and your dev deployment",
+			"no Convex functions folder: %s does not exist", rel)
+	}
+	s.funcDir = dir
+	return pass("functions folder %s", rel)
+}
+
+// --- env ---
+
+func checkEnvFile(ctx context.Context, s *state) outcome {
+	s.envPath = filepath.Join(s.in.Dir, s.in.EnvFile)
+	data, exists, err := fsutil.ReadFileIfExists(s.envPath)
+	if err != nil {
+		return fail("make "+s.in.EnvFile+" a readable file", "reading %s: %v", s.in.EnvFile, err)
+	}
+	if !exists {
+		return fail("run clerkconvex init to write it, or pass --env-file with the file your app reads",
+			"%s does not exist", s.in.EnvFile)
+	}
+	s.env = dotenv.Parse(data)
+	if bad := s.env.Malformed(); len(bad) > 0 {
+		return warn("write each line as NAME=value (or a # comment)", "%s: %s not NAME=value", s.in.EnvFile, linesAre(bad))
+	}
+	return pass("%s found (%d variables)", s.in.EnvFile, len(s.env.Keys()))
+}
+
+func (s *state) fileValue(name string) (string, bool) {
+	if s.env == nil {
+		return "", false
+	}
+	v, ok := s.env.Get(name)
+	return v, ok && strings.TrimSpace(v) != ""
+}
+
+func checkPublishableKey(ctx context.Context, s *state) outcome {
+	fw := s.proj.Framework
+	want := fw.PublishableKeyVar
+	var raw, from, foundAs string
+	switch {
+	case s.in.PublishableKey != "":
+		raw, from = s.in.PublishableKey, "--publishable-key"
+	default:
+		if v, ok := s.fileValue(want); ok {
+			raw, from = v, want+" in "+s.in.EnvFile
+			break
+		}
+		if v := s.in.Getenv(want); strings.TrimSpace(v) != "" {
+			raw, from = v, "$"+want
+			break
+		}
+		for _, name := range fw.PublishableKeyVars()[1:] {
+			if _, ok := s.fileValue(name); ok {
+				foundAs = name
+				break
+			}
+		}
+	}
+	if foundAs != "" {
+		return fail(fmt.Sprintf("rename %s to %s in %s", foundAs, want, s.in.EnvFile),
+			"%s has the publishable key as %s, but %s reads %s", s.in.EnvFile, foundAs, fw.Name, want)
+	}
+	if raw == "" {
+		return fail(fmt.Sprintf("add %s=pk_test_… to %s (Clerk dashboard → API keys), or run clerkconvex init", want, s.in.EnvFile),
+			"no Clerk publishable key: %s is not in %s or the environment", want, s.in.EnvFile)
+	}
+	pk, err := clerk.ParsePublishableKey(strings.TrimSpace(raw))
+	if err != nil {
+		return fail("copy the publishable key again from the Clerk dashboard (API keys)", "%s: %v", from, err)
+	}
+	s.pub, s.pubFrom = pk, from
+	s.prefetchIssuer(issuerOfHost(pk.Host))
+	return pass("%s: %s instance %s", from, pk.Kind(), pk.Host)
+}
+
+// issuerOfHost is the issuer a publishable key names: https, or http on this machine.
+func issuerOfHost(host string) string {
+	h := host
+	if i := strings.LastIndex(h, ":"); i >= 0 && !strings.Contains(h[i:], "]") {
+		h = h[:i]
+	}
+	if clerk.IsLoopback(strings.Trim(h, "[]")) {
+		return "http://" + strings.ToLower(host)
+	}
+	return "https://" + strings.ToLower(host)
+}
+
+func checkSecretKey(ctx context.Context, s *state) outcome {
+	var raw, from string
+	switch {
+	case s.in.SecretKey != "":
+		raw, from = s.in.SecretKey, "--secret-key"
+	case strings.TrimSpace(s.in.Getenv(secretKeyVar)) != "":
+		raw, from = s.in.Getenv(secretKeyVar), "$"+secretKeyVar
+	default:
+		if v, ok := s.fileValue(secretKeyVar); ok {
+			raw, from = v, secretKeyVar+" in "+s.in.EnvFile
+		}
+	}
+	if raw == "" {
+		return fail(fmt.Sprintf("add %s=sk_test_… to %s (Clerk dashboard → API keys), or pass --secret-key", secretKeyVar, s.in.EnvFile),
+			"no Clerk secret key: %s is not in %s or the environment", secretKeyVar, s.in.EnvFile)
+	}
+	k, err := clerk.ParseSecretKey(raw)
+	if err != nil {
+		return fail("copy the secret key again from the Clerk dashboard (API keys)", "%s: %v", from, err)
+	}
+	s.secret, s.secretFrom = k, from
+	s.startClerk(k)
+	return pass("%s: %s (%s instance)", from, k, k.Kind())
+}
+
+func checkKeyKinds(ctx context.Context, s *state) outcome {
+	if s.pub.Live != s.secret.Live {
+		return fail("copy both keys from the same Clerk instance (dashboard → API keys)",
+			"the keys come from two instances: the publishable key is a %s key, the secret key a %s key", s.pub.Kind(), s.secret.Kind())
+	}
+	if s.in.Prod && !s.secret.Live {
+		return warn("for production, use the pk_live_/sk_live_ keys of your production Clerk instance",
+			"--prod with test keys: the production deployment would trust your development Clerk instance")
+	}
+	return pass("both keys are %s keys", s.secret.Kind())
+}
+
+func checkGitignored(ctx context.Context, s *state) outcome {
+	if _, ok := s.fileValue(secretKeyVar); !ok {
+		return pass("%s holds no secret key", s.in.EnvFile)
+	}
+	ignored, inRepo, err := gitx.IsIgnored(ctx, s.in.Dir, s.in.EnvFile)
+	switch {
+	case err != nil:
+		return warn("check by hand with: git check-ignore -v "+s.in.EnvFile, "%v", err)
+	case !inRepo:
+		return skip("not in a git repository")
+	case !ignored:
+		return fail(fmt.Sprintf("add /%s to .gitignore (and git rm --cached %s if it is committed)", filepath.ToSlash(s.in.EnvFile), s.in.EnvFile),
+			"git does not ignore %s, which holds the secret key", s.in.EnvFile)
+	}
+	return pass("git ignores %s", s.in.EnvFile)
+}
+
+func checkSecretTracked(ctx context.Context, s *state) outcome {
+	files, err := gitx.TrackedFilesContaining(ctx, s.in.Dir, s.secret.Reveal())
+	if err != nil {
+		return warn("search your tracked files for the key by hand", "%v", err)
+	}
+	if len(files) > 0 {
+		return fail("remove the key from those files, then roll it in the Clerk dashboard (API keys): it stays in git history",
+			"the secret key %s is in files tracked by git: %s", s.secret, strings.Join(files, ", "))
+	}
+	return pass("no file tracked by git contains the secret key")
+}
+
+// --- authconfig ---
+
+func checkAuthConfigExists(ctx context.Context, s *state) outcome {
+	path, ts, exists := convex.FindAuthConfig(s.funcDir)
+	s.authRel, s.authTS = relTo(s.in.Dir, path), ts
+	if !exists {
+		snippet := convex.Provider{DomainEnv: convex.DefaultIssuerEnv, ApplicationID: "convex"}.Snippet(true)
+		return fail("run clerkconvex init, or create it with: export default { providers: ["+oneLine(snippet)+"] };",
+			"%s does not exist: Convex trusts no identity provider", s.authRel)
+	}
+	return pass("%s found", s.authRel)
+}
+
+func checkAuthProvider(ctx context.Context, s *state) outcome {
+	src, err := os.ReadFile(filepath.Join(s.in.Dir, filepath.FromSlash(s.authRel)))
+	if err != nil {
+		return fail("make "+s.authRel+" readable", "reading %s: %v", s.authRel, err)
+	}
+	snippet := oneLine(convex.Provider{DomainEnv: convex.DefaultIssuerEnv, ApplicationID: "convex"}.Snippet(s.authTS))
+	parsed, err := convex.ParseAuthConfig(src)
+	if err != nil {
+		return fail("write providers as an array of objects: providers: ["+snippet+"]", "%s: %v", s.authRel, err)
+	}
+	p, why := s.pickProvider(parsed)
+	if p == nil {
+		return fail("add this provider to the providers array of "+s.authRel+" (clerkconvex init does): "+snippet,
+			"%s has no provider for Clerk: %s", s.authRel, why)
+	}
+	s.provider = p
+	if p.DomainEnv != "" {
+		s.issuerVar = p.DomainEnv
+		s.startConvexEnv(p.DomainEnv)
+		return pass("provider on line %d: domain process.env.%s", p.Line, p.DomainEnv)
+	}
+	return pass("provider on line %d: domain %q", p.Line, p.DomainURL)
+}
+
+// pickProvider finds the Clerk provider: one whose domain is a Clerk issuer variable, else a
+// literal URL on the publishable key's host, else any variable named like Clerk's.
+func (s *state) pickProvider(ps []convex.ParsedProvider) (*convex.ParsedProvider, string) {
+	oidcish := func(p convex.ParsedProvider) bool { return p.Type == "" || p.Type == "oidc" }
+	for _, name := range convex.ClerkIssuerEnvNames() {
+		for i, p := range ps {
+			if oidcish(p) && p.DomainEnv == name {
+				return &ps[i], ""
+			}
+		}
+	}
+	if s.pub.Host != "" {
+		for i, p := range ps {
+			if oidcish(p) && p.DomainURL != "" && urlHost(p.DomainURL) == strings.ToLower(s.pub.Host) {
+				return &ps[i], ""
+			}
+		}
+	}
+	for i, p := range ps {
+		if oidcish(p) && strings.Contains(strings.ToUpper(p.DomainEnv), "CLERK") {
+			return &ps[i], ""
+		}
+	}
+	var seen []string
+	for _, p := range ps {
+		switch {
+		case p.Expr != "":
+			seen = append(seen, fmt.Sprintf("%s (not read: write the provider inline)", p.Expr))
+		case p.Type != "" && p.Type != "oidc":
+			seen = append(seen, fmt.Sprintf("a %s provider", p.Type))
+		case p.DomainEnv != "":
+			seen = append(seen, "process.env."+p.DomainEnv)
+		case p.DomainURL != "":
+			seen = append(seen, fmt.Sprintf("%q", p.DomainURL))
+		}
+	}
+	if len(seen) == 0 {
+		return nil, "the providers array is empty"
+	}
+	why := "its domains are " + strings.Join(seen, ", ")
+	if s.pub.Host != "" {
+		why += fmt.Sprintf(", none of them %s or a CLERK_ variable", issuerOfHost(s.pub.Host))
+	}
+	return nil, why
+}
+
+func checkApplicationID(ctx context.Context, s *state) outcome {
+	app := s.provider.ApplicationID
+	if app == "" {
+		return fail(fmt.Sprintf("add applicationID: %q to the provider in %s", "convex", s.authRel),
+			"the Clerk provider in %s (line %d) has no applicationID: Convex matches it against the token's aud", s.authRel, s.provider.Line)
+	}
+	s.appID = app
+	return pass("applicationID %q", app)
+}
+
+// --- helpers ---
+
+func relTo(dir, path string) string {
+	r, err := filepath.Rel(dir, path)
+	if err != nil {
+		return filepath.ToSlash(path)
+	}
+	return filepath.ToSlash(r)
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, ",\n}", " }")), " ")
+}
+
+func urlHost(u string) string {
+	s := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(u), "https://"), "http://")
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.ToLower(s)
+}
+
+// linesAre says "line 3 is" or "lines 3, 5 are".
+func linesAre(ns []int) string {
+	sort.Ints(ns)
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = fmt.Sprint(n)
+	}
+	if len(ns) == 1 {
+		return "line " + parts[0] + " is"
+	}
+	return "lines " + strings.Join(parts, ", ") + " are"
+}

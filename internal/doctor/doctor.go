@@ -1,0 +1,270 @@
+// Package doctor checks the whole chain from Clerk to Convex: the project, the env file,
+// convex/auth.config, the client wiring, the Clerk instance, the issuer, the Convex
+// deployment and, optionally, a token. Each check has a stable id, a section, a status and,
+// for a problem, the fix.
+//
+// Independent checks run concurrently. Network and process work (Clerk's API, the issuer's
+// documents, `npx convex env get`) starts as soon as its inputs are known, in the background,
+// and the checks that judge it wait for it with their own time limit.
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	sdk "github.com/clerk/clerk-sdk-go/v2"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+)
+
+// Status of a check.
+type Status string
+
+const (
+	Pass Status = "pass"
+	Warn Status = "warn"
+	Fail Status = "fail"
+	Skip Status = "skip"
+)
+
+// Sections, in the order they print.
+const (
+	SectionProject    = "project"
+	SectionEnv        = "env"
+	SectionAuthConfig = "authconfig"
+	SectionClient     = "client"
+	SectionClerk      = "clerk"
+	SectionIssuer     = "issuer"
+	SectionConvex     = "convex"
+	SectionToken      = "token"
+)
+
+// Result is one check's outcome. Message and Fix never hold the secret key.
+type Result struct {
+	ID      string `json:"id"`
+	Section string `json:"section"`
+	Status  Status `json:"status"`
+	Message string `json:"message"`
+	Fix     string `json:"fix"`
+	// Duration is how long the check ran (after what it needs had finished).
+	Duration time.Duration `json:"-"`
+}
+
+// Report is the result of a run, checks in their fixed order.
+type Report struct {
+	Checks []Result
+	// Elapsed is the wall time of the whole run.
+	Elapsed time.Duration
+}
+
+// OK is true when no check failed (warnings are allowed).
+func (r *Report) OK() bool {
+	for _, c := range r.Checks {
+		if c.Status == Fail {
+			return false
+		}
+	}
+	return true
+}
+
+// Count returns how many checks have each status.
+func (r *Report) Count() map[Status]int {
+	n := map[Status]int{}
+	for _, c := range r.Checks {
+		n[c.Status]++
+	}
+	return n
+}
+
+// Slowest is the longest single check.
+func (r *Report) Slowest() Result {
+	var s Result
+	for _, c := range r.Checks {
+		if c.Duration > s.Duration {
+			s = c
+		}
+	}
+	return s
+}
+
+// ClerkAPI is what doctor reads from Clerk's Backend API; *clerk.Client implements it.
+type ClerkAPI interface {
+	Issuer(ctx context.Context) (string, error)
+	Templates(ctx context.Context) ([]*sdk.JWTTemplate, error)
+}
+
+// Inputs are everything a run reads besides the project's files.
+type Inputs struct {
+	Dir     string // absolute project folder
+	EnvFile string // env file, relative to Dir (e.g. .env.local)
+
+	SecretKey      string // --secret-key, "" when not given
+	PublishableKey string // --publishable-key, "" when not given
+	Getenv         func(string) string
+
+	TemplateName string // the JWT template Convex asks for: "convex"
+	Prod         bool   // check the production deployment
+	Offline      bool   // skip everything that needs the network or npx
+	Token        string // a JWT to verify; "" skips the token checks
+
+	// NewClerk builds the Backend API client for a secret key.
+	NewClerk func(clerk.SecretKey) (ClerkAPI, error)
+	// HTTPClient fetches the issuer's documents.
+	HTTPClient *http.Client
+	// ConvexEnv reads one deployment variable (`npx convex env get NAME [--prod]`).
+	ConvexEnv func(ctx context.Context, name string, prod bool) (value string, found bool, err error)
+
+	// Timeout limits each check that waits on the network or npx (default 30 s); offline
+	// checks get a few seconds.
+	Timeout time.Duration
+	// Now is the clock for token times (default time.Now).
+	Now func() time.Time
+}
+
+const (
+	defaultTimeout = 30 * time.Second
+	offlineTimeout = 10 * time.Second
+)
+
+// check is one check: what it needs, and how to run it.
+type check struct {
+	id, section string
+	// needs must pass (or warn) first; otherwise the check is skipped, saying which.
+	needs []string
+	// after are waited for whatever their outcome (the check reads what they found, if any).
+	after []string
+	// live checks use the network or npx: skipped with --offline, longer time limit.
+	live bool
+	run  func(ctx context.Context, s *state) outcome
+}
+
+// outcome is what a check's run returns.
+type outcome struct {
+	status       Status
+	message, fix string
+}
+
+func pass(format string, a ...any) outcome {
+	return outcome{status: Pass, message: fmt.Sprintf(format, a...)}
+}
+
+func warn(fix, format string, a ...any) outcome {
+	return outcome{status: Warn, message: fmt.Sprintf(format, a...), fix: fix}
+}
+
+func fail(fix, format string, a ...any) outcome {
+	return outcome{status: Fail, message: fmt.Sprintf(format, a...), fix: fix}
+}
+
+func skip(format string, a ...any) outcome {
+	return outcome{status: Skip, message: fmt.Sprintf(format, a...)}
+}
+
+// Run runs every check and returns their results in a fixed order. It returns early only
+// when ctx is cancelled, with ctx's error.
+func Run(ctx context.Context, in Inputs) (*Report, error) {
+	if in.Getenv == nil {
+		in.Getenv = func(string) string { return "" }
+	}
+	if in.TemplateName == "" {
+		in.TemplateName = "convex"
+	}
+	if in.Timeout <= 0 {
+		in.Timeout = defaultTimeout
+	}
+	if in.Now == nil {
+		in.Now = time.Now
+	}
+	if in.HTTPClient == nil {
+		in.HTTPClient = http.DefaultClient
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends background fetches nobody waited for
+	s := newState(ctx, in)
+	checks := s.checks()
+	start := time.Now()
+	results := runChecks(ctx, s, checks)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rep := &Report{Checks: results, Elapsed: time.Since(start)}
+	for i := range rep.Checks {
+		rep.Checks[i].Message = clerk.RedactSecrets(s.redact(rep.Checks[i].Message))
+		rep.Checks[i].Fix = clerk.RedactSecrets(s.redact(rep.Checks[i].Fix))
+	}
+	return rep, nil
+}
+
+// runChecks runs each check in its own goroutine once what it waits for is done.
+func runChecks(ctx context.Context, s *state, checks []check) []Result {
+	index := map[string]int{}
+	for i, c := range checks {
+		if _, dup := index[c.id]; dup {
+			panic("doctor: duplicate check id " + c.id)
+		}
+		for _, d := range append(append([]string(nil), c.needs...), c.after...) {
+			if _, ok := index[d]; !ok {
+				panic(fmt.Sprintf("doctor: check %s waits on %s, which is not an earlier check", c.id, d))
+			}
+		}
+		index[c.id] = i
+	}
+	results := make([]Result, len(checks))
+	done := make([]chan struct{}, len(checks))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	for i, c := range checks {
+		go func() {
+			defer close(done[i])
+			for _, d := range append(append([]string(nil), c.needs...), c.after...) {
+				select {
+				case <-done[index[d]]:
+				case <-ctx.Done():
+					results[i] = Result{ID: c.id, Section: c.section, Status: Skip, Message: "interrupted"}
+					return
+				}
+			}
+			results[i] = runOne(ctx, s, c, results, index)
+		}()
+	}
+	for i := range done {
+		<-done[i]
+	}
+	return results
+}
+
+func runOne(ctx context.Context, s *state, c check, results []Result, index map[string]int) Result {
+	r := Result{ID: c.id, Section: c.section}
+	for _, d := range c.needs {
+		switch dep := results[index[d]]; dep.Status {
+		case Fail:
+			r.Status, r.Message = Skip, fmt.Sprintf("waits on %s, which failed", d)
+			return r
+		case Skip:
+			r.Status, r.Message = Skip, fmt.Sprintf("waits on %s, which was skipped", d)
+			return r
+		}
+	}
+	if c.live && s.in.Offline {
+		r.Status, r.Message = Skip, "not checked: --offline"
+		return r
+	}
+	limit := offlineTimeout
+	if c.live {
+		limit = s.in.Timeout
+	}
+	cctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	start := time.Now()
+	o := c.run(cctx, s)
+	r.Duration = time.Since(start)
+	if o.status != Pass && o.status != Skip && errors.Is(cctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		o = fail(timeoutFix, "no answer within %s: %s", limit, o.message)
+	}
+	r.Status, r.Message, r.Fix = o.status, o.message, o.fix
+	return r
+}

@@ -1,0 +1,449 @@
+package doctor_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/doctor"
+	"github.com/clerkconvex/clerkconvex/internal/doctor/doctortest"
+	"github.com/clerkconvex/clerkconvex/internal/fakes/issuer"
+)
+
+// fixture is a healthy project plus the fakes it talks to; tests break one link.
+type fixture struct {
+	t      *testing.T
+	dir    string
+	env    *doctortest.Env
+	in     doctor.Inputs
+	vars   map[string]string // the Convex deployment's variables
+	envErr error
+	calls  atomic.Int32
+}
+
+func newFixture(t *testing.T, o doctortest.Options) *fixture {
+	t.Helper()
+	env, err := doctortest.Start(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(env.Close)
+	f := &fixture{t: t, dir: t.TempDir(), env: env}
+	if err := env.WriteProject(f.dir); err != nil {
+		t.Fatal(err)
+	}
+	f.vars = map[string]string{"CLERK_JWT_ISSUER_DOMAIN": env.IssuerURL()}
+	f.in = doctor.Inputs{
+		Dir:     f.dir,
+		EnvFile: ".env.local",
+		Getenv:  func(string) string { return "" },
+		NewClerk: func(k clerk.SecretKey) (doctor.ClerkAPI, error) {
+			return clerk.New(clerk.Config{BaseURL: env.Clerk.URL, SecretKey: k, HTTPClient: &http.Client{}})
+		},
+		HTTPClient: &http.Client{},
+		ConvexEnv: func(ctx context.Context, name string, prod bool) (string, bool, error) {
+			f.calls.Add(1)
+			if f.envErr != nil {
+				return "", false, f.envErr
+			}
+			if prod {
+				return "", false, nil
+			}
+			v, ok := f.vars[name]
+			return v, ok, nil
+		},
+		Timeout: 10 * time.Second,
+	}
+	return f
+}
+
+func (f *fixture) write(name, body string) {
+	f.t.Helper()
+	if err := doctortest.WriteFile(f.dir, name, body); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) remove(name string) {
+	f.t.Helper()
+	if err := os.RemoveAll(filepath.Join(f.dir, name)); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) envFile(replace map[string]string) {
+	f.t.Helper()
+	var b strings.Builder
+	for _, line := range strings.Split(strings.TrimSpace(f.env.EnvFile()), "\n") {
+		k, _, _ := strings.Cut(line, "=")
+		if v, ok := replace[k]; ok {
+			if v != "" {
+				b.WriteString(v + "\n")
+			}
+			continue
+		}
+		b.WriteString(line + "\n")
+	}
+	f.write(".env.local", b.String())
+}
+
+func (f *fixture) run() *doctor.Report {
+	f.t.Helper()
+	if err := doctortest.GitAdd(f.dir); err != nil {
+		f.t.Fatal(err)
+	}
+	rep, err := doctor.Run(context.Background(), f.in)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, c := range rep.Checks {
+		for _, secret := range []string{doctortest.SecretKey, doctortest.OtherSecretKey, doctortest.UnknownSecretKey} {
+			if strings.Contains(c.Message+c.Fix, secret) {
+				f.t.Fatalf("%s prints the secret key: %s / %s", c.ID, c.Message, c.Fix)
+			}
+		}
+	}
+	return rep
+}
+
+func withStatus(rep *doctor.Report, st doctor.Status) []string {
+	var ids []string
+	for _, c := range rep.Checks {
+		if c.Status == st {
+			ids = append(ids, c.ID)
+		}
+	}
+	return ids
+}
+
+func find(rep *doctor.Report, id string) doctor.Result {
+	for _, c := range rep.Checks {
+		if c.ID == id {
+			return c
+		}
+	}
+	return doctor.Result{}
+}
+
+func dump(rep *doctor.Report) string {
+	var b strings.Builder
+	for _, c := range rep.Checks {
+		fmt.Fprintf(&b, "  %-4s %-26s %s", c.Status, c.ID, c.Message)
+		if c.Fix != "" {
+			fmt.Fprintf(&b, " [fix: %s]", c.Fix)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func TestHealthyProjectPassesEverything(t *testing.T) {
+	f := newFixture(t, doctortest.Options{})
+	good := f.env.Issuer.Sign(f.env.Issuer.Claims("convex", time.Minute))
+	f.in.Token = good
+	rep := f.run()
+	if got := withStatus(rep, doctor.Pass); len(got) != len(rep.Checks) {
+		t.Fatalf("not every check passed:\n%s", dump(rep))
+	}
+	if !reflect.DeepEqual(ids(rep), doctor.IDs(true)) {
+		t.Fatalf("checks %v, want %v", ids(rep), doctor.IDs(true))
+	}
+	if n := f.calls.Load(); n != 1 {
+		t.Errorf("npx convex env get ran %d times, want once", n)
+	}
+	// Only reads reach Clerk, and each endpoint once.
+	seen := map[string]int{}
+	for _, r := range f.env.Clerk.Requests() {
+		seen[r.Method+" "+r.Path]++
+	}
+	if !reflect.DeepEqual(seen, map[string]int{"GET /v1/domains": 1, "GET /v1/jwt_templates": 1}) {
+		t.Errorf("Clerk requests: %v", seen)
+	}
+	if got := f.env.Issuer.Requests(); len(got) != 2 {
+		t.Errorf("issuer requests: %v, want discovery and JWKS once each", got)
+	}
+	if f.env.Other.Requests() != nil {
+		t.Errorf("the other instance's issuer was called: %v", f.env.Other.Requests())
+	}
+}
+
+func ids(rep *doctor.Report) []string {
+	var out []string
+	for _, c := range rep.Checks {
+		out = append(out, c.ID)
+	}
+	return out
+}
+
+// Every check id has a broken project that fails exactly that check, with its fix.
+func TestEachBrokenLinkFailsExactlyItsCheck(t *testing.T) {
+	type tc struct {
+		id      string
+		opts    doctortest.Options
+		token   func(e *doctortest.Env) string
+		mutate  func(f *fixture)
+		status  doctor.Status // default Fail
+		message string
+		fix     string
+	}
+	claims := func(e *doctortest.Env, k string, v any) map[string]any {
+		c := e.Issuer.Claims("convex", time.Minute)
+		c[k] = v
+		return c
+	}
+	cases := []tc{
+		{id: "project.package_json", mutate: func(f *fixture) { f.remove("package.json") },
+			message: "no package.json", fix: "pass -C"},
+		{id: "project.convex_dependency", mutate: func(f *fixture) {
+			f.write("package.json", `{"dependencies":{"@clerk/clerk-react":"^5.0.0"},"devDependencies":{"vite":"^7.0.0"}}`)
+		}, message: "does not depend on convex", fix: "npm install convex"},
+		{id: "project.clerk_package", mutate: func(f *fixture) {
+			f.write("package.json", `{"dependencies":{"convex":"^1.48.0"},"devDependencies":{"vite":"^7.0.0"}}`)
+		}, message: "no Clerk package", fix: "npm install @clerk/react"},
+		{id: "project.convex_version", status: doctor.Warn, mutate: func(f *fixture) {
+			f.write("node_modules/convex/package.json", `{"name":"convex","version":"1.33.0"}`)
+		}, message: "convex 1.33.0 is installed", fix: "npm install convex@latest"},
+		{id: "project.functions_dir", mutate: func(f *fixture) { f.remove("convex") },
+			message: "convex/ does not exist", fix: "npx convex dev"},
+		{id: "env.file", mutate: func(f *fixture) {
+			f.remove(".env.local")
+			vals := map[string]string{"CLERK_SECRET_KEY": doctortest.SecretKey, "VITE_CLERK_PUBLISHABLE_KEY": f.env.PublishableKey()}
+			f.in.Getenv = func(k string) string { return vals[k] }
+		}, message: ".env.local does not exist", fix: "clerkconvex init"},
+		{id: "env.publishable_key", mutate: func(f *fixture) {
+			f.envFile(map[string]string{"VITE_CLERK_PUBLISHABLE_KEY": "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=" + f.env.PublishableKey()})
+		}, message: "but Vite reads VITE_CLERK_PUBLISHABLE_KEY", fix: "rename NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY to VITE_CLERK_PUBLISHABLE_KEY"},
+		{id: "env.secret_key", mutate: func(f *fixture) { f.envFile(map[string]string{"CLERK_SECRET_KEY": ""}) },
+			message: "no Clerk secret key", fix: "add CLERK_SECRET_KEY="},
+		{id: "env.key_kinds", mutate: func(f *fixture) {
+			f.envFile(map[string]string{"VITE_CLERK_PUBLISHABLE_KEY": "VITE_CLERK_PUBLISHABLE_KEY=" + f.env.LivePublishableKey()})
+		}, message: "publishable key is a live key, the secret key a test key", fix: "same Clerk instance"},
+		{id: "env.gitignored", mutate: func(f *fixture) { f.write(".gitignore", "node_modules\n") },
+			message: "git does not ignore .env.local", fix: "add /.env.local to .gitignore"},
+		{id: "env.secret_tracked", mutate: func(f *fixture) {
+			f.write("src/clerk.ts", "export const key = \""+doctortest.SecretKey+"\";\n")
+		}, message: "tracked by git: src/clerk.ts", fix: "roll it in the Clerk dashboard"},
+		{id: "authconfig.exists", mutate: func(f *fixture) { f.remove("convex/auth.config.ts") },
+			message: "convex/auth.config.ts does not exist", fix: "process.env.CLERK_JWT_ISSUER_DOMAIN!"},
+		{id: "authconfig.provider", mutate: func(f *fixture) {
+			f.write("convex/auth.config.ts", "export default { providers: [{ domain: process.env.AUTH0_DOMAIN!, applicationID: \"convex\" }] };\n")
+		}, message: "no provider for Clerk: its domains are process.env.AUTH0_DOMAIN", fix: "add this provider"},
+		{id: "authconfig.application_id", mutate: func(f *fixture) {
+			f.write("convex/auth.config.ts", "export default { providers: [{ domain: process.env.CLERK_JWT_ISSUER_DOMAIN! }] };\n")
+		}, message: "has no applicationID", fix: `add applicationID: "convex"`},
+		{id: "client.provider_wiring", mutate: func(f *fixture) {
+			f.write("src/main.tsx", strings.NewReplacer(
+				`import { ConvexProviderWithClerk } from "convex/react-clerk";`, "",
+				`import { ConvexReactClient } from "convex/react";`, `import { ConvexProvider, ConvexReactClient } from "convex/react";`,
+				"ConvexProviderWithClerk client={convex} useAuth={useAuth}", "ConvexProvider client={convex}",
+				"</ConvexProviderWithClerk>", "</ConvexProvider>").Replace(doctortest.MainTSX))
+		}, message: "src/main.tsx:14 uses ConvexProvider from convex/react", fix: "ConvexProviderWithClerk"},
+		{id: "clerk.secret_key", mutate: func(f *fixture) { f.in.SecretKey = doctortest.UnknownSecretKey },
+			message: "Clerk rejected the secret key sk_test_…9999 (from --secret-key)", fix: "copy a current secret key"},
+		{id: "clerk.same_instance", mutate: func(f *fixture) {
+			f.envFile(map[string]string{"VITE_CLERK_PUBLISHABLE_KEY": "VITE_CLERK_PUBLISHABLE_KEY=" + f.env.OtherPublishableKey()})
+		}, message: "the keys come from two Clerk instances", fix: "same Clerk instance"},
+		{id: "clerk.template", opts: doctortest.Options{TemplateName: "Convex"},
+			message: `no JWT template named "convex" (there is "Convex"`, fix: "clerkconvex init"},
+		{id: "clerk.template_aud", opts: doctortest.Options{TemplateClaims: `{"aud":"my-app"}`},
+			message: `has aud "my-app", but convex/auth.config.ts's applicationID is "convex"`, fix: `set the aud claim of JWT template "convex" to "convex"`},
+		{id: "issuer.discovery", opts: doctortest.Options{Issuer: issuer.Options{Issuer: "https://elsewhere.example"}},
+			message: `announces issuer "https://elsewhere.example"`, fix: "exactly"},
+		{id: "issuer.jwks", opts: doctortest.Options{Issuer: issuer.Options{NoRS256Key: true}},
+			message: "has no RS256 key (it has ins_", fix: "RS256"},
+		{id: "convex.env_var", mutate: func(f *fixture) { delete(f.vars, "CLERK_JWT_ISSUER_DOMAIN") },
+			message: "CLERK_JWT_ISSUER_DOMAIN is not set on the Convex dev deployment", fix: "npx convex env set CLERK_JWT_ISSUER_DOMAIN http://127.0.0.1:"},
+		{id: "convex.env_matches_file", mutate: func(f *fixture) {
+			f.envFile(map[string]string{"CLERK_JWT_ISSUER_DOMAIN": "CLERK_JWT_ISSUER_DOMAIN=https://old.clerk.accounts.dev"})
+		}, message: `is "https://old.clerk.accounts.dev" in .env.local but "http://127.0.0.1:`, fix: "set CLERK_JWT_ISSUER_DOMAIN=http://127.0.0.1:"},
+		{id: "token.format", token: func(e *doctortest.Env) string { return "hello.world" },
+			message: "a JWT has 3", fix: "getToken"},
+		{id: "token.alg", token: func(e *doctortest.Env) string {
+			return "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + strings.Split(e.Issuer.Sign(e.Issuer.Claims("convex", time.Minute)), ".")[1] + "."
+		}, message: `not signed (alg "none")`, fix: "without a custom signing key"},
+		{id: "token.signature", token: func(e *doctortest.Env) string {
+			return e.Issuer.SignWithOtherKey(e.Issuer.Claims("convex", time.Minute))
+		},
+			message: "does not verify", fix: "instance of your publishable key"},
+		{id: "token.iss", token: func(e *doctortest.Env) string {
+			return e.Issuer.Sign(claims(e, "iss", "https://other.clerk.accounts.dev"))
+		},
+			message: `iss is "https://other.clerk.accounts.dev"`, fix: "same Clerk instance"},
+		{id: "token.aud", token: func(e *doctortest.Env) string { return e.Issuer.Sign(claims(e, "aud", "my-app")) },
+			message: `aud is "my-app"`, fix: `getToken({ template: "convex" })`},
+		{id: "token.exp", token: func(e *doctortest.Env) string {
+			return e.Issuer.Sign(claims(e, "exp", time.Now().Add(-5*time.Minute).Unix()))
+		}, message: "expired at", fix: "fresh token"},
+	}
+	covered := map[string]bool{}
+	for _, c := range cases {
+		covered[c.id] = true
+	}
+	for _, id := range doctor.IDs(true) {
+		if !covered[id] {
+			t.Errorf("no broken-project case for %s", id)
+		}
+	}
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, c.opts)
+			if c.token != nil {
+				f.in.Token = c.token(f.env)
+			}
+			if c.mutate != nil {
+				c.mutate(f)
+			}
+			rep := f.run()
+			want := c.status
+			if want == "" {
+				want = doctor.Fail
+			}
+			var problems []string
+			for _, r := range rep.Checks {
+				if r.Status == doctor.Fail || r.Status == doctor.Warn {
+					problems = append(problems, r.ID)
+				}
+			}
+			if !reflect.DeepEqual(problems, []string{c.id}) {
+				t.Fatalf("checks with a problem: %v, want only %s:\n%s", problems, c.id, dump(rep))
+			}
+			r := find(rep, c.id)
+			if r.Status != want || !strings.Contains(r.Message, c.message) || !strings.Contains(r.Fix, c.fix) {
+				t.Fatalf("%s = %s %q (fix %q); want %s, message with %q, fix with %q", c.id, r.Status, r.Message, r.Fix, want, c.message, c.fix)
+			}
+			if rep.OK() != (want != doctor.Fail) {
+				t.Errorf("OK() = %v", rep.OK())
+			}
+			if n := f.calls.Load(); n > 1 {
+				t.Errorf("npx convex env get ran %d times", n)
+			}
+		})
+	}
+}
+
+// A failed check skips what depends on it and says which check it waits on.
+func TestDependentsAreSkippedWithTheirReason(t *testing.T) {
+	f := newFixture(t, doctortest.Options{})
+	f.envFile(map[string]string{"CLERK_SECRET_KEY": ""})
+	rep := f.run()
+	for id, want := range map[string]string{
+		"env.key_kinds":      "waits on env.secret_key, which failed",
+		"clerk.secret_key":   "waits on env.secret_key, which failed",
+		"clerk.template_aud": "waits on clerk.template, which was skipped",
+		"issuer.jwks":        "waits on issuer.discovery, which was skipped",
+		"convex.env_var":     "waits on clerk.secret_key, which was skipped",
+	} {
+		if r := find(rep, id); r.Status != doctor.Skip || r.Message != want {
+			t.Errorf("%s = %s %q, want skip %q", id, r.Status, r.Message, want)
+		}
+	}
+	if f.calls.Load() != 1 {
+		// The deployment variable is read as soon as auth.config names it, even if a later
+		// check cannot use it: it costs time only in the background.
+		t.Logf("npx calls: %d", f.calls.Load())
+	}
+	if len(f.env.Clerk.Requests()) != 0 {
+		t.Errorf("Clerk was called without a secret key: %v", f.env.Clerk.Requests())
+	}
+}
+
+func TestOfflineMakesNoCalls(t *testing.T) {
+	f := newFixture(t, doctortest.Options{})
+	f.in.Offline = true
+	f.in.Token = f.env.Issuer.Sign(f.env.Issuer.Claims("convex", time.Minute))
+	rep := f.run()
+	if fails := withStatus(rep, doctor.Fail); fails != nil {
+		t.Fatalf("failures offline: %v\n%s", fails, dump(rep))
+	}
+	var skipped []string
+	for _, r := range rep.Checks {
+		if r.Status == doctor.Skip {
+			skipped = append(skipped, r.ID)
+			if r.Message != "not checked: --offline" && !strings.HasPrefix(r.Message, "waits on") {
+				t.Errorf("%s: %q", r.ID, r.Message)
+			}
+		}
+	}
+	sort.Strings(skipped)
+	want := []string{"clerk.same_instance", "clerk.secret_key", "clerk.template", "clerk.template_aud", "convex.env_matches_file", "convex.env_var", "issuer.discovery", "issuer.jwks", "token.iss", "token.signature"}
+	if !reflect.DeepEqual(skipped, want) {
+		t.Errorf("skipped %v, want %v", skipped, want)
+	}
+	if f.calls.Load() != 0 || len(f.env.Clerk.Requests()) != 0 || len(f.env.Issuer.Requests()) != 0 {
+		t.Errorf("offline run made calls: npx %d, clerk %v, issuer %v", f.calls.Load(), f.env.Clerk.Requests(), f.env.Issuer.Requests())
+	}
+}
+
+func TestProdReadsTheProdDeployment(t *testing.T) {
+	f := newFixture(t, doctortest.Options{})
+	f.in.Prod = true
+	rep := f.run()
+	if r := find(rep, "env.key_kinds"); r.Status != doctor.Warn || !strings.Contains(r.Message, "--prod with test keys") {
+		t.Errorf("env.key_kinds = %s %q", r.Status, r.Message)
+	}
+	if r := find(rep, "convex.env_var"); r.Status != doctor.Fail || !strings.Contains(r.Message, "prod deployment") || !strings.HasSuffix(r.Fix, " --prod") {
+		t.Errorf("convex.env_var = %s %q fix %q", r.Status, r.Message, r.Fix)
+	}
+}
+
+func TestConvexEnvVarVariants(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		set     func(f *fixture)
+		status  doctor.Status
+		message string
+	}{
+		{"trailing slash", func(f *fixture) { f.vars["CLERK_JWT_ISSUER_DOMAIN"] = f.env.IssuerURL() + "/" }, doctor.Warn, "the issuer with a trailing slash"},
+		{"other issuer", func(f *fixture) { f.vars["CLERK_JWT_ISSUER_DOMAIN"] = "https://x.clerk.accounts.dev" }, doctor.Fail, `is "https://x.clerk.accounts.dev", but the issuer is`},
+		{"npx fails", func(f *fixture) { f.envErr = errors.New("npx convex exited with status 1: No CONVEX_DEPLOYMENT set") }, doctor.Fail, "could not read CLERK_JWT_ISSUER_DOMAIN from the dev deployment: npx convex exited"},
+		{"literal domain", func(f *fixture) {
+			f.write("convex/auth.config.ts", fmt.Sprintf("export default { providers: [{ domain: %q, applicationID: \"convex\" }] };\n", f.env.IssuerURL()))
+		}, doctor.Pass, "names the issuer literally"},
+		{"other variable name", func(f *fixture) {
+			f.write("convex/auth.config.ts", "export default { providers: [{ domain: process.env.CLERK_FRONTEND_API_URL!, applicationID: \"convex\" }] };\n")
+			f.vars = map[string]string{"CLERK_FRONTEND_API_URL": f.env.IssuerURL()}
+			f.envFile(map[string]string{"CLERK_JWT_ISSUER_DOMAIN": "CLERK_FRONTEND_API_URL=" + f.env.IssuerURL()})
+		}, doctor.Pass, "CLERK_FRONTEND_API_URL is http://127.0.0.1:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, doctortest.Options{})
+			tc.set(f)
+			rep := f.run()
+			r := find(rep, "convex.env_var")
+			if r.Status != tc.status || !strings.Contains(r.Message, tc.message) {
+				t.Fatalf("convex.env_var = %s %q, want %s %q\n%s", r.Status, r.Message, tc.status, tc.message, dump(rep))
+			}
+		})
+	}
+}
+
+func TestTimeoutIsAFailureNamingTheLimit(t *testing.T) {
+	f := newFixture(t, doctortest.Options{})
+	f.in.Timeout = 50 * time.Millisecond
+	f.env.Clerk.SetLatency(5 * time.Second)
+	rep := f.run()
+	r := find(rep, "clerk.secret_key")
+	if r.Status != doctor.Fail || !strings.Contains(r.Message, "no answer within 50ms") || !strings.Contains(r.Fix, "--timeout") {
+		t.Fatalf("clerk.secret_key = %s %q %q", r.Status, r.Message, r.Fix)
+	}
+}
+
+func TestCancelledRunReturnsTheContextError(t *testing.T) {
+	f := newFixture(t, doctortest.Options{Latency: 5 * time.Second})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := doctor.Run(ctx, f.in); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Run = %v, want the context's error", err)
+	}
+}
