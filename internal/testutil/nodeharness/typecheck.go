@@ -1,0 +1,94 @@
+package nodeharness
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TypeCheck runs the real TypeScript compiler over files (relative to projectDir, or
+// absolute) and fails the test with tsc's diagnostics when they do not compile.
+//
+// The settings are those of the convex/tsconfig.json that `npx convex` generates (strict,
+// moduleResolution bundler, ESNext, lib ES2023 + dom, isolatedModules), with skipLibCheck and
+// the harness's Node type definitions, so `process.env.X` type-checks as in a real project.
+// Imports such as "convex/server" resolve through projectDir/node_modules, linked to the
+// harness when projectDir has none.
+func TypeCheck(t testing.TB, projectDir string, files ...string) {
+	t.Helper()
+	if err := CheckTypes(t, projectDir, files...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CheckTypes is TypeCheck returning tsc's failure as an error instead of failing the test,
+// for tests that expect code not to compile. A missing harness still fails the test.
+func CheckTypes(t testing.TB, projectDir string, files ...string) error {
+	t.Helper()
+	if len(files) == 0 {
+		t.Fatal("nodeharness: CheckTypes needs at least one file")
+	}
+	tsc := Bin(t, "tsc")
+	LinkNodeModules(t, projectDir)
+
+	abs := make([]string, len(files))
+	for i, f := range files {
+		if !filepath.IsAbs(f) {
+			f = filepath.Join(projectDir, f)
+		}
+		abs[i] = f
+	}
+	config := map[string]any{
+		"compilerOptions": map[string]any{
+			"strict":                           true,
+			"noEmit":                           true,
+			"skipLibCheck":                     true,
+			"allowJs":                          true,
+			"moduleResolution":                 "bundler",
+			"module":                           "ESNext",
+			"target":                           "ESNext",
+			"lib":                              []string{"ES2023", "dom"},
+			"isolatedModules":                  true,
+			"allowSyntheticDefaultImports":     true,
+			"forceConsistentCasingInFileNames": true,
+			"types":                            []string{"node"},
+			"typeRoots":                        []string{filepath.Join(NodeModules(t), "@types")},
+		},
+		"files": abs,
+	}
+	b, err := json.MarshalIndent(config, "", "  ")
+	if err != nil {
+		t.Fatalf("nodeharness: encoding tsconfig: %v", err)
+	}
+	tsconfig := filepath.Join(t.TempDir(), "tsconfig.json")
+	if err := os.WriteFile(tsconfig, b, 0o644); err != nil {
+		t.Fatalf("nodeharness: writing %s: %v", tsconfig, err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, tsc, "--project", tsconfig, "--pretty", "false")
+	cmd.Dir = projectDir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err = cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("nodeharness: tsc did not finish in time: %v", ctx.Err())
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return fmt.Errorf("tsc --noEmit (strict) rejects %s:\n%s", strings.Join(files, ", "), strings.TrimSpace(out.String()))
+	}
+	if err != nil {
+		t.Fatalf("nodeharness: running tsc: %v", err)
+	}
+	return nil
+}
