@@ -1,0 +1,158 @@
+package doctor
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clerkconvex/clerkconvex/internal/project"
+)
+
+const nextLayout = `import { ClerkProvider } from "@clerk/nextjs";
+import ConvexClientProvider from "./ConvexClientProvider";
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <ClerkProvider>
+          <ConvexClientProvider>{children}</ConvexClientProvider>
+        </ClerkProvider>
+      </body>
+    </html>
+  );
+}
+`
+
+const nextClient = `"use client";
+
+import { ReactNode } from "react";
+import { ConvexReactClient } from "convex/react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+import { useAuth } from "@clerk/nextjs";
+
+const convex = new ConvexReactClient(process.env.NEXT_PUBLIC_CONVEX_URL!);
+
+export default function ConvexClientProvider({ children }: { children: ReactNode }) {
+  return (
+    <ConvexProviderWithClerk client={convex} useAuth={useAuth}>
+      {children}
+    </ConvexProviderWithClerk>
+  );
+}
+`
+
+func TestProviderWiring(t *testing.T) {
+	vite := func(body string) map[string]string { return map[string]string{"src/main.tsx": body} }
+	for _, tc := range []struct {
+		name   string
+		fw     project.Framework
+		files  map[string]string
+		status Status
+		want   string
+	}{
+		{name: "next, two files", fw: project.Next, status: Pass,
+			files: map[string]string{"app/layout.tsx": nextLayout, "app/ConvexClientProvider.tsx": nextClient},
+			want:  "<ConvexProviderWithClerk> at app/ConvexClientProvider.tsx:12 with useAuth from @clerk/nextjs, <ClerkProvider> at app/layout.tsx:8"},
+		{name: "aliases and multi-line imports", fw: project.Vite, status: Pass, files: vite(`import {
+  ClerkProvider as CP,
+  useAuth as useClerkAuth,
+} from '@clerk/clerk-react'
+import { ConvexProviderWithClerk as Wired } from 'convex/react-clerk'
+export const Root = () => <CP publishableKey={k}><Wired useAuth={useClerkAuth} client={c}><App/></Wired></CP>
+`), want: "<ConvexProviderWithClerk> at src/main.tsx:6 with useAuth from @clerk/clerk-react"},
+		{name: "expo at the root", fw: project.Expo, status: Pass, files: map[string]string{"App.tsx": `import { ClerkProvider, useAuth } from "@clerk/clerk-expo";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+export default function App() {
+  return <ClerkProvider tokenCache={tokenCache}><ConvexProviderWithClerk client={convex} useAuth={useAuth}><Home /></ConvexProviderWithClerk></ClerkProvider>;
+}
+`}, want: "App.tsx:4"},
+		{name: "arrow function in a prop before useAuth", fw: project.Vite, status: Pass, files: vite(`import { ClerkProvider, useAuth } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+<ClerkProvider><ConvexProviderWithClerk client={make(() => a > b)} useAuth={useAuth}></ConvexProviderWithClerk></ClerkProvider>
+`), want: "with useAuth from @clerk/clerk-react"},
+		{name: "plain ConvexProvider", fw: project.Vite, status: Fail, files: vite(`import { ClerkProvider } from "@clerk/clerk-react";
+import { ConvexProvider } from "convex/react";
+<ClerkProvider><ConvexProvider client={convex}><App /></ConvexProvider></ClerkProvider>
+`), want: "src/main.tsx:3 uses ConvexProvider from convex/react"},
+		{name: "only in a comment", fw: project.Vite, status: Fail, files: vite(`import { ClerkProvider, useAuth } from "@clerk/clerk-react";
+// import { ConvexProviderWithClerk } from "convex/react-clerk";
+/* <ConvexProviderWithClerk client={convex} useAuth={useAuth}> */
+const url = "https://example.com/*not a comment*/";
+`), want: "no <ConvexProviderWithClerk>"},
+		{name: "no useAuth prop", fw: project.Vite, status: Fail, files: vite(`import { ClerkProvider } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+<ClerkProvider><ConvexProviderWithClerk client={convex}><App /></ConvexProviderWithClerk></ClerkProvider>
+`), want: "src/main.tsx:3 has no useAuth={…} prop"},
+		{name: "useAuth from convex/react", fw: project.Vite, status: Fail, files: vite(`import { ClerkProvider } from "@clerk/clerk-react";
+import { useConvexAuth as useAuth } from "convex/react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+<ClerkProvider><ConvexProviderWithClerk client={convex} useAuth={useAuth}></ConvexProviderWithClerk></ClerkProvider>
+`), want: "gets useAuth={useAuth} from convex/react"},
+		{name: "own hook", fw: project.Vite, status: Warn, files: vite(`import { ClerkProvider } from "@clerk/clerk-react";
+import { useMyAuth } from "./auth";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+<ClerkProvider><ConvexProviderWithClerk client={convex} useAuth={useMyAuth}></ConvexProviderWithClerk></ClerkProvider>
+`), want: "useAuth={useMyAuth}, which is not imported from a Clerk package"},
+		{name: "no ClerkProvider", fw: project.Vite, status: Fail, files: vite(`import { useAuth } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+<ConvexProviderWithClerk client={convex} useAuth={useAuth}></ConvexProviderWithClerk>
+`), want: "no <ClerkProvider>"},
+		{name: "outside ClerkProvider", fw: project.Vite, status: Fail, files: vite(`import { ClerkProvider, useAuth } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+<ConvexProviderWithClerk client={convex} useAuth={useAuth}><ClerkProvider><App /></ClerkProvider></ConvexProviderWithClerk>
+`), want: "is outside <ClerkProvider> (src/main.tsx:3)"},
+		{name: "another framework's package", fw: project.Next, status: Warn, files: map[string]string{
+			"app/layout.tsx": nextLayout, "app/ConvexClientProvider.tsx": strings.Replace(nextClient, `import { useAuth } from "@clerk/nextjs";`, `import { useAuth } from "@clerk/clerk-react";`, 1)},
+			want: "uses the useAuth of @clerk/clerk-react, but this is a Next.js app"},
+		{name: "node_modules and generated code are not read", fw: project.Vite, status: Fail, files: map[string]string{
+			"src/node_modules/x/index.js": "import { ConvexProviderWithClerk } from \"convex/react-clerk\";\n<ConvexProviderWithClerk useAuth={useAuth}>",
+			"src/convex/_generated/a.ts":  "import { ConvexProviderWithClerk } from \"convex/react-clerk\";\n<ConvexProviderWithClerk useAuth={useAuth}>",
+			"lib/provider.tsx":            "import { ConvexProviderWithClerk } from \"convex/react-clerk\";\n<ConvexProviderWithClerk useAuth={useAuth}>",
+		}, want: "no <ConvexProviderWithClerk>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, body := range tc.files {
+				p := filepath.Join(dir, filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pkgs := map[string]string{tc.fw.ClerkPackages[0]: "1"}
+			s := &state{in: Inputs{Dir: dir}, proj: &project.Project{Dir: dir, Deps: pkgs, Framework: tc.fw}}
+			o := checkProviderWiring(context.Background(), s)
+			if o.status != tc.status || !strings.Contains(o.message, tc.want) {
+				t.Fatalf("= %s %q (fix %q); want %s %q", o.status, o.message, o.fix, tc.status, tc.want)
+			}
+			if o.status != Pass && o.fix == "" {
+				t.Error("a problem without a fix")
+			}
+		})
+	}
+}
+
+func TestParseImports(t *testing.T) {
+	got := parseImports(stripComments([]byte(`import React, { useState, type FC, useAuth as ua } from "react";
+import type { AuthConfig } from "convex/server";
+import "./styles.css"
+import { a } from './a'; import {b as c} from "b"
+`)))
+	want := map[string]importSpec{
+		"useState": {"react", "useState"}, "ua": {"react", "useAuth"},
+		"AuthConfig": {"convex/server", "AuthConfig"}, "a": {"./a", "a"}, "c": {"b", "b"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %v", got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+}
