@@ -58,6 +58,8 @@ type harness struct {
 	clerk   *clerkapi.Server
 	clerkTS *httptest.Server
 	env     map[string]string // the child's whole environment
+	bin     string            // the CLI to run; default clerkconvex from PATH
+	uid     int               // run the CLI as this user when > 0 (see dropPrivileges)
 
 	mu       sync.Mutex
 	arrivals []chan string // notified with "METHOD PATH" as each Clerk request arrives
@@ -159,9 +161,12 @@ func (r result) String() string {
 
 // command builds the child process: the testscript copy of the test binary named clerkconvex.
 func (h *harness) command(ctx context.Context, args []string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
-	bin, err := exec.LookPath("clerkconvex")
-	if err != nil {
-		h.t.Fatalf("clerkconvex is not on PATH: %v", err)
+	bin := h.bin
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("clerkconvex"); err != nil {
+			h.t.Fatalf("clerkconvex is not on PATH: %v", err)
+		}
 	}
 	// The env dumps of earlier runs were scanned with the environment of their own run.
 	old, _ := filepath.Glob(filepath.Join(h.env["FAKE_NPX_ENVDIR"], "env.*"))
@@ -175,6 +180,9 @@ func (h *harness) command(ctx context.Context, args []string) (*exec.Cmd, *bytes
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	// Its own process group, so a test can press "Ctrl-C" (SIGINT to the group).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if h.uid > 0 {
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uint32(h.uid), Gid: uint32(h.uid)}
+	}
 	return cmd, &stdout, &stderr
 }
 
@@ -274,6 +282,54 @@ func (h *harness) onNpxHang() func() bool {
 		_, err := os.Stat(filepath.Join(h.env["FAKE_NPX_ENVDIR"], "hanging"))
 		return err == nil
 	}
+}
+
+// dropPrivileges makes the CLI run as an ordinary user, so file permissions apply even when the
+// tests run as root (as CI containers do): the CLI is copied where that user can run it, and the
+// folders above the project and aux are opened up for it. Unprivileged, it does nothing.
+func (h *harness) dropPrivileges() {
+	h.t.Helper()
+	if os.Geteuid() != 0 {
+		return
+	}
+	src, err := exec.LookPath("clerkconvex")
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.bin = filepath.Join(h.aux, "bin", "clerkconvex")
+	if err := os.WriteFile(h.bin, data, 0o755); err != nil {
+		h.t.Fatal(err)
+	}
+	for _, d := range []string{h.dir, filepath.Dir(h.dir), h.aux, filepath.Dir(h.aux)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	for _, d := range []string{"home", "tmp", "npxenv"} {
+		if err := os.Chmod(filepath.Join(h.aux, d), 0o777); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	h.uid = 65534 // nobody
+}
+
+// pathWithoutNpx is a PATH with git but no npx.
+func (h *harness) pathWithoutNpx() string {
+	h.t.Helper()
+	dir := filepath.Join(h.aux, "nonpx")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		h.t.Fatal(err)
+	}
+	if git, err := exec.LookPath("git"); err == nil {
+		if err := os.Symlink(git, filepath.Join(dir, "git")); err != nil {
+			h.t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 // npxCalls returns the fake npx's recorded calls.
@@ -431,7 +487,7 @@ func leak(data string) string {
 func (h *harness) assertNoCanary(r result, secretFiles ...string) {
 	h.t.Helper()
 	for _, f := range h.canaryFindings(r, secretFiles...) {
-		h.t.Errorf("secret leak: %s\n%s", f, clerk.RedactSecrets(strings.ReplaceAll(r.String(), "CANARY", "C*")))
+		h.t.Errorf("secret leak: %s\n%s", f, strings.ReplaceAll(clerk.RedactSecrets(r.String()), "CANARY", "C*"))
 	}
 }
 
@@ -499,7 +555,8 @@ func (h *harness) canaryFindings(r result, secretFiles ...string) []string {
 		})
 	}
 	scanTree(h.dir, func(rel string) bool { return slices.Contains(secretFiles, rel) })
-	scanTree(h.aux, func(rel string) bool { return rel == "bin/npx" })
+	// aux/bin holds the npx wrapper and, for dropPrivileges, a copy of this test binary.
+	scanTree(h.aux, func(rel string) bool { return strings.HasPrefix(rel, "bin/") })
 	for _, rec := range h.clerk.Requests() {
 		if l := leak(rec.Path + "?" + rec.RawQuery + " " + rec.Body); l != "" {
 			found = append(found, fmt.Sprintf("the Clerk request %s %s carried %s in its URL or body", rec.Method, rec.Path, l))

@@ -118,7 +118,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	}
 	t, err := cc.ApplyTemplate(ctx, p.tmplName, p.tmpl)
 	if err != nil {
-		return res, err
+		return res, authHint(err, p.secret, "")
 	}
 	if t != nil {
 		res.Template.ID = t.ID

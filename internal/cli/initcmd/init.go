@@ -144,10 +144,10 @@ func absDir(dir string) (string, error) {
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
-		return "", cmdutil.FlagErrorf("-C/--dir %s: no such folder", dir)
+		return "", cmdutil.FlagErrorf("-C/--dir %s: no such folder; pass the folder that holds your app's package.json", dir)
 	}
 	if !st.IsDir() {
-		return "", cmdutil.FlagErrorf("-C/--dir %s is a file, not a folder", dir)
+		return "", cmdutil.FlagErrorf("-C/--dir %s is a file, not a folder; pass the folder that holds your app's package.json", dir)
 	}
 	return abs, nil
 }

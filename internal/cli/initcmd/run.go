@@ -104,7 +104,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	p := &plan{dir: dir, tmplName: opts.TemplateName, prodFlag: opts.Prod}
 	p.proj, err = project.Load(dir)
 	if err != nil {
-		return nil, &cmdutil.FlagError{Err: err}
+		return nil, projectError(err)
 	}
 	if !p.proj.Has("convex") {
 		p.warn(io, "package.json does not depend on convex: run npm install convex (npx convex needs it)")
@@ -112,13 +112,16 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 
 	// The env file: read it first, it may hold the keys.
 	envRel := opts.EnvFile
+	if c := filepath.ToSlash(filepath.Clean(envRel)); !filepath.IsAbs(envRel) && (c == ".." || strings.HasPrefix(c, "../")) {
+		return nil, cmdutil.FlagErrorf("--env-file %s is outside the project folder %s: name a file inside it, such as .env.local", envRel, dir)
+	}
 	envAbs, err := fsutil.ResolveInside(dir, envRel)
 	if err != nil {
 		return nil, cmdutil.FlagErrorf("--env-file %s: %v", envRel, err)
 	}
 	envOld, envExists, err := fsutil.ReadFileIfExists(envAbs)
 	if err != nil {
-		return nil, cmdutil.FlagErrorf("--env-file %s: %v", envRel, err)
+		return nil, envFileError(envRel, err)
 	}
 	env := dotenv.Parse(envOld)
 	if bad := env.Malformed(); len(bad) > 0 {
@@ -144,7 +147,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	}
 	p.secret, err = clerk.ParseSecretKey(secretRaw)
 	if err != nil {
-		return nil, cmdutil.FlagErrorf("%s: %v", secretFrom, err)
+		return nil, keyError(secretFrom, err)
 	}
 
 	fw := p.proj.Framework
@@ -168,7 +171,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	}
 	p.pub, err = clerk.ParsePublishableKey(pubRaw)
 	if err != nil {
-		return nil, cmdutil.FlagErrorf("%s: %v", pubFrom, err)
+		return nil, keyError(pubFrom, err)
 	}
 	if p.pub.Live != p.secret.Live {
 		return nil, cmdutil.FlagErrorf("the keys come from two Clerk instances: the publishable key (%s) is a %s key but the secret key (%s) is a %s key; copy both from the same instance (Clerk dashboard, API keys)",
@@ -244,7 +247,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	var extra map[string]any
 	if opts.Claims != "" {
 		if extra, err = clerk.ParseClaims(opts.Claims); err != nil {
-			return nil, cmdutil.FlagErrorf("--claims: %v", err)
+			return nil, claimsError(err)
 		}
 	}
 	all, err := cc.Templates(ctx)
@@ -472,13 +475,6 @@ func firstOf(ss ...src) (string, string) {
 		}
 	}
 	return "", ""
-}
-
-func authHint(err error, key clerk.SecretKey, from string) error {
-	if clerk.IsUnauthorized(err) {
-		return &cmdutil.ExitError{Code: cmdutil.ExitAuth, Err: fmt.Errorf("Clerk rejected the secret key %s (from %s): %v; copy a current secret key from the Clerk dashboard, API keys", key, from, err)}
-	}
-	return err
 }
 
 func issuerHost(iss string) string {

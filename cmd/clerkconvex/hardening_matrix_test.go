@@ -1,0 +1,351 @@
+package main
+
+import (
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/clerkconvex/clerkconvex/internal/fakes/clerkapi"
+)
+
+// badInput is one row of the bad-input matrix: a project, a command line, maybe Clerk faults
+// or a Ctrl-C, and what must come out: the exit code, a message on stderr that names the input
+// (input) and says how to fix it (fix), and the project tree byte for byte as it was except
+// the paths in changed.
+type badInput struct {
+	name  string
+	files string // the project, as txtar; default viteProject
+	prep  func(t *testing.T, h *harness)
+	args  []string // default initArgs()
+	env   map[string]string
+	// faults are injected into the Clerk fake before the run.
+	faults []clerkapi.Fault
+	// interrupt, e.g. "POST /v1/jwt_templates": press Ctrl-C once that request reaches Clerk
+	// (inject a Delay fault for it so the fake holds it).
+	interrupt string
+	// npxHang: the fake npx hangs; Ctrl-C once it is running.
+	npxHang bool
+
+	code     int
+	input    string   // regexp that stderr must match: the input named
+	fix      string   // regexp that stderr must match: the fix
+	changed  []string // project paths that may differ afterwards
+	mutating int      // Clerk requests that may change something (POST/PATCH/DELETE), failed or not
+	// clerkCalls, when set, is the exact number of requests Clerk must have seen (noCalls: 0).
+	clerkCalls int
+	check      func(t *testing.T, h *harness, r result)
+}
+
+const noCalls = -1
+
+// written is what a successful or half-successful init leaves in a fresh Vite project.
+var written = []string{".env.local", "convex", "convex/auth.config.ts"}
+
+func with(args ...string) []string { return initArgs(args...) }
+
+// keyArgs is init with these keys.
+func keyArgs(secret, pub string, extra ...string) []string {
+	return append([]string{"init", "--no-input", "--secret-key", secret, "--publishable-key", pub}, extra...)
+}
+
+func b64(s string) string { return base64.RawStdEncoding.EncodeToString([]byte(s)) }
+
+func badInputRows() []badInput {
+	const dash = `Clerk dashboard`
+	clerkFault := func(status int, method, prefix string) []clerkapi.Fault {
+		return []clerkapi.Fault{{Method: method, PathPrefix: prefix, Status: status}}
+	}
+	return []badInput{
+		// --- the secret key
+		{name: "secret key empty", args: keyArgs("", pk1),
+			code: 2, input: `--secret-key`, fix: `set CLERK_SECRET_KEY.*` + dash},
+		{name: "secret key is the publishable key", args: keyArgs(pk1, pk1),
+			code: 2, input: `--secret-key: the Clerk secret key starts with pk_`, fix: `secret key starts with sk_test_ or sk_live_`},
+		{name: "secret key with an unknown prefix", args: keyArgs("sk_prod_CANARYabcdefghijklmnopqrstuv", pk1),
+			code: 2, input: `--secret-key: the Clerk secret key`, fix: `must start with sk_test_ or sk_live_`},
+		{name: "secret key wrapped in quotes", args: keyArgs(`"`+sk1+`"`, pk1),
+			code: 2, input: `--secret-key`, fix: `wrapped in quotes`},
+		{name: "secret key with a trailing space", args: keyArgs(sk1+" ", pk1),
+			code: 2, input: `--secret-key`, fix: `leading or trailing spaces`},
+		{name: "secret key too short", args: keyArgs("sk_test_CANARYshort", pk1),
+			code: 2, input: `--secret-key: the Clerk secret key is too short`, fix: `copy the whole key from the ` + dash},
+		{name: "secret key with a stray character", args: keyArgs(sk1[:20]+"-"+sk1[20:], pk1),
+			code: 2, input: `--secret-key: the Clerk secret key has a character that is not a letter or digit`, fix: `copy the whole key from the ` + dash},
+		{name: "secret key malformed in the env file", files: viteProject + "-- .env.local --\nCLERK_SECRET_KEY=sk_test_CANARY.x\n",
+			args: []string{"init", "--no-input", "--publishable-key", pk1},
+			code: 2, input: `CLERK_SECRET_KEY in \.env\.local`, fix: `copy the whole key from the ` + dash},
+
+		// --- the publishable key
+		{name: "publishable key is the secret key", args: keyArgs(sk1, sk1),
+			code: 2, input: `--publishable-key: the Clerk publishable key starts with sk_`, fix: `publishable key starts with pk_test_ or pk_live_`},
+		{name: "publishable key with an unknown prefix", args: keyArgs(sk1, "pk_prod_"+b64(host1+"$")),
+			code: 2, input: `--publishable-key`, fix: `must start with pk_test_ or pk_live_`},
+		{name: "publishable key not base64", args: keyArgs(sk1, "pk_test_!!!notbase64"),
+			code: 2, input: `--publishable-key: the Clerk publishable key is not valid`, fix: `copy the whole key from the ` + dash},
+		{name: "publishable key without its closing $", args: keyArgs(sk1, "pk_test_"+b64(host1)),
+			code: 2, input: `--publishable-key: the Clerk publishable key is not valid`, fix: `copy the whole key from the ` + dash},
+		{name: "publishable key naming a bad host", args: keyArgs(sk1, "pk_test_"+b64("bad host/x$")),
+			code: 2, input: `--publishable-key: the Clerk publishable key names an invalid Frontend API host`, fix: `copy the whole key from the ` + dash},
+		{name: "publishable key from the framework variable in the env file, malformed",
+			files: viteProject + "-- .env.local --\nVITE_CLERK_PUBLISHABLE_KEY=pk_test_%%%\n",
+			args:  []string{"init", "--no-input", "--secret-key", sk1},
+			code:  2, input: `VITE_CLERK_PUBLISHABLE_KEY in \.env\.local`, fix: `copy the whole key from the ` + dash},
+
+		// --- keys that do not belong together
+		{name: "live publishable key with a test secret key", args: keyArgs(sk1, pkL),
+			code: 2, input: `publishable key \(--publishable-key\) is a live key but the secret key \(--secret-key\) is a test key`, fix: `same instance`,
+			clerkCalls: noCalls},
+		{name: "keys from two instances", args: keyArgs(sk1, pk2),
+			code: 2, input: `the secret key belongs to https://happy-cat-12\.clerk\.accounts\.dev but the publishable key \(--publishable-key\) to https://other-app-99`, fix: `copy both keys from the same instance`},
+		{name: "test keys with --prod: allowed, with a warning", args: with("--prod"),
+			code: 0, input: `--prod with test keys`, fix: `use the sk_live_/pk_live_ keys of your production instance`,
+			changed: written, mutating: 1,
+			check: func(t *testing.T, h *harness, r result) {
+				if calls := h.npxCalls(); len(calls) != 1 || !slices.Contains(calls[0].Args, "--prod") {
+					t.Errorf("want one npx call with --prod, got %+v", calls)
+				}
+			}},
+
+		// --- the identity provider URL (issuer)
+		{name: "issuer over http off this machine", args: with("--identity-provider-url", "http://"+host1),
+			code: 2, input: `--identity-provider-url: "http://happy-cat-12\.clerk\.accounts\.dev" uses http`, fix: `use https://happy-cat-12\.clerk\.accounts\.dev`},
+		{name: "issuer with a path", args: with("--identity-provider-url", "https://"+host1+"/oauth"),
+			code: 2, input: `--identity-provider-url: .* has a path \(/oauth\)`, fix: `the issuer is only https://host, without a path`},
+		{name: "issuer with a query", args: with("--identity-provider-url", "https://"+host1+"?tenant=1"),
+			code: 2, input: `--identity-provider-url: .* has a query`, fix: `the issuer is only https://host`},
+		{name: "issuer of another instance", args: with("--identity-provider-url", "https://"+host2),
+			code: 2, input: `--identity-provider-url https://other-app-99\.clerk\.accounts\.dev is not this Clerk instance's issuer`, fix: `omit the flag or pass https://happy-cat-12`},
+		{name: "issuer with a trailing slash: normalised", args: with("--identity-provider-url", "https://"+host1+"/"),
+			code: 0, input: `Issuer: https://happy-cat-12\.clerk\.accounts\.dev\n`, fix: `Convex dev deployment: CLERK_JWT_ISSUER_DOMAIN=https://happy-cat-12\.clerk\.accounts\.dev\n`,
+			changed: written, mutating: 1,
+			check: func(t *testing.T, h *harness, r result) {
+				if env := h.read(".env.local"); !strings.Contains(env, "CLERK_JWT_ISSUER_DOMAIN=https://"+host1+"\n") {
+					t.Errorf(".env.local has no issuer without a trailing slash:\n%s", env)
+				}
+				if got := h.npxStore("dev")["CLERK_JWT_ISSUER_DOMAIN"]; got != "https://"+host1 {
+					t.Errorf("Convex got issuer %q", got)
+				}
+			}},
+
+		// --- the application ID
+		{name: "application ID empty", args: with("--application-id", ""),
+			code: 2, input: `--application-id is empty`, fix: `use "convex"`},
+		{name: "application ID with a space", args: with("--application-id", "my app"),
+			code: 2, input: `--application-id "my app" has spaces`, fix: `use a plain identifier such as "convex"`},
+		{name: "application ID with a quote", args: with("--application-id", `a"b`),
+			code: 2, input: `--application-id .* has spaces, quotes or backslashes`, fix: `use a plain identifier`},
+		{name: "application ID too long", args: with("--application-id", strings.Repeat("a", 200)),
+			code: 2, input: `--application-id is 200 characters long`, fix: `keep it under 128`},
+		{name: "application IDs not paired with provider URLs", args: with("--application-id", "a", "--application-id", "b"),
+			code: 2, input: `--application-id was given 2 times but --identity-provider-url 0 times`, fix: `repeat them in pairs`},
+
+		// --- the template claims
+		{name: "claims not JSON", args: with("--claims", "{org: 1}"),
+			code: 2, input: `--claims: it must be a JSON object`, fix: `like '\{"org":"\{\{org\.slug\}\}"\}'`},
+		{name: "claims a JSON array", args: with("--claims", `["org"]`),
+			code: 2, input: `--claims: it must be a JSON object`, fix: `like '\{"org"`},
+		{name: "claims with text after the object", args: with("--claims", `{"a":1} {"b":2}`),
+			code: 2, input: `--claims: it has text after the JSON object`, fix: `pass one JSON object, like '\{"org"`},
+		{name: "claims with reserved iss", args: with("--claims", `{"iss":"https://x"}`),
+			code: 2, input: `--claims: it uses the reserved claim "iss"`, fix: `Clerk sets .* itself`},
+		{name: "claims with reserved sub and exp", args: with("--claims", `{"sub":"x","exp":1,"org":"y"}`),
+			code: 2, input: `--claims: it uses the reserved claim "exp", "sub"|--claims: it uses the reserved claim "sub", "exp"`, fix: `Clerk sets .* itself`},
+
+		// --- the env file
+		{name: "env file unreadable", prep: func(t *testing.T, h *harness) {
+			h.write(".env.local", "A=1\n")
+			if err := os.Chmod(filepath.Join(h.dir, ".env.local"), 0); err != nil {
+				t.Fatal(err)
+			}
+			h.dropPrivileges()
+		},
+			code: 2, input: `--env-file \.env\.local: .*permission denied`, fix: `make it readable by you \(chmod 600 \.env\.local\) or pass another --env-file`},
+		{name: "env file is a folder", prep: func(t *testing.T, h *harness) {
+			h.write(".env.local/keep", "")
+		},
+			code: 2, input: `--env-file \.env\.local: .* is a folder, not a file`, fix: `move it away or choose another path`},
+		{name: "env file is a link leading outside the project", prep: func(t *testing.T, h *harness) {
+			outside := filepath.Join(h.aux, "home", "shared.env")
+			if err := os.WriteFile(outside, []byte("A=1\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(outside, filepath.Join(h.dir, ".env.local")); err != nil {
+				t.Fatal(err)
+			}
+		},
+			code: 2, input: `--env-file \.env\.local: .*the link leads outside the project folder`, fix: `replace the link with a regular file inside`,
+			check: func(t *testing.T, h *harness, r result) {
+				if b, _ := os.ReadFile(filepath.Join(h.aux, "home", "shared.env")); string(b) != "A=1\n" {
+					t.Errorf("the file outside the project changed: %q", b)
+				}
+			}},
+		{name: "env file path climbing out of the project", args: with("--env-file", "../elsewhere.env"),
+			code: 2, input: `--env-file \.\./elsewhere\.env is outside the project folder`, fix: `name a file inside it, such as \.env\.local`},
+		{name: "env file empty name", args: with("--env-file", ""),
+			code: 2, input: `--env-file is empty`, fix: `pass a file name such as \.env\.local`},
+		{name: "env file with malformed lines: kept as they are",
+			files: viteProject + "-- .env.local --\n# top\nthis is not an assignment\n=novalue\nA=1\n'unterminated\nB=2\n",
+			code:  0, input: `\.env\.local: lines 2, 3, 5 are not KEY=value`, fix: `left as they are`,
+			changed: written, mutating: 1,
+			check: func(t *testing.T, h *harness, r result) {
+				want := "# top\nthis is not an assignment\n=novalue\nA=1\n'unterminated\nB=2\n"
+				if got := h.read(".env.local"); !strings.HasPrefix(got, want) {
+					t.Errorf(".env.local lost or changed the lines that were there:\n%s", got)
+				}
+			}},
+
+		// --- the Convex side of the project
+		{name: "auth.config.ts that cannot be edited safely: left alone",
+			files: viteProject + "-- convex/auth.config.ts --\nimport { providers } from \"./providers\";\nexport default { providers };\n",
+			code:  0, input: `convex/auth\.config\.ts can't be edited safely`, fix: `add this provider to its providers array by hand`,
+			changed: []string{".env.local"}, mutating: 1},
+		{name: "auth.config.ts with a syntax error: left alone",
+			files: viteProject + "-- convex/auth.config.ts --\nexport default { providers: [ { domain: \"x\" ] };\n",
+			code:  0, input: `convex/auth\.config\.ts can't be edited safely`, fix: `by hand`,
+			changed: []string{".env.local"}, mutating: 1},
+		{name: "convex.json names a missing functions folder", files: viteProject + "-- convex.json --\n{\"functions\": \"src/convex/\"}\n",
+			code: 2, input: `convex\.json sets "functions" to "src/convex/", but .* does not exist`, fix: `create the folder or fix convex\.json`},
+		{name: "convex.json not JSON", files: viteProject + "-- convex.json --\n{functions: src}\n",
+			code: 2, input: `convex\.json is not valid JSON`, fix: `fix it or remove it`},
+		{name: "no package.json", files: "-- README.md --\nhello\n",
+			code: 2, input: `no package\.json in `, fix: `run clerkconvex in your app's folder, or pass -C <folder>`},
+		{name: "package.json not JSON", files: "-- package.json --\n{\"dependencies\": \n",
+			code: 2, input: `package\.json is not valid JSON`, fix: `fix package\.json`},
+		{name: "project folder missing", args: with("-C", "nowhere"),
+			code: 2, input: `-C/--dir nowhere: no such folder`, fix: `pass the folder that holds your app's package\.json`},
+
+		// --- npx
+		{name: "npx missing", prep: func(t *testing.T, h *harness) { h.env["PATH"] = h.pathWithoutNpx() },
+			code: 1, input: `npx not found on PATH`, fix: `(?s)install Node\.js.*Set it by hand.*\n +npx convex env set CLERK_JWT_ISSUER_DOMAIN https://happy-cat-12\.clerk\.accounts\.dev`,
+			changed: written, mutating: 1},
+		{name: "npx convex fails: not logged in", env: map[string]string{"FAKE_NPX_FAIL": "✖ Error: No CONVEX_DEPLOYMENT set, run `npx convex dev` to configure a Convex project"},
+			code: 1, input: `Convex variable CLERK_JWT_ISSUER_DOMAIN not set on the dev deployment: npx convex exited with status 1: .*No CONVEX_DEPLOYMENT set`, fix: `Set it by hand, in .*\n +npx convex env set CLERK_JWT_ISSUER_DOMAIN https://happy-cat-12\.clerk\.accounts\.dev`,
+			changed: written, mutating: 1},
+
+		// --- Clerk answering with errors
+		{name: "Clerk 401: key rejected", faults: clerkFault(401, "GET", "/v1/domains"),
+			code: 4, input: `Clerk rejected the secret key sk_test_…1111 \(from --secret-key\)`, fix: `copy a current secret key from the ` + dash},
+		{name: "Clerk 401: unknown key", args: keyArgs("sk_test_CANARYunknownAbCdEfGhIjKlMnOp0000", pk1),
+			code: 4, input: `Clerk rejected the secret key sk_test_…0000`, fix: `copy a current secret key`},
+		{name: "Clerk 403", faults: clerkFault(403, "GET", "/v1/domains"),
+			code: 1, input: `GET /v1/domains\) failed: HTTP 403`, fix: `check that the secret key sk_test_…1111 is this instance's and still active \(Clerk dashboard, API keys\)`},
+		{name: "Clerk 404", faults: clerkFault(404, "GET", "/v1/"),
+			code: 1, input: `GET /v1/domains\) failed: HTTP 404`, fix: `check the Clerk API URL \(--clerk-api-url or \$CLERK_API_URL`},
+		{name: "Clerk 422 on creating the template", faults: clerkFault(422, "POST", "/v1/jwt_templates"),
+			code: 1, input: `POST /v1/jwt_templates\) failed: HTTP 422`, fix: `fix --claims or the JWT template in the Clerk dashboard`, mutating: 1},
+		{name: "Clerk 429 on every try", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 429, Header: map[string]string{"Retry-After": "0"}}},
+			code: 1, input: `GET /v1/domains\) failed: HTTP 429`, fix: `wait a minute and run the command again`, clerkCalls: 5},
+		{name: "Clerk 500", faults: clerkFault(500, "GET", "/v1/jwt_templates"),
+			code: 1, input: `GET /v1/jwt_templates\) failed: HTTP 500`, fix: `try again in a minute`},
+		{name: "Clerk 502 with an HTML page", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 502, Body: clerkapi.BadGatewayHTML, ContentType: "text/html"}},
+			code: 1, input: `GET /v1/domains\) failed: HTTP 502: Bad Gateway`, fix: `try again in a minute`, clerkCalls: 5,
+			check: func(t *testing.T, h *harness, r result) {
+				if strings.Contains(r.stderr, "<") {
+					t.Errorf("stderr shows the HTML:\n%s", r.stderr)
+				}
+			}},
+		{name: "Clerk does not answer in time", env: map[string]string{"CLERKCONVEX_HTTP_TIMEOUT": "200ms"},
+			faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Delay: time.Minute}},
+			code:   1, input: `no answer from http://127\.0\.0\.1:\d+/v1/domains within 200ms`, fix: `check your network and proxy \(HTTPS_PROXY, NO_PROXY\) and try again`, clerkCalls: 1},
+		{name: "Clerk API URL over http off this machine", env: map[string]string{"CLERK_API_URL": "http://api.clerk.example.com"},
+			code: 2, input: `\$CLERK_API_URL: "http://api\.clerk\.example\.com" uses http`, fix: `https`},
+
+		// --- other refusals
+		{name: "existing template needs a change, no --yes", prep: func(t *testing.T, h *harness) {
+			if _, err := h.clerk.AddTemplate(sk1, clerkapi.Template{Name: "convex", Claims: []byte(`{"aud":"x"}`)}); err != nil {
+				t.Fatal(err)
+			}
+		},
+			code: 2, input: `JWT template "convex" needs a change \(aud: "x" → "convex"\)`, fix: `rerun with --yes`},
+		{name: "template name empty", args: with("--template-name", ""),
+			code: 2, input: `--template-name is empty`, fix: `"convex"`},
+		{name: "unknown flag", args: with("--secret", sk1),
+			code: 2, input: `unknown flag: --secret`, fix: `see clerkconvex init --help`},
+
+		// --- Ctrl-C
+		{name: "Ctrl-C while Clerk creates the template", interrupt: "POST /v1/jwt_templates",
+			faults: []clerkapi.Fault{{Method: "POST", PathPrefix: "/v1/jwt_templates", Delay: time.Minute}},
+			code:   130, input: `interrupted`, fix: `run the command again to finish`, mutating: 1},
+		{name: "Ctrl-C while npx runs", npxHang: true,
+			code: 130, input: `interrupted`, fix: `run the command again to finish`, changed: written, mutating: 1},
+	}
+}
+
+// TestBadInputMatrix runs every bad input end to end: the exact exit code, a message naming the
+// input and the fix, the project tree unchanged (but for the row's changed paths), the Clerk
+// calls bounded, and no canary key anywhere.
+func TestBadInputMatrix(t *testing.T) {
+	t.Parallel()
+	rows := badInputRows()
+	if len(rows) < 25 {
+		t.Fatalf("only %d rows", len(rows))
+	}
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			t.Parallel()
+			files := row.files
+			if files == "" {
+				files = viteProject
+			}
+			h := newHarness(t, files)
+			for k, v := range row.env {
+				h.env[k] = v
+			}
+			if row.prep != nil {
+				row.prep(t, h)
+			}
+			for _, f := range row.faults {
+				h.clerk.InjectFault(f)
+			}
+			args := row.args
+			if args == nil {
+				args = initArgs()
+			}
+			before := treeState(t, h.dir)
+			var r result
+			switch {
+			case row.interrupt != "":
+				r = h.interruptWhen(h.onClerkRequest(row.interrupt), args...)
+			case row.npxHang:
+				r = h.interruptWhen(h.onNpxHang(), args...)
+			default:
+				r = h.run(args...)
+			}
+			if r.code != row.code {
+				t.Errorf("exit %d, want %d", r.code, row.code)
+			}
+			// The temporary folders are named after the test: keep them out of the match.
+			stderr := strings.NewReplacer(h.dir, "$WORK", h.aux, "$AUX").Replace(r.stderr)
+			for what, re := range map[string]string{"the input": row.input, "the fix": row.fix} {
+				if re == "" {
+					t.Errorf("row has no regexp for %s", what)
+				} else if !regexp.MustCompile(re).MatchString(stderr) {
+					t.Errorf("stderr does not name %s (%s)", what, re)
+				}
+			}
+			if diff := diffTrees(before, treeState(t, h.dir), row.changed); len(diff) > 0 {
+				t.Errorf("project files changed:\n  %s", strings.Join(diff, "\n  "))
+			}
+			if got := h.clerk.MutatingRequests(); got != row.mutating {
+				t.Errorf("%d mutating Clerk requests, want %d", got, row.mutating)
+			}
+			if want := max(row.clerkCalls, 0); row.clerkCalls != 0 {
+				if got := len(h.clerk.Requests()); got != want {
+					t.Errorf("%d Clerk requests, want %d", got, want)
+				}
+			}
+			if row.check != nil {
+				row.check(t, h, r)
+			}
+			h.assertNoCanary(r)
+			if t.Failed() || os.Getenv("HARDENING_SHOW") != "" {
+				t.Logf("\n%s", r)
+			}
+		})
+	}
+}
