@@ -4,10 +4,34 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/run"
 )
+
+// Deployment environment variables go through the real Convex CLI, `npx convex env`, run
+// in the project folder so that it finds the project's deployment the way the user's own
+// commands do (CONVEX_DEPLOYMENT in .env.local, CONVEX_DEPLOY_KEY, or a self-hosted
+// CONVEX_SELF_HOSTED_URL + CONVEX_SELF_HOSTED_ADMIN_KEY). What the CLI does on the wire and
+// prints is described in docs/testing.md; the facts this file relies on (convex 1.48):
+//
+//   - `env set NAME VALUE` exits 0 after one POST /api/update_environment_variables.
+//   - `env get NAME` prints the value and a newline on stdout and exits 0; for a variable
+//     that is not set it prints nothing on stdout, `✖ Environment variable "NAME" not found`
+//     on stderr, and still exits 0.
+//   - Failures exit 1 with the reason on stderr, usually on a line starting with "✖".
+//   - `--prod` selects the production deployment; the CLI refuses it for self-hosted ones.
+
+// envNameRE is the form Convex accepts for deployment variable names.
+var envNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+
+func checkEnvName(name string) error {
+	if !envNameRE.MatchString(name) {
+		return fmt.Errorf("invalid Convex environment variable name %q: use a letter followed by letters, digits and underscores", name)
+	}
+	return nil
+}
 
 // envArgs builds `convex env <verb> ...` arguments for npx.
 func envArgs(prod bool, verb string, rest ...string) []string {
@@ -18,10 +42,20 @@ func envArgs(prod bool, verb string, rest ...string) []string {
 	return args
 }
 
-// ManualCommand is the exact command a person can run instead (shell-quoted).
+// setArgs are the arguments after "convex env set". A value starting with "-" would be read
+// as an option, so it goes as NAME=VALUE, a form the CLI splits at the first "=".
+func setArgs(name, value string) []string {
+	if strings.HasPrefix(value, "-") {
+		return []string{name + "=" + value}
+	}
+	return []string{name, value}
+}
+
+// ManualCommand is the exact command a person can run instead of SetEnv, shell-quoted
+// (POSIX shells): `npx convex env set NAME VALUE [--prod]`.
 func ManualCommand(name, value string, prod bool) string {
 	parts := []string{"npx"}
-	for _, a := range envArgs(prod, "set", name, value) {
+	for _, a := range envArgs(prod, "set", setArgs(name, value)...) {
 		parts = append(parts, shellQuote(a))
 	}
 	return strings.Join(parts, " ")
@@ -34,55 +68,168 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// SetEnv runs `npx convex env set NAME VALUE [--prod]` in dir: one call.
+// secretPrefixes mark values that must not be echoed in an error, even inside the manual
+// command: Clerk secret keys and Svix webhook signing secrets.
+var secretPrefixes = []string{"sk_test_", "sk_live_", "whsec_"}
+
+func looksSecret(value string) bool {
+	for _, p := range secretPrefixes {
+		if strings.HasPrefix(value, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// CLIError is a `npx convex env` call that ran but failed.
+type CLIError struct {
+	// Command is the command line without the value, e.g. "npx convex env set NAME --prod".
+	Command string
+	// ExitCode is the CLI's exit status.
+	ExitCode int
+	// Stderr is everything the CLI wrote on stderr, trimmed.
+	Stderr string
+	// Manual is what to run by hand instead ("" when there is nothing to suggest).
+	Manual string
+}
+
+// Error is one line: "npx convex exited with status N: <the CLI's message>", then the
+// manual command, or the command that failed when there is nothing to run by hand.
+func (e *CLIError) Error() string {
+	msg := fmt.Sprintf("npx convex exited with status %d", e.ExitCode)
+	if m := CLIMessage(e.Stderr); m != "" {
+		msg += ": " + m
+	}
+	if e.Manual != "" {
+		return msg + "; to do it by hand, run: " + e.Manual
+	}
+	return msg + " (" + e.Command + ")"
+}
+
+// SetEnv runs `npx convex env set NAME VALUE [--prod]` in dir: one call. On failure the
+// error carries the CLI's message and the command to run by hand (without the value when
+// the value looks like a secret).
 func SetEnv(ctx context.Context, r run.Runner, dir, name, value string, prod bool) error {
-	_, err := r.Run(ctx, run.Cmd{Dir: dir, Name: "npx", Args: envArgs(prod, "set", name, value)})
-	if err != nil {
-		return npxError(err)
+	if err := checkEnvName(name); err != nil {
+		return err
+	}
+	manual := ManualCommand(name, value, prod)
+	if looksSecret(value) {
+		manual = strings.Join(append([]string{"npx"}, envArgs(prod, "set", name)...), " ") + " (it asks for the value)"
+	}
+	cmd := run.Cmd{Dir: dir, Name: "npx", Args: envArgs(prod, "set", setArgs(name, value)...)}
+	res, err := r.Run(ctx, cmd)
+	if err = callError(ctx, err, res, strings.Join(append([]string{"npx"}, envArgs(prod, "set", name)...), " "), manual); err != nil {
+		return err
 	}
 	return nil
 }
 
-// GetEnv runs `npx convex env get NAME [--prod]` in dir. found is false when the CLI says the
-// variable is not set.
+// GetEnv runs `npx convex env get NAME [--prod]` in dir. found is false when the CLI says
+// the variable is not set; a variable set to "" is found with value "".
 func GetEnv(ctx context.Context, r run.Runner, dir, name string, prod bool) (value string, found bool, err error) {
-	res, err := r.Run(ctx, run.Cmd{Dir: dir, Name: "npx", Args: envArgs(prod, "get", name)})
-	if err != nil {
-		out := strings.ToLower(string(res.Stderr) + string(res.Stdout))
-		if strings.Contains(out, "not found") && strings.Contains(out, strings.ToLower(name)) {
+	if err := checkEnvName(name); err != nil {
+		return "", false, err
+	}
+	command := strings.Join(append([]string{"npx"}, envArgs(prod, "get", name)...), " ")
+	res, runErr := r.Run(ctx, run.Cmd{Dir: dir, Name: "npx", Args: envArgs(prod, "get", name)})
+	stdout := stripConnectionLog(string(res.Stdout))
+	notFound := stdout == "" && strings.Contains(stripANSI(string(res.Stderr)), fmt.Sprintf("Environment variable %q not found", name))
+	if notFound {
+		// convex 1.48 exits 0 here; accept a non-zero exit too, as long as the CLI itself
+		// said so and the run was not cut short.
+		var ee *run.ExitError
+		if runErr == nil || (errors.As(runErr, &ee) && ctx.Err() == nil) {
 			return "", false, nil
 		}
-		return "", false, npxError(err)
 	}
-	v := strings.TrimRight(string(res.Stdout), "\r\n")
-	if v == "" {
-		return "", false, nil
+	if err := callError(ctx, runErr, res, command, ""); err != nil {
+		return "", false, err
 	}
-	return v, true, nil
+	if stdout == "" {
+		return "", false, fmt.Errorf("%s printed no value and did not say the variable is unset (stderr: %q)", command, CLIMessage(string(res.Stderr)))
+	}
+	return strings.TrimSuffix(stdout, "\n"), true, nil
 }
 
-func npxError(err error) error {
-	if errors.Is(err, run.ErrNotFound) {
-		return errors.New("npx not found on PATH: install Node.js (it includes npx)")
-	}
+// callError turns a Runner failure into the error SetEnv and GetEnv return, or nil.
+func callError(ctx context.Context, err error, res run.Result, command, manual string) error {
 	var ee *run.ExitError
-	if errors.As(err, &ee) {
-		msg := lastLines(string(ee.Stderr), 3)
-		if msg == "" {
-			return fmt.Errorf("npx convex exited with status %d", ee.Code)
+	switch {
+	case err == nil && res.ExitCode == 0:
+		return nil
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s: %w", command, ctx.Err())
+	case errors.Is(err, run.ErrNotFound):
+		if manual != "" {
+			return fmt.Errorf("%w; then run: %s", err, manual)
 		}
-		return fmt.Errorf("npx convex exited with status %d: %s", ee.Code, msg)
+		return err
+	case errors.As(err, &ee) || (err == nil && res.ExitCode != 0):
+		code := res.ExitCode
+		if ee != nil {
+			code = ee.Code
+		}
+		return &CLIError{Command: command, ExitCode: code, Stderr: strings.TrimSpace(string(res.Stderr)), Manual: manual}
+	default:
+		return fmt.Errorf("%s: %w", command, err)
 	}
-	return err
 }
 
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
+var ansiRE = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
+
+func stripANSI(s string) string { return ansiRE.ReplaceAllString(s, "") }
+
+// connectionLogRE matches the lines the Convex client's WebSocket manager logs to stdout
+// (console.log) when its connection drops and comes back; they can precede `env get`'s
+// value.
+var connectionLogRE = regexp.MustCompile(`^(Attempting reconnect in \d+ms|WebSocket reconnected at |WebSocket closed with code |WebSocket error message: |Network recovery detected|Network recovery reconnect saved )`)
+
+func stripConnectionLog(stdout string) string {
+	for stdout != "" {
+		line, rest, _ := strings.Cut(stdout, "\n")
+		if !connectionLogRE.MatchString(line) {
+			break
+		}
+		stdout = rest
 	}
-	for i := range lines {
-		lines[i] = strings.TrimSpace(lines[i])
+	return stdout
+}
+
+// stackLineRE matches the lines of a Node stack trace and crash report, which say nothing a
+// user can act on.
+var stackLineRE = regexp.MustCompile(`^(at |\^+$|Node\.js v\d|throw |[A-Za-z]:\\|/)`)
+
+// CLIMessage picks the line of the Convex CLI's stderr that says what went wrong: the first
+// "✖" line (the CLI's failure mark), else the first line that is not npm noise or part of a
+// stack trace. It is at most 500 bytes; "" when stderr has nothing useful.
+func CLIMessage(stderr string) string {
+	var fallback string
+	for _, line := range strings.Split(stripANSI(stderr), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "",
+			strings.HasPrefix(line, "npm warn"), strings.HasPrefix(line, "npm WARN"),
+			strings.HasPrefix(line, "npm notice"),
+			stackLineRE.MatchString(line):
+			continue
+		case strings.HasPrefix(line, "✖"):
+			return truncate(strings.TrimSpace(strings.TrimPrefix(line, "✖")))
+		case fallback == "":
+			fallback = line
+		}
 	}
-	return strings.Join(lines, " / ")
+	return truncate(fallback)
+}
+
+func truncate(s string) string {
+	const max = 500
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && (s[cut]&0xC0) == 0x80 { // do not split a UTF-8 sequence
+		cut--
+	}
+	return s[:cut] + "…"
 }

@@ -1,0 +1,386 @@
+package convex
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/kballard/go-shellquote"
+
+	"github.com/clerkconvex/clerkconvex/internal/run"
+)
+
+// fakeRunner answers one call with a canned result and records what it was asked to run.
+type fakeRunner struct {
+	res   run.Result
+	err   error
+	calls []run.Cmd
+	stdin []string
+}
+
+func (f *fakeRunner) Run(ctx context.Context, c run.Cmd) (run.Result, error) {
+	f.calls = append(f.calls, c)
+	if c.Stdin != nil {
+		b, _ := io.ReadAll(c.Stdin)
+		f.stdin = append(f.stdin, string(b))
+	}
+	return f.res, f.err
+}
+
+// exitWith is what run.ExecRunner returns for a program that exits non-zero.
+func exitWith(code int, stdout, stderr string) (run.Result, error) {
+	return run.Result{Stdout: []byte(stdout), Stderr: []byte(stderr), ExitCode: code},
+		&run.ExitError{Name: "npx", Code: code, Stderr: []byte(strings.TrimSpace(stderr))}
+}
+
+const realBadKeyStderr = "✖ The provided deploy key was invalid for deployment 'clerkconvex-fake'. Double check that the environment this key was generated for matches the desired deployment.\n"
+
+func TestSetEnv(t *testing.T) {
+	const issuer = "https://happy-cat-12.clerk.accounts.dev"
+	notFoundErr := fmt.Errorf("npx %w: install Node.js (which includes npx)", run.ErrNotFound)
+	tests := []struct {
+		name     string
+		value    string
+		prod     bool
+		res      run.Result
+		err      error
+		wantArgs []string
+		wantErr  []string // substrings of the error; nil means success
+		notInErr []string
+	}{
+		{
+			name:     "dev",
+			value:    issuer,
+			res:      run.Result{Stderr: []byte("✔ Successfully set CLERK_JWT_ISSUER_DOMAIN\n")},
+			wantArgs: []string{"convex", "env", "set", "CLERK_JWT_ISSUER_DOMAIN", issuer},
+		},
+		{
+			name:     "prod",
+			value:    issuer,
+			prod:     true,
+			wantArgs: []string{"convex", "env", "set", "CLERK_JWT_ISSUER_DOMAIN", issuer, "--prod"},
+		},
+		{
+			name:     "value starting with a dash goes as NAME=VALUE so it is not read as an option",
+			value:    "-x=y",
+			wantArgs: []string{"convex", "env", "set", "CLERK_JWT_ISSUER_DOMAIN=-x=y"},
+		},
+		{
+			name:     "empty value",
+			value:    "",
+			wantArgs: []string{"convex", "env", "set", "CLERK_JWT_ISSUER_DOMAIN", ""},
+		},
+		{
+			name:  "CLI failure: its message and the manual command",
+			value: issuer,
+			res: func() run.Result {
+				r, _ := exitWith(1, "", "npm warn Unknown user config \"nodedir\".\n"+realBadKeyStderr+"Unexpected Error: Error: getaddrinfo ENOTFOUND o1192621.ingest.sentry.io\n")
+				return r
+			}(),
+			err: func() error {
+				_, e := exitWith(1, "", realBadKeyStderr)
+				return e
+			}(),
+			wantArgs: []string{"convex", "env", "set", "CLERK_JWT_ISSUER_DOMAIN", issuer},
+			wantErr: []string{
+				"npx convex exited with status 1: The provided deploy key was invalid for deployment 'clerkconvex-fake'.",
+				"to do it by hand, run: npx convex env set CLERK_JWT_ISSUER_DOMAIN " + issuer,
+			},
+			notInErr: []string{"npm warn", "\n"},
+		},
+		{
+			name:  "a runner that reports only the exit code",
+			value: issuer,
+			res:   run.Result{ExitCode: 2, Stderr: []byte("error: too many arguments for 'set'.\n")},
+			wantErr: []string{
+				"npx convex exited with status 2: error: too many arguments for 'set'.",
+			},
+			wantArgs: []string{"convex", "env", "set", "CLERK_JWT_ISSUER_DOMAIN", issuer},
+		},
+		{
+			name:     "npx missing",
+			value:    issuer,
+			res:      run.Result{ExitCode: -1},
+			err:      notFoundErr,
+			wantArgs: []string{"convex", "env", "set", "CLERK_JWT_ISSUER_DOMAIN", issuer},
+			wantErr:  []string{"npx not found on PATH: install Node.js (which includes npx); then run: npx convex env set CLERK_JWT_ISSUER_DOMAIN " + issuer},
+		},
+		{
+			name:  "a secret value stays out of the error",
+			value: "sk_test_abcdefghijklmnop",
+			res: func() run.Result {
+				r, _ := exitWith(1, "", realBadKeyStderr)
+				return r
+			}(),
+			err: func() error {
+				_, e := exitWith(1, "", realBadKeyStderr)
+				return e
+			}(),
+			wantArgs: []string{"convex", "env", "set", "CLERK_JWT_ISSUER_DOMAIN", "sk_test_abcdefghijklmnop"},
+			wantErr:  []string{"run: npx convex env set CLERK_JWT_ISSUER_DOMAIN (it asks for the value)"},
+			notInErr: []string{"sk_test_"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &fakeRunner{res: tt.res, err: tt.err}
+			err := SetEnv(context.Background(), r, "/project", "CLERK_JWT_ISSUER_DOMAIN", tt.value, tt.prod)
+			if len(r.calls) != 1 {
+				t.Fatalf("runner called %d times, want once", len(r.calls))
+			}
+			c := r.calls[0]
+			if c.Name != "npx" || c.Dir != "/project" || !reflect.DeepEqual(c.Args, tt.wantArgs) || c.Stdin != nil {
+				t.Errorf("ran %+v, want npx %q in /project without stdin", c, tt.wantArgs)
+			}
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("SetEnv: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("SetEnv succeeded, want an error")
+			}
+			for _, want := range tt.wantErr {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q\n does not contain %q", err, want)
+				}
+			}
+			for _, bad := range tt.notInErr {
+				if strings.Contains(err.Error(), bad) {
+					t.Errorf("error %q contains %q", err, bad)
+				}
+			}
+		})
+	}
+}
+
+func TestSetEnvErrorTypes(t *testing.T) {
+	res, exitErr := exitWith(1, "", realBadKeyStderr)
+	err := SetEnv(context.Background(), &fakeRunner{res: res, err: exitErr}, ".", "A", "b", false)
+	var ce *CLIError
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %T %v, want *CLIError", err, err)
+	}
+	if ce.ExitCode != 1 || ce.Stderr != strings.TrimSpace(realBadKeyStderr) || ce.Command != "npx convex env set A" || ce.Manual != "npx convex env set A b" {
+		t.Errorf("CLIError = %+v", ce)
+	}
+
+	err = SetEnv(context.Background(), &fakeRunner{err: fmt.Errorf("npx %w", run.ErrNotFound)}, ".", "A", "b", false)
+	if !errors.Is(err, run.ErrNotFound) {
+		t.Errorf("err = %v, want it to wrap run.ErrNotFound", err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = SetEnv(ctx, &fakeRunner{res: run.Result{ExitCode: -1}, err: fmt.Errorf("npx: %w", context.Canceled)}, ".", "A", "b", false)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestEnvInvalidName(t *testing.T) {
+	for _, name := range []string{"", "1ABC", "A-B", "A=B", "--prod", "A B", "É"} {
+		r := &fakeRunner{}
+		if err := SetEnv(context.Background(), r, ".", name, "v", false); err == nil || !strings.Contains(err.Error(), "invalid Convex environment variable name") {
+			t.Errorf("SetEnv(%q) = %v, want an invalid-name error", name, err)
+		}
+		if _, _, err := GetEnv(context.Background(), r, ".", name, false); err == nil {
+			t.Errorf("GetEnv(%q) succeeded", name)
+		}
+		if len(r.calls) != 0 {
+			t.Errorf("name %q: runner called: %+v", name, r.calls)
+		}
+	}
+}
+
+func TestGetEnv(t *testing.T) {
+	const notFound = "✖ Environment variable \"CLERK_JWT_ISSUER_DOMAIN\" not found\n"
+	tests := []struct {
+		name      string
+		prod      bool
+		res       run.Result
+		err       error
+		wantArgs  []string
+		wantValue string
+		wantFound bool
+		wantErr   string
+	}{
+		{
+			name:      "found",
+			res:       run.Result{Stdout: []byte("https://happy-cat-12.clerk.accounts.dev\n")},
+			wantValue: "https://happy-cat-12.clerk.accounts.dev",
+			wantFound: true,
+		},
+		{
+			name:      "prod",
+			prod:      true,
+			res:       run.Result{Stdout: []byte("v\n")},
+			wantArgs:  []string{"convex", "env", "get", "CLERK_JWT_ISSUER_DOMAIN", "--prod"},
+			wantValue: "v",
+			wantFound: true,
+		},
+		{
+			name:      "set to the empty string",
+			res:       run.Result{Stdout: []byte("\n")},
+			wantValue: "",
+			wantFound: true,
+		},
+		{
+			name:      "multi-line value and trailing newline kept",
+			res:       run.Result{Stdout: []byte("line 1\nline 2\n\n")},
+			wantValue: "line 1\nline 2\n",
+			wantFound: true,
+		},
+		{
+			name:      "not set: convex 1.48 exits 0",
+			res:       run.Result{Stderr: []byte(notFound)},
+			wantFound: false,
+		},
+		{
+			name: "not set, colored and after npm noise",
+			res:  run.Result{Stderr: []byte("npm warn Unknown user config \"nodedir\".\n\x1b[31m✖\x1b[39m Environment variable \"CLERK_JWT_ISSUER_DOMAIN\" not found\n")},
+		},
+		{
+			name: "not set, with a non-zero exit",
+			res: func() run.Result {
+				r, _ := exitWith(1, "", notFound)
+				return r
+			}(),
+			err: func() error {
+				_, e := exitWith(1, "", notFound)
+				return e
+			}(),
+		},
+		{
+			name:      "connection log lines before the value are not part of it",
+			res:       run.Result{Stdout: []byte("Attempting reconnect in 1339ms\nWebSocket reconnected at t=2s after disconnect due to closed with code 1006\nvalue\n")},
+			wantValue: "value",
+			wantFound: true,
+		},
+		{
+			name:      "another variable's not-found message does not count",
+			res:       run.Result{Stdout: []byte("v\n"), Stderr: []byte("✖ Environment variable \"OTHER\" not found\n")},
+			wantValue: "v",
+			wantFound: true,
+		},
+		{
+			name: "rejected key",
+			res: func() run.Result {
+				r, _ := exitWith(1, "Attempting reconnect in 1264ms\n", "Failed to authenticate: \"The provided deploy key was invalid for deployment 'x'.\", check your server auth config\n/work/node_modules/convex/dist/cli.bundle.cjs:122508\n          throw err;\n          ^\n\nError: [CONVEX Q(_system/cli/queryEnvironmentVariables:get)] Unauthorized\n    at OptimisticQueryResults.queryResult (cli.bundle.cjs:112864:13)\n\nNode.js v20.20.2\n")
+				return r
+			}(),
+			err: func() error {
+				_, e := exitWith(1, "", "Failed to authenticate")
+				return e
+			}(),
+			wantErr: "npx convex exited with status 1: Failed to authenticate: \"The provided deploy key was invalid for deployment 'x'.\", check your server auth config (npx convex env get CLERK_JWT_ISSUER_DOMAIN)",
+		},
+		{
+			name:    "exit 0 with neither a value nor the not-found message",
+			res:     run.Result{Stderr: []byte("something odd\n")},
+			wantErr: `printed no value and did not say the variable is unset (stderr: "something odd")`,
+		},
+		{
+			name:    "npx missing",
+			res:     run.Result{ExitCode: -1},
+			err:     fmt.Errorf("npx %w: install Node.js (which includes npx)", run.ErrNotFound),
+			wantErr: "npx not found on PATH: install Node.js (which includes npx)",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &fakeRunner{res: tt.res, err: tt.err}
+			value, found, err := GetEnv(context.Background(), r, "/project", "CLERK_JWT_ISSUER_DOMAIN", tt.prod)
+			wantArgs := tt.wantArgs
+			if wantArgs == nil {
+				wantArgs = []string{"convex", "env", "get", "CLERK_JWT_ISSUER_DOMAIN"}
+			}
+			if len(r.calls) != 1 || r.calls[0].Name != "npx" || r.calls[0].Dir != "/project" || !reflect.DeepEqual(r.calls[0].Args, wantArgs) {
+				t.Errorf("ran %+v, want one npx %q in /project", r.calls, wantArgs)
+			}
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want it to contain %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "\n") {
+					t.Errorf("error is not one line: %q", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("GetEnv: %v", err)
+			}
+			if value != tt.wantValue || found != tt.wantFound {
+				t.Errorf("GetEnv = %q, %v; want %q, %v", value, found, tt.wantValue, tt.wantFound)
+			}
+		})
+	}
+}
+
+func TestManualCommand(t *testing.T) {
+	tests := []struct {
+		name, value string
+		prod        bool
+		want        string
+	}{
+		{"CLERK_JWT_ISSUER_DOMAIN", "https://happy-cat-12.clerk.accounts.dev", false, "npx convex env set CLERK_JWT_ISSUER_DOMAIN https://happy-cat-12.clerk.accounts.dev"},
+		{"CLERK_JWT_ISSUER_DOMAIN", "https://clerk.example.com", true, "npx convex env set CLERK_JWT_ISSUER_DOMAIN https://clerk.example.com --prod"},
+		{"A", "", false, "npx convex env set A ''"},
+		{"A", "it's a b", false, `npx convex env set A 'it'\''s a b'`},
+		{"A", "$HOME `x` \"q\"", false, "npx convex env set A '$HOME `x` \"q\"'"},
+		{"A", "-v", false, "npx convex env set A=-v"},
+		{"A", "two\nlines", false, "npx convex env set A 'two\nlines'"},
+	}
+	for _, tt := range tests {
+		if got := ManualCommand(tt.name, tt.value, tt.prod); got != tt.want {
+			t.Errorf("ManualCommand(%q, %q, %v) = %s, want %s", tt.name, tt.value, tt.prod, got, tt.want)
+		}
+	}
+}
+
+// FuzzManualCommand: a POSIX shell splits the manual command back into exactly the
+// arguments SetEnv passes to npx.
+func FuzzManualCommand(f *testing.F) {
+	for _, v := range []string{"https://happy-cat-12.clerk.accounts.dev", "", "it's", "-x", "a b\tc\nd", "$(rm -rf /)", "\\", "'\"'", "=", "--prod"} {
+		f.Add(v, false)
+		f.Add(v, true)
+	}
+	f.Fuzz(func(t *testing.T, value string, prod bool) {
+		if strings.ContainsRune(value, 0) {
+			return // not representable in a process argument
+		}
+		cmd := ManualCommand("NAME", value, prod)
+		words, err := shellquote.Split(cmd)
+		if err != nil {
+			t.Fatalf("ManualCommand(%q) = %s: does not parse: %v", value, cmd, err)
+		}
+		want := append([]string{"npx"}, envArgs(prod, "set", setArgs("NAME", value)...)...)
+		if !reflect.DeepEqual(words, want) {
+			t.Fatalf("ManualCommand(%q) = %s splits into %q, want %q", value, cmd, words, want)
+		}
+	})
+}
+
+func TestCLIMessage(t *testing.T) {
+	tests := []struct {
+		name, stderr, want string
+	}{
+		{"failure mark wins", "npm warn x\nsome preamble\n\x1b[31m✖\x1b[39m  Error: No CONVEX_DEPLOYMENT set\n", "Error: No CONVEX_DEPLOYMENT set"},
+		{"first useful line", "\n  Failed to authenticate: \"bad key\"\n/path/cli.bundle.cjs:1\n  throw err;\n  ^\nError: stack\n    at x (y:1:2)\nNode.js v20.20.2\n", "Failed to authenticate: \"bad key\""},
+		{"npm error kept", "npm error could not determine executable to run\n", "npm error could not determine executable to run"},
+		{"nothing useful", "npm warn a\n\n   at x\n", ""},
+		{"long line cut on a rune boundary", "✖ " + strings.Repeat("é", 400), strings.Repeat("é", 250) + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := CLIMessage(tt.stderr); got != tt.want {
+				t.Errorf("CLIMessage = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
