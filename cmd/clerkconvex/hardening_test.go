@@ -27,6 +27,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -63,6 +64,10 @@ type harness struct {
 
 	mu       sync.Mutex
 	arrivals []chan string // notified with "METHOD PATH" as each Clerk request arrives
+	// holdAfter ("METHOD /path"): the next such request is carried out, then its answer is
+	// held back until the client gives up — Clerk did the work but the answer never came.
+	holdAfter string
+	inflight  atomic.Int32 // Clerk requests being handled (the fake records one when it ends)
 }
 
 // newHarness writes the txtar files into a fresh project folder and starts the Clerk fake.
@@ -90,14 +95,30 @@ func newHarness(t *testing.T, files string) *harness {
 	}})
 	inner := h.clerk.Handler()
 	h.clerkTS = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.inflight.Add(1)
+		defer h.inflight.Add(-1)
+		req := r.Method + " " + r.URL.Path
+		h.mu.Lock()
+		hold := h.holdAfter != "" && h.holdAfter == req
+		if hold {
+			h.holdAfter = ""
+		}
+		h.mu.Unlock()
+		if hold {
+			inner.ServeHTTP(httptest.NewRecorder(), r)
+		}
 		h.mu.Lock()
 		for _, c := range h.arrivals {
 			select {
-			case c <- r.Method + " " + r.URL.Path:
+			case c <- req:
 			default:
 			}
 		}
 		h.mu.Unlock()
+		if hold {
+			<-r.Context().Done()
+			return
+		}
 		inner.ServeHTTP(w, r)
 	}))
 	t.Cleanup(func() { h.clerk.Close(); h.clerkTS.Close() })
@@ -198,6 +219,14 @@ func (h *harness) run(args ...string) result {
 
 func (h *harness) finish(args []string, err error, stdout, stderr *bytes.Buffer) result {
 	h.t.Helper()
+	// A request the CLI gave up on (Ctrl-C, timeout) ends on the server a moment later; wait
+	// for it so the fake's request log is complete.
+	for deadline := time.Now().Add(10 * time.Second); h.inflight.Load() > 0; {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("the Clerk fake still handles %d requests 10s after the CLI ended", h.inflight.Load())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 	r := result{args: args, stdout: stdout.String(), stderr: stderr.String()}
 	if err != nil {
 		var ee *exec.ExitError
