@@ -239,6 +239,10 @@ func runChecks(ctx context.Context, s *state, checks []check) []Result {
 
 func runOne(ctx context.Context, s *state, c check, results []Result, index map[string]int) Result {
 	r := Result{ID: c.id, Section: c.section}
+	if c.live && s.in.Offline {
+		r.Status, r.Message = Skip, "not checked: --offline"
+		return r
+	}
 	for _, d := range c.needs {
 		switch dep := results[index[d]]; dep.Status {
 		case Fail:
@@ -248,10 +252,6 @@ func runOne(ctx context.Context, s *state, c check, results []Result, index map[
 			r.Status, r.Message = Skip, fmt.Sprintf("waits on %s, which was skipped", d)
 			return r
 		}
-	}
-	if c.live && s.in.Offline {
-		r.Status, r.Message = Skip, "not checked: --offline"
-		return r
 	}
 	limit := offlineTimeout
 	if c.live {

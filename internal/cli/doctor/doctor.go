@@ -3,6 +3,7 @@
 package doctor
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -213,15 +214,17 @@ func WriteJSON(w io.Writer, rep *doctor.Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "{\n  \"version\": 1,\n  \"ok\": %t,\n  \"checks\": [", rep.OK())
 	for i, c := range rep.Checks {
-		line, err := json.Marshal(c)
-		if err != nil {
+		var line bytes.Buffer
+		enc := json.NewEncoder(&line)
+		enc.SetEscapeHTML(false) // messages quote JSX: keep < and > readable
+		if err := enc.Encode(c); err != nil {
 			return err
 		}
 		if i > 0 {
 			b.WriteString(",")
 		}
 		b.WriteString("\n    ")
-		b.Write(line)
+		b.Write(bytes.TrimRight(line.Bytes(), "\n"))
 	}
 	if len(rep.Checks) > 0 {
 		b.WriteString("\n  ")

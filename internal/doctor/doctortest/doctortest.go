@@ -4,12 +4,15 @@
 package doctortest
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
@@ -19,10 +22,10 @@ import (
 
 // Secret keys of the two instances. They are canaries: tests fail if they appear in output.
 const (
-	SecretKey      = "sk_test_DOCTORoneAbCdEfGhIjKlMnOpQrStUv1111"
-	OtherSecretKey = "sk_test_DOCTORtwoAbCdEfGhIjKlMnOpQrStUv2222"
+	SecretKey      = "sk_test_CANARYdocOneAbCdEfGhIjKlMnOpQrSt1111"
+	OtherSecretKey = "sk_test_CANARYdocTwoAbCdEfGhIjKlMnOpQrSt2222"
 	// UnknownSecretKey is well-formed but belongs to no instance (the fake answers 401).
-	UnknownSecretKey = "sk_test_DOCTORnoneAbCdEfGhIjKlMnOpQrStU9999"
+	UnknownSecretKey = "sk_test_CANARYdocNoneAbCdEfGhIjKlMnOpQrS9999"
 )
 
 // Options shape the fakes.
@@ -38,6 +41,23 @@ type Options struct {
 	NoTemplate     bool
 }
 
+// keys are the issuers' signing keys, made once per test binary: an RSA key takes a good part
+// of a second to generate on a small CI machine, and every test starts two issuers.
+var keys = sync.OnceValue(func() [2]*rsa.PrivateKey {
+	var k [2]*rsa.PrivateKey
+	for i := range k {
+		var err error
+		if k[i], err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+			panic(err)
+		}
+	}
+	return k
+})
+
+// SigningKey is the main issuer's signing key (the default of Options.Issuer.Key), for tests
+// that sign tokens themselves.
+func SigningKey() *rsa.PrivateKey { return keys()[0] }
+
 // Env is a running set of fakes.
 type Env struct {
 	Clerk  *clerkapi.Server
@@ -49,7 +69,10 @@ type Env struct {
 func Start(o Options) (*Env, error) {
 	io := o.Issuer
 	io.Latency = o.Latency
-	e := &Env{Issuer: issuer.New(io), Other: issuer.New(issuer.Options{Latency: o.Latency})}
+	if io.Key == nil {
+		io.Key = keys()[0]
+	}
+	e := &Env{Issuer: issuer.New(io), Other: issuer.New(issuer.Options{Latency: o.Latency, Key: keys()[1]})}
 	e.Clerk = clerkapi.New(clerkapi.Options{Latency: o.Latency, Instances: []clerkapi.Instance{
 		{SecretKey: SecretKey, FrontendAPIURL: e.Issuer.URL},
 		{SecretKey: OtherSecretKey, FrontendAPIURL: e.Other.URL},
