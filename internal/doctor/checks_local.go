@@ -165,12 +165,13 @@ func checkPublishableKey(ctx context.Context, s *state) outcome {
 	case s.in.PublishableKey != "":
 		raw, from = s.in.PublishableKey, "--publishable-key"
 	default:
-		if v, ok := s.fileValue(want); ok {
-			raw, from = v, want+" in "+s.in.EnvFile
-			break
-		}
+		// As the app sees it: the environment wins over the env file (Next.js and Vite both).
 		if v := s.in.Getenv(want); strings.TrimSpace(v) != "" {
 			raw, from = v, "$"+want
+			break
+		}
+		if v, ok := s.fileValue(want); ok {
+			raw, from = v, want+" in "+s.in.EnvFile
 			break
 		}
 		for _, name := range fw.PublishableKeyVars()[1:] {
@@ -264,6 +265,9 @@ func checkGitignored(ctx context.Context, s *state) outcome {
 }
 
 func checkSecretTracked(ctx context.Context, s *state) outcome {
+	if _, inRepo, err := gitx.IsIgnored(ctx, s.in.Dir, "package.json"); err == nil && !inRepo {
+		return skip("not in a git repository")
+	}
 	files, err := gitx.TrackedFilesContaining(ctx, s.in.Dir, s.secret.Reveal())
 	if err != nil {
 		return warn("search your tracked files for the key by hand", "%v", err)

@@ -29,6 +29,7 @@ type fixture struct {
 	vars   map[string]string // the Convex deployment's variables
 	envErr error
 	calls  atomic.Int32
+	noGit  bool
 }
 
 func newFixture(t *testing.T, o doctortest.Options) *fixture {
@@ -99,8 +100,10 @@ func (f *fixture) envFile(replace map[string]string) {
 
 func (f *fixture) run() *doctor.Report {
 	f.t.Helper()
-	if err := doctortest.GitAdd(f.dir); err != nil {
-		f.t.Fatal(err)
+	if !f.noGit {
+		if err := doctortest.GitAdd(f.dir); err != nil {
+			f.t.Fatal(err)
+		}
 	}
 	rep, err := doctor.Run(context.Background(), f.in)
 	if err != nil {
@@ -445,5 +448,21 @@ func TestCancelledRunReturnsTheContextError(t *testing.T) {
 	defer cancel()
 	if _, err := doctor.Run(ctx, f.in); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Run = %v, want the context's error", err)
+	}
+}
+
+func TestOutsideGitTheGitChecksAreSkipped(t *testing.T) {
+	f := newFixture(t, doctortest.Options{})
+	f.noGit = true
+	// The temporary folder may sit inside a repository; git must not look above it.
+	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(f.dir))
+	rep := f.run()
+	for _, id := range []string{"env.gitignored", "env.secret_tracked"} {
+		if r := find(rep, id); r.Status != doctor.Skip || r.Message != "not in a git repository" {
+			t.Errorf("%s = %s %q", id, r.Status, r.Message)
+		}
+	}
+	if !rep.OK() {
+		t.Errorf("not OK outside git:\n%s", dump(rep))
 	}
 }
