@@ -8,10 +8,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kballard/go-shellquote"
 
+	"github.com/clerkconvex/clerkconvex/internal/fakes/convexdeploy"
 	"github.com/clerkconvex/clerkconvex/internal/run"
+	"github.com/clerkconvex/clerkconvex/internal/testutil/nodeharness"
 )
 
 // fakeRunner answers one call with a canned result and records what it was asked to run.
@@ -383,4 +386,99 @@ func TestCLIMessage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// envRunner is run.ExecRunner with extra environment variables, standing for a user whose
+// shell selects the deployment.
+type envRunner struct{ env []string }
+
+func (r envRunner) Run(ctx context.Context, c run.Cmd) (run.Result, error) {
+	c.Env = append(append([]string{}, c.Env...), r.env...)
+	return run.ExecRunner{}.Run(ctx, c)
+}
+
+// SetEnv and GetEnv drive the real convex CLI (test/node) against a fake self-hosted
+// deployment: what SetEnv writes, GetEnv reads back, and the CLI's own failures come back
+// as one-line errors.
+func TestEnvWithRealCLI(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel) // the parallel subtests run after this function returns
+
+	t.Run("round trips", func(t *testing.T) {
+		t.Parallel()
+		dir := nodeharness.NewProject(t)
+		d := convexdeploy.New(convexdeploy.Options{})
+		defer d.Close()
+		r := envRunner{nodeharness.CLIEnv(d.URL, d.AdminKey)}
+		for _, tt := range []struct{ name, value string }{
+			{"CLERK_JWT_ISSUER_DOMAIN", "https://happy-cat-12.clerk.accounts.dev"},
+			{"DASHED", "-starts with a dash=and has an equals sign"},
+			{"EMPTY", ""},
+			{"MULTILINE", "line 1\nline 2\n"},
+			{"QUOTES", `it's "quoted" $HOME`},
+		} {
+			start := time.Now()
+			if err := SetEnv(ctx, r, dir, tt.name, tt.value, false); err != nil {
+				t.Fatalf("SetEnv(%s): %v", tt.name, err)
+			}
+			t.Logf("SetEnv(%s) took %v", tt.name, time.Since(start).Round(time.Millisecond))
+			if got, ok := d.Env()[tt.name]; !ok || got != tt.value {
+				t.Errorf("deployment has %s = %q (%v), want %q", tt.name, got, ok, tt.value)
+			}
+		}
+		for _, name := range []string{"CLERK_JWT_ISSUER_DOMAIN", "EMPTY", "MULTILINE"} {
+			start := time.Now()
+			value, found, err := GetEnv(ctx, r, dir, name, false)
+			t.Logf("GetEnv(%s) took %v", name, time.Since(start).Round(time.Millisecond))
+			if err != nil || !found || value != d.Env()[name] {
+				t.Errorf("GetEnv(%s) = %q, %v, %v; want %q, true, nil", name, value, found, err, d.Env()[name])
+			}
+		}
+		value, found, err := GetEnv(ctx, r, dir, "NOT_SET", false)
+		if err != nil || found || value != "" {
+			t.Errorf("GetEnv(NOT_SET) = %q, %v, %v; want not found", value, found, err)
+		}
+	})
+
+	t.Run("wrong admin key", func(t *testing.T) {
+		t.Parallel()
+		dir := nodeharness.NewProject(t)
+		d := convexdeploy.New(convexdeploy.Options{})
+		defer d.Close()
+		r := envRunner{nodeharness.CLIEnv(d.URL, "clerkconvex-fake|not-the-key")}
+		const msg = "The provided deploy key was invalid for deployment 'clerkconvex-fake'."
+		err := SetEnv(ctx, r, dir, "CLERK_JWT_ISSUER_DOMAIN", "https://x.clerk.accounts.dev", false)
+		for _, want := range []string{"npx convex exited with status 1: " + msg, "run: npx convex env set CLERK_JWT_ISSUER_DOMAIN https://x.clerk.accounts.dev"} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("SetEnv error = %v, want it to contain %q", err, want)
+			}
+		}
+		_, _, err = GetEnv(ctx, r, dir, "CLERK_JWT_ISSUER_DOMAIN", false)
+		if err == nil || !strings.Contains(err.Error(), `Failed to authenticate: "`+msg) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("GetEnv error = %v, want the CLI's authentication failure on one line", err)
+		}
+		if len(d.Env()) != 0 {
+			t.Errorf("deployment changed: %v", d.Env())
+		}
+	})
+
+	t.Run("failing deployment", func(t *testing.T) {
+		t.Parallel()
+		dir := nodeharness.NewProject(t)
+		d := convexdeploy.New(convexdeploy.Options{FailUpdates: true})
+		defer d.Close()
+		err := SetEnv(ctx, envRunner{nodeharness.CLIEnv(d.URL, d.AdminKey)}, dir, "A", "b", false)
+		var ce *CLIError
+		if !errors.As(err, &ce) || ce.ExitCode != 1 || !strings.Contains(err.Error(), "500 Internal Server Error") {
+			t.Errorf("SetEnv error = %v, want a CLIError naming the 500", err)
+		}
+	})
+
+	t.Run("npx missing", func(t *testing.T) {
+		t.Setenv("PATH", t.TempDir())
+		err := SetEnv(ctx, run.ExecRunner{}, t.TempDir(), "A", "b", false)
+		if err == nil || !strings.Contains(err.Error(), "npx not found on PATH: install Node.js (which includes npx); then run: npx convex env set A b") {
+			t.Errorf("SetEnv error = %v", err)
+		}
+	})
 }
