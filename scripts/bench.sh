@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# bench.sh: how fast clerkconvex is, and how few calls it makes, in one run.
+#
+#   1. wall time of `clerkconvex --version` against `npx convex --version` (the real CLI from
+#      test/node; goal: at most 1/50 of it);
+#   2. npx and Clerk calls of `init` first run (goal: <= 1 and <= 3) and rerun (0 mutating),
+#      counted from the fake npx's log and the Clerk fake's request log (TestCallBudget);
+#   3. the Go benchmarks of the hot paths, briefly.
+#
+# Needs: go, and `npm ci --prefix test/node` done. Exits non-zero when a goal is missed.
+# Knobs: RUNS (clerkconvex runs, default 21), NPX_RUNS (default 3), BENCHTIME (default 200x).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-21}
+NPX_RUNS=${NPX_RUNS:-3}
+BENCHTIME=${BENCHTIME:-200x}
+fail=0
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+convex_bin=test/node/node_modules/.bin/convex
+if [[ ! -x $convex_bin ]]; then
+	echo "bench.sh: $convex_bin is missing: run npm ci --prefix test/node" >&2
+	exit 2
+fi
+
+go build -trimpath -o "$tmp/clerkconvex" ./cmd/clerkconvex
+
+# median_ms CMD...: run CMD $n times (after one warm-up), print the median wall time in ms.
+median_ms() {
+	local n=$1
+	shift
+	"$@" >/dev/null 2>&1 || { echo "bench.sh: $* failed" >&2; return 1; }
+	local times=()
+	for ((i = 0; i < n; i++)); do
+		local t0 t1
+		t0=$(date +%s%N)
+		"$@" >/dev/null 2>&1
+		t1=$(date +%s%N)
+		times+=($(((t1 - t0) / 1000)))
+	done
+	printf '%s\n' "${times[@]}" | sort -n | awk -v n="$n" 'NR == int((n + 1) / 2) { printf "%.2f\n", $1 / 1000 }'
+}
+
+npx_convex() { (cd test/node && npx --no -- convex --version); }
+
+echo "== startup (median wall time)"
+cc_ms=$(median_ms "$RUNS" "$tmp/clerkconvex" --version)
+npx_ms=$(median_ms "$NPX_RUNS" npx_convex)
+ratio=$(awk -v a="$cc_ms" -v b="$npx_ms" 'BEGIN { printf "%.0f", b / (a > 0 ? a : 0.001) }')
+printf '  clerkconvex --version  %8.2f ms  (%d runs)\n' "$cc_ms" "$RUNS"
+printf '  npx convex --version   %8.2f ms  (%d runs)\n' "$npx_ms" "$NPX_RUNS"
+if awk -v a="$cc_ms" -v b="$npx_ms" 'BEGIN { exit !(a * 50 <= b) }'; then
+	echo "  ratio 1/$ratio: ok (goal <= 1/50)"
+else
+	echo "  ratio 1/$ratio: MISSED the goal (<= 1/50)"
+	fail=1
+fi
+
+echo "== calls per run (fake npx log, Clerk fake request log)"
+if out=$(go test -count=1 -run '^TestCallBudget$' -v ./cmd/clerkconvex 2>&1); then
+	grep -o 'BUDGET.*' <<<"$out" | sed 's/^BUDGET /  /'
+else
+	echo "$out"
+	echo "  call budget: MISSED"
+	fail=1
+fi
+
+echo "== Go benchmarks (hot paths, -benchtime=$BENCHTIME)"
+go test -run '^$' -bench 'ParsePublishableKey|ParseSecretKey|RedactSecrets|Mask|MergeAuthConfig|Set' \
+	-benchtime="$BENCHTIME" -benchmem ./internal/clerk ./internal/convex ./internal/dotenv |
+	grep -E '^(Benchmark|ok|FAIL)' | sed 's/^/  /'
+
+exit $fail
