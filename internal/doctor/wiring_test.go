@@ -156,3 +156,27 @@ import { a } from './a'; import {b as c} from "b"
 		}
 	}
 }
+
+// FuzzStripComments: blanking comments keeps the length and every newline (so offsets and
+// line numbers stay right), and scanning any text does not panic.
+func FuzzStripComments(f *testing.F) {
+	for _, s := range []string{
+		"", "// x\n<a/>", "/* a\nb */ c", "'/*' /* x */ \"//\"", "`a\n${b}` // c", "/*", "'\\",
+		"import { a as b } from \"c\";\n<ConvexProviderWithClerk useAuth={b}>",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := stripComments([]byte(s))
+		if len(out) != len(s) {
+			t.Fatalf("length %d → %d", len(s), len(out))
+		}
+		for i := 0; i < len(s); i++ {
+			if (s[i] == '\n') != (out[i] == '\n') {
+				t.Fatalf("newline moved at %d", i)
+			}
+		}
+		w := &wiringFacts{clerkPkgOf: map[site]string{}}
+		w.add("f.tsx", out)
+	})
+}

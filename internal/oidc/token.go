@@ -88,6 +88,9 @@ func (t *Token) VerifySignature(set *jose.JSONWebKeySet) error {
 	if err := t.CheckAlg(); err != nil {
 		return err
 	}
+	if set == nil {
+		return errors.New("there is no key set to verify the signature with")
+	}
 	tok, err := jwt.ParseSigned(t.raw, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		return fmt.Errorf("the token cannot be read as a signed JWT: %v", err)
