@@ -17,6 +17,7 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/build"
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/cli/doctor"
 	"github.com/clerkconvex/clerkconvex/internal/cli/initcmd"
 	"github.com/clerkconvex/clerkconvex/internal/httpx"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
@@ -79,6 +80,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 		return &cmdutil.FlagError{Err: fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
 	})
 	root.AddCommand(initcmd.NewCmdInit(f, nil))
+	root.AddCommand(doctor.NewCmdDoctor(f, nil))
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
