@@ -339,6 +339,14 @@ func (s *state) pickProvider(ps []convex.ParsedProvider) (*convex.ParsedProvider
 			return &ps[i], ""
 		}
 	}
+	// A variable of any name whose value in the env file is the publishable key's issuer.
+	if s.pub.Host != "" {
+		for i, p := range ps {
+			if v, ok := s.fileValue(p.DomainEnv); ok && oidcish(p) && p.DomainEnv != "" && urlHost(v) == strings.ToLower(s.pub.Host) {
+				return &ps[i], ""
+			}
+		}
+	}
 	var seen []string
 	for _, p := range ps {
 		switch {

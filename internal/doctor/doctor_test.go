@@ -413,6 +413,11 @@ func TestConvexEnvVarVariants(t *testing.T) {
 		{"literal domain", func(f *fixture) {
 			f.write("convex/auth.config.ts", fmt.Sprintf("export default { providers: [{ domain: %q, applicationID: \"convex\" }] };\n", f.env.IssuerURL()))
 		}, doctor.Pass, "names the issuer literally"},
+		{"a variable named freely, found by its value", func(f *fixture) {
+			f.write("convex/auth.config.ts", "export default { providers: [{ domain: process.env.AUTH_ISSUER!, applicationID: \"convex\" }] };\n")
+			f.vars = map[string]string{"AUTH_ISSUER": f.env.IssuerURL()}
+			f.envFile(map[string]string{"CLERK_JWT_ISSUER_DOMAIN": "AUTH_ISSUER=" + f.env.IssuerURL()})
+		}, doctor.Pass, "the dev deployment's AUTH_ISSUER is http://127.0.0.1:"},
 		{"other variable name", func(f *fixture) {
 			f.write("convex/auth.config.ts", "export default { providers: [{ domain: process.env.CLERK_FRONTEND_API_URL!, applicationID: \"convex\" }] };\n")
 			f.vars = map[string]string{"CLERK_FRONTEND_API_URL": f.env.IssuerURL()}

@@ -202,14 +202,11 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 	return in, nil
 }
 
-// JSONReport is the --json shape, version 1.
-type JSONReport struct {
-	Version int             `json:"version"`
-	OK      bool            `json:"ok"`
-	Checks  []doctor.Result `json:"checks"`
-}
-
-// WriteJSON prints the report as JSON: one check per line, so it reads and greps well.
+// WriteJSON prints the report as JSON, version 1:
+//
+//	{"version":1,"ok":…,"checks":[{"id","section","status","message","fix"},…]}
+//
+// with one check per line, so it reads and greps well.
 func WriteJSON(w io.Writer, rep *doctor.Report) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "{\n  \"version\": 1,\n  \"ok\": %t,\n  \"checks\": [", rep.OK())
