@@ -332,8 +332,9 @@ func fakeNpx() {
 	case rest[0] == "get" && len(rest) == 2:
 		v, ok := store[dep][rest[1]]
 		if !ok {
-			fmt.Fprintf(os.Stderr, "Environment variable %q not found.\n", rest[1])
-			os.Exit(1)
+			// As convex 1.48.0 does: nothing on stdout, the message on stderr, exit 0.
+			fmt.Fprintf(os.Stderr, "✖ Environment variable %q not found\n", rest[1])
+			os.Exit(0)
 		}
 		fmt.Println(v)
 	case rest[0] == "list":
