@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -58,7 +57,7 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	cmd := &cobra.Command{
 		Use:   "doctor",
 		Short: "Check the whole Clerk → Convex chain and say what to fix",
-		Long: heredoc(`
+		Long: cmdutil.Heredoc(`
 			Check every link between Clerk and Convex and print the fix for each broken one:
 
 			  project     package.json depends on convex and the framework's Clerk package;
@@ -75,7 +74,7 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 
 			Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed, 2 on
 			bad flags. --offline skips the clerk, issuer and convex sections.`),
-		Example: heredoc(`
+		Example: cmdutil.Heredoc(`
 			$ clerkconvex doctor
 			$ clerkconvex doctor --prod
 			$ clerkconvex doctor --json | jq '.checks[] | select(.status == "fail")'
@@ -152,7 +151,7 @@ func runDoctor(ctx context.Context, opts *Options) error {
 
 // inputs turns flags into doctor.Inputs; bad flags are usage errors.
 func inputs(opts *Options) (doctor.Inputs, error) {
-	dir, err := absDir(opts.Dir)
+	dir, err := cmdutil.ProjectDir(opts.Dir)
 	if err != nil {
 		return doctor.Inputs{}, err
 	}
@@ -325,39 +324,4 @@ func pl(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-func heredoc(s string) string {
-	lines := strings.Split(strings.Trim(s, "\n"), "\n")
-	indent := -1
-	for _, l := range lines {
-		if strings.TrimSpace(l) == "" {
-			continue
-		}
-		n := len(l) - len(strings.TrimLeft(l, "\t"))
-		if indent < 0 || n < indent {
-			indent = n
-		}
-	}
-	for i, l := range lines {
-		if len(l) >= indent && indent > 0 {
-			lines[i] = l[indent:]
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-func absDir(dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	st, err := os.Stat(abs)
-	if err != nil {
-		return "", cmdutil.FlagErrorf("-C/--dir %s: no such folder", dir)
-	}
-	if !st.IsDir() {
-		return "", cmdutil.FlagErrorf("-C/--dir %s is a file, not a folder", dir)
-	}
-	return abs, nil
 }

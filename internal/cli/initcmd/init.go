@@ -3,9 +3,6 @@ package initcmd
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -53,7 +50,7 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Wire Clerk authentication into this Convex project",
-		Long: heredoc(`
+		Long: cmdutil.Heredoc(`
 			Wire Clerk into a Convex project, end to end and safely re-runnable:
 
 			  1. read the Clerk secret and publishable keys (flags, environment, the env file, or a prompt);
@@ -65,7 +62,7 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 
 			Every prompt has a flag. Without a terminal, or with --no-input or CI set, a missing
 			value is an error that names its flag and environment variable.`),
-		Example: heredoc(`
+		Example: cmdutil.Heredoc(`
 			$ clerkconvex init
 			$ clerkconvex init --no-input --secret-key "$CLERK_SECRET_KEY" --publishable-key pk_test_...
 			$ clerkconvex init --prod --yes
@@ -114,42 +111,6 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	fl.BoolVar(&opts.NoInput, "no-input", false, "never prompt; fail on a missing value (also when $CI is set)")
 	fl.BoolVar(&opts.JSON, "json", false, "print the result as JSON on stdout")
 	return cmd
-}
-
-func heredoc(s string) string {
-	lines := strings.Split(strings.Trim(s, "\n"), "\n")
-	indent := -1
-	for _, l := range lines {
-		if strings.TrimSpace(l) == "" {
-			continue
-		}
-		n := len(l) - len(strings.TrimLeft(l, "\t"))
-		if indent < 0 || n < indent {
-			indent = n
-		}
-	}
-	for i, l := range lines {
-		if len(l) >= indent && indent > 0 {
-			lines[i] = l[indent:]
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-// absDir resolves -C.
-func absDir(dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	st, err := os.Stat(abs)
-	if err != nil {
-		return "", cmdutil.FlagErrorf("-C/--dir %s: no such folder; pass the folder that holds your app's package.json", dir)
-	}
-	if !st.IsDir() {
-		return "", cmdutil.FlagErrorf("-C/--dir %s is a file, not a folder; pass the folder that holds your app's package.json", dir)
-	}
-	return abs, nil
 }
 
 // interrupted turns any error after a cancelled context (Ctrl-C, SIGTERM) into the

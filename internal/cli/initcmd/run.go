@@ -97,7 +97,7 @@ func runInit(ctx context.Context, opts *Options) error {
 
 func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	io := opts.IO
-	dir, err := absDir(opts.Dir)
+	dir, err := cmdutil.ProjectDir(opts.Dir)
 	if err != nil {
 		return nil, err
 	}
