@@ -35,10 +35,10 @@ func ProjectDir(dir string) (string, error) {
 	}
 	st, err := os.Stat(abs)
 	if err != nil {
-		return "", FlagErrorf("-C/--dir %s: no such folder", dir)
+		return "", FlagErrorf("-C/--dir %s: no such folder; pass the folder that holds your app's package.json", dir)
 	}
 	if !st.IsDir() {
-		return "", FlagErrorf("-C/--dir %s is a file, not a folder", dir)
+		return "", FlagErrorf("-C/--dir %s is a file, not a folder; pass the folder that holds your app's package.json", dir)
 	}
 	return abs, nil
 }
