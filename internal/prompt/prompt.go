@@ -34,6 +34,17 @@ func NewSurvey(in terminal.FileReader, out terminal.FileWriter, errOut io.Writer
 }
 
 func (s *Survey) ask(p survey.Prompt, resp any, opts ...survey.AskOpt) error {
+	// survey draws the question first and only then turns off echo and line editing, so keys
+	// typed in between were echoed by the terminal (a pasted secret key in clear) and a Ctrl-C
+	// in that moment raised a signal the prompt never saw. Switch to survey's input mode
+	// before the question is drawn; survey's own switch then saves and restores this mode, and
+	// this restores the user's. Not a terminal: SetTermMode fails and nothing changes.
+	if s.In != nil {
+		rr := terminal.NewRuneReader(terminal.Stdio{In: s.In, Out: s.Out, Err: s.ErrOut})
+		if rr.SetTermMode() == nil {
+			defer rr.RestoreTermMode()
+		}
+	}
 	opts = append(opts, survey.WithStdio(s.In, s.Out, s.ErrOut))
 	err := survey.AskOne(p, resp, opts...)
 	if errors.Is(err, terminal.InterruptErr) {
