@@ -52,7 +52,11 @@ func TestIconsOnlyOnATerminal(t *testing.T) {
 }
 
 func TestNoColor(t *testing.T) {
-	env := map[string]string{"NO_COLOR": "1"}
+	forced := System(func(k string) string { return map[string]string{"CLICOLOR_FORCE": "1"}[k] })
+	if !forced.ColorEnabled() {
+		t.Fatal("CLICOLOR_FORCE did not turn colour on")
+	}
+	env := map[string]string{"CLICOLOR_FORCE": "1", "NO_COLOR": "1"}
 	s := System(func(k string) string { return env[k] })
 	s.SetTTY(false, false, true)
 	if s.ColorEnabled() || strings.Contains(s.Icon(OK), "\x1b") {
