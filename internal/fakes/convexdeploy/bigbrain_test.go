@@ -143,14 +143,46 @@ func TestRealCLIBigBrainProd(t *testing.T) {
 	}
 }
 
-// Without a valid login the control plane refuses, and the CLI says so.
-func TestRealCLIBigBrainBadToken(t *testing.T) {
-	dev, prod, b, dir := newCloud(t)
-	env := append(cloudEnv(b), "CONVEX_OVERRIDE_ACCESS_TOKEN=wrong")
-	r := npxIn(t, dir, env, "env", "set", "A", "b", "--prod")
-	r.expect(t, 1, "", "401 Unauthorized: Unauthenticated: Could not verify the access token", "Authenticate with `npx convex dev`")
-	if len(dev.Requests())+len(prod.Requests()) != 0 {
-		t.Error("a deployment was contacted without credentials")
+// The control plane's refusals reach the user as the CLI's own messages, and no deployment
+// is contacted.
+func TestRealCLIBigBrainRefusals(t *testing.T) {
+	tests := []struct {
+		name      string
+		env       []string // added to cloudEnv
+		envLocal  string   // replaces .env.local when set
+		stderrHas []string
+		requests  int // control-plane requests: each refusal is final (no retry on a status)
+	}{
+		{
+			name:      "wrong access token",
+			env:       []string{"CONVEX_OVERRIDE_ACCESS_TOKEN=wrong"},
+			stderrHas: []string{"401 Unauthorized: Unauthenticated: Could not verify the access token", "Authenticate with `npx convex dev`"},
+			requests:  1,
+		},
+		{
+			name:      "deployment of another project",
+			envLocal:  "CONVEX_DEPLOYMENT=dev:nope-9\n",
+			stderrHas: []string{"✖ You don't have access to the selected project. Run `npx convex dev` to select a different project."},
+			requests:  1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dev, prod, b, dir := newCloud(t)
+			if tt.envLocal != "" {
+				if err := os.WriteFile(filepath.Join(dir, ".env.local"), []byte(tt.envLocal), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			npxIn(t, dir, append(cloudEnv(b), tt.env...), "env", "set", "A", "b", "--prod").expect(t, 1, "", tt.stderrHas...)
+			if n := len(b.Requests()); n != tt.requests {
+				t.Errorf("%d control-plane requests, want %d", n, tt.requests)
+			}
+			if len(dev.Requests())+len(prod.Requests()) != 0 {
+				t.Error("a deployment was contacted")
+			}
+		})
 	}
 }
 
