@@ -373,7 +373,8 @@ export default {
 	dir, env, dev, prod := cloudProject(t, e, c, map[string]string{"convex/auth.config.ts": existing})
 	pk := clerk.EncodePublishableKey(host1, false)
 	r := run(t, dir, env, e.bin, "init", "--no-input", "--secret-key", sk1, "--publishable-key", pk)
-	if r.code != 0 || !strings.Contains(r.stdout, "Convex dev deployment: CLERK_JWT_ISSUER_DOMAIN=https://"+host1+"\n") {
+	// The deployment named is the one the CLI reports it changed.
+	if r.code != 0 || !strings.Contains(r.stdout, "Convex dev deployment happy-otter-123: CLERK_JWT_ISSUER_DOMAIN=https://"+host1+"\n") {
 		t.Fatalf("init:\n%s", r)
 	}
 	wantEnv(t, "dev", dev, map[string]string{"CLERK_JWT_ISSUER_DOMAIN": "https://" + host1})
@@ -415,7 +416,7 @@ func TestRealCLIInitProd(t *testing.T) {
 	dir, env, dev, prod := cloudProject(t, e, c, map[string]string{})
 	pk := clerk.EncodePublishableKey(hostL, true)
 	r := run(t, dir, env, e.bin, "init", "--no-input", "--prod", "--secret-key", skL, "--publishable-key", pk)
-	if r.code != 0 || !strings.Contains(r.stdout, "Convex prod deployment: CLERK_JWT_ISSUER_DOMAIN=https://"+hostL+"\n") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Convex prod deployment clever-heron-456: CLERK_JWT_ISSUER_DOMAIN=https://"+hostL+"\n") {
 		t.Fatalf("init --prod:\n%s", r)
 	}
 	noSecret(t, "init's output", r.stdout+r.stderr)

@@ -110,8 +110,25 @@ func (e *CLIError) Error() string {
 // error carries the CLI's message and the command to run by hand (without the value when
 // the value looks like a secret).
 func SetEnv(ctx context.Context, r run.Runner, dir, name, value string, prod bool) error {
+	_, err := SetEnvTarget(ctx, r, dir, name, value, prod)
+	return err
+}
+
+// Target is the deployment the CLI says it changed: "✔ Successfully set NAME (on prod
+// deployment happy-cat-123)". Type and Name are empty when the CLI does not say (a
+// self-hosted deployment).
+type Target struct {
+	Type    string // dev, prod, preview, ...
+	Name    string
+	Message string // the CLI's success line, without colours
+}
+
+var targetRE = regexp.MustCompile(`\(on (\S+) deployment (\S+)\)`)
+
+// SetEnvTarget is SetEnv that also reports the deployment the CLI changed.
+func SetEnvTarget(ctx context.Context, r run.Runner, dir, name, value string, prod bool) (Target, error) {
 	if err := checkEnvName(name); err != nil {
-		return err
+		return Target{}, err
 	}
 	manual := ManualCommand(name, value, prod)
 	if looksSecret(value) {
@@ -120,9 +137,18 @@ func SetEnv(ctx context.Context, r run.Runner, dir, name, value string, prod boo
 	cmd := run.Cmd{Dir: dir, Name: "npx", Args: envArgs(prod, "set", setArgs(name, value)...)}
 	res, err := r.Run(ctx, cmd)
 	if err = callError(ctx, err, res, strings.Join(append([]string{"npx"}, envArgs(prod, "set", name)...), " "), manual); err != nil {
-		return err
+		return Target{}, err
 	}
-	return nil
+	var t Target
+	for _, line := range strings.Split(stripANSI(string(res.Stderr)), "\n") {
+		if strings.Contains(line, "Successfully set") {
+			t.Message = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "✔"))
+			if m := targetRE.FindStringSubmatch(line); m != nil {
+				t.Type, t.Name = m[1], m[2]
+			}
+		}
+	}
+	return t, nil
 }
 
 // GetEnv runs `npx convex env get NAME [--prod]` in dir. found is false when the CLI says

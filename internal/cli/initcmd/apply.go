@@ -56,10 +56,12 @@ type ResultFile struct {
 type ResultConvex struct {
 	Variable   string `json:"variable"`
 	Value      string `json:"value"`
-	Deployment string `json:"deployment"` // dev or prod
-	Action     string `json:"action"`     // set, skipped, failed, planned
-	Command    string `json:"command"`
-	Error      string `json:"error,omitempty"`
+	Deployment string `json:"deployment"` // dev or prod, as asked
+	// DeploymentName is the deployment the Convex CLI says it changed (empty when it does not say).
+	DeploymentName string `json:"deployment_name,omitempty"`
+	Action         string `json:"action"` // set, skipped, failed, planned
+	Command        string `json:"command"`
+	Error          string `json:"error,omitempty"`
 }
 
 func (p *plan) result(dry bool) *Result {
@@ -163,7 +165,8 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		io.Step(iostreams.Skip, "Convex variable not set (--skip-convex-env); run: %s", res.Convex.Command)
 		return res, nil
 	}
-	if err := convex.SetEnv(ctx, opts.Runner(), p.dir, p.issuerVar, p.issuer, p.prod()); err != nil {
+	target, err := convex.SetEnvTarget(ctx, opts.Runner(), p.dir, p.issuerVar, p.issuer, p.prod())
+	if err != nil {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
@@ -174,7 +177,15 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		return res, errConvexFailed
 	}
 	res.Convex.Action = "set"
-	io.Step(iostreams.OK, "Convex %s deployment: %s=%s", res.Convex.Deployment, p.issuerVar, p.issuer)
+	res.Convex.DeploymentName = target.Name
+	if target.Type != "" && target.Type != res.Convex.Deployment {
+		// The CLI chose another deployment than asked (a CONVEX_DEPLOY_KEY overrides --prod, say).
+		w := fmt.Sprintf("the Convex CLI set %s on its %s deployment %s, not on %s: check CONVEX_DEPLOY_KEY / CONVEX_DEPLOYMENT", p.issuerVar, target.Type, target.Name, res.Convex.Deployment)
+		res.Warnings = append(res.Warnings, w)
+		io.Step(iostreams.Warn, "%s", w)
+		res.Convex.Deployment = target.Type
+	}
+	io.Step(iostreams.OK, "Convex %s deployment%s: %s=%s", res.Convex.Deployment, named(target.Name), p.issuerVar, p.issuer)
 	return res, nil
 }
 
@@ -220,7 +231,7 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 	}
 	switch r.Convex.Action {
 	case "set":
-		fmt.Fprintf(out, "Convex %s deployment: %s=%s\n", r.Convex.Deployment, r.Convex.Variable, r.Convex.Value)
+		fmt.Fprintf(out, "Convex %s deployment%s: %s=%s\n", r.Convex.Deployment, named(r.Convex.DeploymentName), r.Convex.Variable, r.Convex.Value)
 	case "failed":
 		fmt.Fprintf(out, "Convex %s deployment: %s NOT set; run: %s\n", r.Convex.Deployment, r.Convex.Variable, r.Convex.Command)
 	case "skipped":
@@ -277,4 +288,11 @@ func printDryRun(opts *Options, p *plan) error {
 		}
 	}
 	return nil
+}
+
+func named(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " " + name
 }
