@@ -3,6 +3,7 @@
 package prompt
 
 import (
+	"bytes"
 	"errors"
 	"io"
 
@@ -45,7 +46,11 @@ func (s *Survey) ask(p survey.Prompt, resp any, opts ...survey.AskOpt) error {
 			defer rr.RestoreTermMode()
 		}
 	}
-	opts = append(opts, survey.WithStdio(s.In, s.Out, s.ErrOut))
+	var in terminal.FileReader
+	if s.In != nil {
+		in = &stopAtR{FileReader: s.In}
+	}
+	opts = append(opts, survey.WithStdio(in, s.Out, s.ErrOut))
 	err := survey.AskOne(p, resp, opts...)
 	if errors.Is(err, terminal.InterruptErr) {
 		return ErrInterrupted
@@ -83,4 +88,41 @@ func (s *Survey) Select(message, defaultValue string, options []string) (int, er
 	}
 	err := s.ask(p, &v)
 	return v, err
+}
+
+// stopAtR hands out input no further than the next 'R' per Read. Before each line it reads,
+// survey asks the terminal where the cursor is and reads the answer (ESC [ row ; col R)
+// through a throwaway bufio.Reader: keys that came in the same read after the answer were
+// dropped, and an 'R' among keys typed before the answer made survey take the keys for the
+// answer, swallow the real one and wait forever (a pasted secret key has R's). Ending every
+// Read at an 'R' leaves the throwaway reader nothing to drop.
+type stopAtR struct {
+	terminal.FileReader
+	pending []byte
+	err     error
+}
+
+func (r *stopAtR) Read(p []byte) (int, error) {
+	if len(r.pending) == 0 {
+		if r.err != nil {
+			err := r.err
+			r.err = nil
+			return 0, err
+		}
+		n, err := r.FileReader.Read(p)
+		i := bytes.IndexByte(p[:n], 'R')
+		if i < 0 || i == n-1 {
+			return n, err
+		}
+		r.pending = append(r.pending[:0], p[i+1:n]...)
+		r.err = err
+		return i + 1, nil
+	}
+	n := len(r.pending)
+	if i := bytes.IndexByte(r.pending, 'R'); i >= 0 {
+		n = i + 1
+	}
+	n = copy(p, r.pending[:n])
+	r.pending = r.pending[n:]
+	return n, nil
 }
