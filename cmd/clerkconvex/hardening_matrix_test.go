@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -199,6 +200,18 @@ func badInputRows() []badInput {
 				}
 			}},
 
+		{name: "env file is a named pipe", prep: func(t *testing.T, h *harness) { mkfifo(t, filepath.Join(h.dir, ".env.local")) },
+			code: 2, input: `--env-file \.env\.local: .*\.env\.local is not a regular file`, fix: `replace it with a plain file`},
+		{name: "project folder not writable", prep: func(t *testing.T, h *harness) {
+			h.dropPrivileges()
+			if err := os.Chmod(h.dir, 0o555); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = os.Chmod(h.dir, 0o755) })
+		},
+			code: 1, input: `writing \.env\.local: .*create a temporary file in \$WORK`, fix: `check that the folder exists and is writable`,
+			mutating: 1},
+
 		// --- the Convex side of the project
 		{name: "auth.config.ts that cannot be edited safely: left alone",
 			files: viteProject + "-- convex/auth.config.ts --\nimport { providers } from \"./providers\";\nexport default { providers };\n",
@@ -208,6 +221,11 @@ func badInputRows() []badInput {
 			files: viteProject + "-- convex/auth.config.ts --\nexport default { providers: [ { domain: \"x\" ] };\n",
 			code:  0, input: `convex/auth\.config\.ts can't be edited safely`, fix: `by hand`,
 			changed: []string{".env.local"}, mutating: 1},
+		{name: "auth.config.ts is a named pipe", prep: func(t *testing.T, h *harness) {
+			h.write("convex/keep", "")
+			mkfifo(t, filepath.Join(h.dir, "convex", "auth.config.ts"))
+		},
+			code: 2, input: `convex/auth\.config\.ts is not a regular file`, fix: `replace it with a plain file`},
 		{name: "convex.json names a missing functions folder", files: viteProject + "-- convex.json --\n{\"functions\": \"src/convex/\"}\n",
 			code: 2, input: `convex\.json sets "functions" to "src/convex/", but .* does not exist`, fix: `create the folder or fix convex\.json`},
 		{name: "convex.json not JSON", files: viteProject + "-- convex.json --\n{functions: src}\n",
@@ -347,5 +365,12 @@ func TestBadInputMatrix(t *testing.T) {
 				t.Logf("\n%s", r)
 			}
 		})
+	}
+}
+
+func mkfifo(t *testing.T, path string) {
+	t.Helper()
+	if err := syscall.Mkfifo(path, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

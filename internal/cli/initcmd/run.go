@@ -119,7 +119,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	if err != nil {
 		return nil, cmdutil.FlagErrorf("--env-file %s: %v", envRel, err)
 	}
-	envOld, envExists, err := fsutil.ReadFileIfExists(envAbs)
+	envOld, envExists, err := readProjectFile(envAbs)
 	if err != nil {
 		return nil, envFileError(envRel, err)
 	}
@@ -219,9 +219,9 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	var authOld []byte
 	var parsed []convex.ParsedProvider
 	if authExists {
-		authOld, _, err = fsutil.ReadFileIfExists(authPath)
+		authOld, _, err = readProjectFile(authPath)
 		if err != nil {
-			return nil, err
+			return nil, &cmdutil.FlagError{Err: err}
 		}
 		parsed, _ = convex.ParseAuthConfig(authOld)
 	}
