@@ -158,6 +158,8 @@ exec "$FAKE_NPX_REAL" "$@"
 	if v := os.Getenv("GOCOVERDIR"); v != "" {
 		h.env["GOCOVERDIR"] = v
 	}
+	// Under -race every child would sleep a second on exit (the race runtime's default).
+	h.env["GORACE"] = "atexit_sleep_ms=0 " + os.Getenv("GORACE")
 	return h
 }
 
