@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // Hardening tests (issue 5): the secret canary over every command path, the bad-input matrix,
