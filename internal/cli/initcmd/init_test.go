@@ -1,6 +1,7 @@
 package initcmd
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -178,5 +179,44 @@ func TestProviderFlagsMustPair(t *testing.T) {
 	err := cmd.Execute()
 	if err == nil || called || cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), "repeat them in pairs") {
 		t.Fatalf("err %v called %v", err, called)
+	}
+}
+
+func TestWrongAnswerIsAskedAgain(t *testing.T) {
+	pk := clerk.EncodePublishableKey(host, false)
+	h := newHarness(t, true,
+		prompt.Answer{Match: "Clerk secret key", Value: sk},
+		prompt.Answer{Match: "Clerk publishable key", Value: pk},
+		prompt.Answer{Match: "Domain URL", Value: "https://wrong.example.com"},
+		prompt.Answer{Match: "Domain URL", Value: "auth example"},
+		prompt.Answer{Match: "Domain URL"}, // the default: the issuer
+		prompt.Answer{Match: "application/client ID", Value: "has space"},
+		prompt.Answer{Match: "application/client ID", Value: "convex"},
+		prompt.Answer{Match: "add another provider", Confirm: true},
+		prompt.Answer{Match: "Domain URL", Value: "https://" + host},
+		prompt.Answer{Match: "Domain URL", Value: "https://auth.example.com"},
+		prompt.Answer{Match: "application/client ID", Value: "mobile"},
+		prompt.Answer{Match: "add another provider", Confirm: false},
+	)
+	if err := runInit(context.Background(), h.opts); err != nil {
+		t.Fatal(err)
+	}
+	if rest := h.stub.Remaining(); len(rest) > 0 {
+		t.Fatalf("prompts not asked: %v", rest)
+	}
+	errOut := h.opts.IO.ErrOut.(*bytes.Buffer).String()
+	for _, want := range []string{
+		"the Domain URL https://wrong.example.com is not this Clerk instance's issuer https://" + host,
+		`the Domain URL: "auth example" is not a URL`,
+		`the application ID "has space" has spaces`,
+		"is the Clerk issuer, which is already the first provider",
+		"try again",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(errOut, "--identity-provider-url") || strings.Contains(errOut, "--application-id") {
+		t.Errorf("a prompt answer is blamed on a flag:\n%s", errOut)
 	}
 }

@@ -349,36 +349,6 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 }
 
 func (p *plan) chooseProviders(opts *Options, canPrompt bool, defaultApp string) error {
-	clerkProvider := func(url, app string) error {
-		if url != "" {
-			norm, err := clerk.NormalizeIssuer(url)
-			if err != nil {
-				return cmdutil.FlagErrorf("--identity-provider-url: %v", err)
-			}
-			if norm != p.issuer {
-				return cmdutil.FlagErrorf("--identity-provider-url %s is not this Clerk instance's issuer %s (from GET /v1/domains): Clerk's tokens carry iss %s, so Convex would reject them; omit the flag or pass %s", url, p.issuer, p.issuer, p.issuer)
-			}
-		}
-		if err := checkAppID(app); err != nil {
-			return err
-		}
-		p.providers = append(p.providers, convex.Provider{DomainEnv: p.issuerVar, ApplicationID: app})
-		return nil
-	}
-	extra := func(url, app string) error {
-		norm, err := clerk.NormalizeIssuer(url)
-		if err != nil {
-			return cmdutil.FlagErrorf("--identity-provider-url: %v", err)
-		}
-		if err := checkAppID(app); err != nil {
-			return err
-		}
-		if norm == p.issuer {
-			return cmdutil.FlagErrorf("--identity-provider-url %s is given twice", url)
-		}
-		p.providers = append(p.providers, convex.Provider{DomainURL: norm, ApplicationID: app})
-		return nil
-	}
 	if len(opts.ProviderURLs) > 0 || len(opts.ApplicationIDs) > 0 || !canPrompt {
 		url := ""
 		if len(opts.ProviderURLs) > 0 {
@@ -388,42 +358,71 @@ func (p *plan) chooseProviders(opts *Options, canPrompt bool, defaultApp string)
 		if len(opts.ApplicationIDs) > 0 {
 			app = opts.ApplicationIDs[0]
 		}
-		if err := clerkProvider(url, app); err != nil {
+		if url != "" {
+			if err := p.checkClerkURL(url, "--identity-provider-url"); err != nil {
+				return &cmdutil.FlagError{Err: err}
+			}
+		}
+		if err := checkAppID(app); err != nil {
 			return err
 		}
+		p.providers = append(p.providers, convex.Provider{DomainEnv: p.issuerVar, ApplicationID: app})
 		for i := 1; i < len(opts.ProviderURLs); i++ {
-			if err := extra(opts.ProviderURLs[i], opts.ApplicationIDs[i]); err != nil {
+			norm, err := p.checkExtraURL(opts.ProviderURLs[i], "--identity-provider-url")
+			if err != nil {
+				return &cmdutil.FlagError{Err: err}
+			}
+			if err := checkAppID(opts.ApplicationIDs[i]); err != nil {
 				return err
 			}
+			p.providers = append(p.providers, convex.Provider{DomainURL: norm, ApplicationID: opts.ApplicationIDs[i]})
 		}
 		return nil
 	}
+
+	// Interactive: the questions of the old `npx convex auth add`. A wrong answer is explained
+	// and the same question asked again.
 	pr := opts.Prompter()
+	ask := func(msg, def string, check func(string) error) (string, error) {
+		for {
+			v, err := pr.Input(msg, def)
+			if err != nil {
+				return "", err
+			}
+			v = strings.TrimSpace(v)
+			if err := check(v); err != nil {
+				opts.IO.Step(iostreams.Warn, "%v; try again", err)
+				continue
+			}
+			return v, nil
+		}
+	}
+	appCheck := func(v string) error { return appIDError(v, "the application ID") }
 	for first := true; ; first = false {
-		def := ""
 		if first {
-			def = p.issuer
-		}
-		url, err := pr.Input("Enter the identity provider's Domain URL", def)
-		if err != nil {
-			return err
-		}
-		appDef := "convex"
-		if first {
-			appDef = defaultApp
-		}
-		app, err := pr.Input("Enter your application/client ID with this identity provider", appDef)
-		if err != nil {
-			return err
-		}
-		url, app = strings.TrimSpace(url), strings.TrimSpace(app)
-		if first {
-			err = clerkProvider(url, app)
+			if _, err := ask("Enter the identity provider's Domain URL", p.issuer, func(v string) error {
+				return p.checkClerkURL(v, "the Domain URL")
+			}); err != nil {
+				return err
+			}
+			app, err := ask("Enter your application/client ID with this identity provider", defaultApp, appCheck)
+			if err != nil {
+				return err
+			}
+			p.providers = append(p.providers, convex.Provider{DomainEnv: p.issuerVar, ApplicationID: app})
 		} else {
-			err = extra(url, app)
-		}
-		if err != nil {
-			return err
+			var norm string
+			if _, err := ask("Enter the identity provider's Domain URL", "", func(v string) (err error) {
+				norm, err = p.checkExtraURL(v, "the Domain URL")
+				return err
+			}); err != nil {
+				return err
+			}
+			app, err := ask("Enter your application/client ID with this identity provider", "convex", appCheck)
+			if err != nil {
+				return err
+			}
+			p.providers = append(p.providers, convex.Provider{DomainURL: norm, ApplicationID: app})
 		}
 		more, err := pr.Confirm("Would you like to add another provider?", false)
 		if err != nil {
@@ -435,18 +434,61 @@ func (p *plan) chooseProviders(opts *Options, canPrompt bool, defaultApp string)
 	}
 }
 
+// checkClerkURL checks the Clerk provider's Domain URL: it must be this instance's issuer.
+// what names the input in messages ("--identity-provider-url", "the Domain URL").
+func (p *plan) checkClerkURL(url, what string) error {
+	norm, err := clerk.NormalizeIssuer(url)
+	if err != nil {
+		return fmt.Errorf("%s: %v", what, err)
+	}
+	if norm != p.issuer {
+		fix := "use " + p.issuer
+		if strings.HasPrefix(what, "--") {
+			fix = "omit the flag or pass " + p.issuer
+		}
+		return fmt.Errorf("%s %s is not this Clerk instance's issuer %s (from GET /v1/domains): Clerk's tokens carry iss %s, so Convex would reject them; %s", what, url, p.issuer, p.issuer, fix)
+	}
+	return nil
+}
+
+// checkExtraURL checks another provider's Domain URL and returns it normalised.
+func (p *plan) checkExtraURL(url, what string) (string, error) {
+	norm, err := clerk.NormalizeIssuer(url)
+	if err != nil {
+		return "", fmt.Errorf("%s: %v", what, err)
+	}
+	if norm == p.issuer {
+		return "", fmt.Errorf("%s %s is the Clerk issuer, which is already the first provider", what, url)
+	}
+	for _, prov := range p.providers {
+		if prov.DomainURL == norm {
+			return "", fmt.Errorf("%s %s is given twice", what, url)
+		}
+	}
+	return norm, nil
+}
+
+// checkAppID checks --application-id.
 func checkAppID(app string) error {
+	if err := appIDError(app, "--application-id"); err != nil {
+		return &cmdutil.FlagError{Err: err}
+	}
+	return nil
+}
+
+// appIDError checks an application ID; what names the input in messages.
+func appIDError(app, what string) error {
 	switch {
 	case app == "":
-		return cmdutil.FlagErrorf("--application-id is empty: use \"convex\", the aud of Clerk's convex JWT template")
+		return fmt.Errorf("%s is empty: use \"convex\", the aud of Clerk's convex JWT template", what)
 	case len(app) > 128:
-		return cmdutil.FlagErrorf("--application-id is %d characters long: keep it under 128 (usually just \"convex\")", len(app))
+		return fmt.Errorf("%s is %d characters long: keep it under 128 (usually just \"convex\")", what, len(app))
 	case strings.ContainsAny(app, " \t\r\n\"'`\\"):
-		return cmdutil.FlagErrorf("--application-id %q has spaces, quotes or backslashes: use a plain identifier such as \"convex\"", app)
+		return fmt.Errorf("%s %q has spaces, quotes or backslashes: use a plain identifier such as \"convex\"", what, app)
 	}
 	for _, r := range app {
 		if r < 0x20 || r == 0x7f {
-			return cmdutil.FlagErrorf("--application-id has a control character: use a plain identifier such as \"convex\"")
+			return fmt.Errorf("%s has a control character: use a plain identifier such as \"convex\"", what)
 		}
 	}
 	return nil
