@@ -12,6 +12,7 @@ import (
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/dotenv"
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 	"github.com/clerkconvex/clerkconvex/internal/gitx"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
@@ -279,6 +280,9 @@ func printDryRun(opts *Options, p *plan) error {
 	}
 	for _, f := range []*filePlan{p.envFile, p.authFile} {
 		old, nw := []byte(clerk.RedactSecrets(string(f.Old))), []byte(clerk.RedactSecrets(string(f.New)))
+		if f == p.envFile {
+			old, nw = maskEnvValues(old), maskEnvValues(nw)
+		}
 		var base []byte
 		if f.Exists {
 			base = old
@@ -295,4 +299,38 @@ func named(name string) string {
 		return ""
 	}
 	return " " + name
+}
+
+// maskEnvValues hides the values of an env file that may be secret, for the dry run's diff:
+// everything but URLs, publishable keys, the issuer variables and CONVEX_DEPLOYMENT.
+func maskEnvValues(data []byte) []byte {
+	f := dotenv.Parse(data)
+	for _, k := range f.Keys() {
+		v, _ := f.Get(k)
+		if !dotenv.ValidKey(k) || v == "" || showable(k) {
+			continue
+		}
+		f.Set(k, maskValue(v))
+	}
+	return f.Bytes()
+}
+
+func showable(key string) bool {
+	if strings.HasSuffix(key, "_URL") || strings.HasSuffix(key, "PUBLISHABLE_KEY") || key == "CONVEX_DEPLOYMENT" {
+		return true
+	}
+	return isClerkIssuerVar(key)
+}
+
+func maskValue(v string) string {
+	if strings.Contains(v, "…") {
+		return v // already masked (a Clerk key, by RedactSecrets)
+	}
+	if strings.HasPrefix(v, "sk_") || strings.HasPrefix(v, "pk_") {
+		return clerk.Mask(v)
+	}
+	if len(v) < 12 {
+		return "…"
+	}
+	return "…" + v[len(v)-4:]
 }
