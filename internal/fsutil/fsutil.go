@@ -217,6 +217,10 @@ func ReadFileIfExists(path string) (data []byte, exists bool, err error) {
 	if fi.IsDir() {
 		return nil, false, fmt.Errorf("%s is a folder, not a file; move it away or choose another path", path)
 	}
+	if !fi.Mode().IsRegular() {
+		// A named pipe or a device would block the read forever.
+		return nil, false, fmt.Errorf("%s is not a regular file (%v): replace it with a plain file", path, fi.Mode().Type())
+	}
 	data, err = os.ReadFile(path)
 	if err != nil {
 		return nil, false, fmt.Errorf("read %s: %w", path, err)

@@ -6,12 +6,10 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
-	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
@@ -85,14 +83,4 @@ func claimsError(err error) error {
 		fix = `; pass one JSON object, like '{"org":"{{org.slug}}"}'`
 	}
 	return &cmdutil.FlagError{Err: fmt.Errorf("--claims: %w%s", err, fix)}
-}
-
-// readProjectFile is fsutil.ReadFileIfExists that also refuses what is neither a file nor a
-// folder: reading a named pipe or a device would block forever (and Ctrl-C could not end it).
-// (Belongs in fsutil.ReadFileIfExists; here until it moves.)
-func readProjectFile(path string) ([]byte, bool, error) {
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
-		return nil, false, fmt.Errorf("%s is not a regular file (%v): replace it with a plain file", path, st.Mode().Type())
-	}
-	return fsutil.ReadFileIfExists(path)
 }

@@ -119,7 +119,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	if err != nil {
 		return nil, cmdutil.FlagErrorf("--env-file %s: %v", envRel, err)
 	}
-	envOld, envExists, err := readProjectFile(envAbs)
+	envOld, envExists, err := fsutil.ReadFileIfExists(envAbs)
 	if err != nil {
 		return nil, envFileError(envRel, err)
 	}
@@ -219,7 +219,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	var authOld []byte
 	var parsed []convex.ParsedProvider
 	if authExists {
-		authOld, _, err = readProjectFile(authPath)
+		authOld, _, err = fsutil.ReadFileIfExists(authPath)
 		if err != nil {
 			return nil, &cmdutil.FlagError{Err: err}
 		}
