@@ -16,6 +16,8 @@ import (
 	sdk "github.com/clerk/clerk-sdk-go/v2"
 	"github.com/clerk/clerk-sdk-go/v2/domain"
 	"github.com/clerk/clerk-sdk-go/v2/jwttemplate"
+
+	"github.com/clerkconvex/clerkconvex/internal/httpx"
 )
 
 // DefaultAPIURL is Clerk's Backend API.
@@ -145,8 +147,23 @@ func wrapErr(op string, err error) error {
 		}
 		return out
 	}
-	return fmt.Errorf("Clerk API: %s failed: %s", op, redact(err.Error()))
+	msg := err.Error()
+	var te *httpx.TimeoutError
+	if errors.As(err, &te) {
+		msg = te.Error() // not url.Error's `Get "<url>": no answer from <url> …`
+	}
+	return &transportError{msg: fmt.Sprintf("Clerk API: %s failed: %s", op, redact(msg)), err: err}
 }
+
+// transportError is a call that got no answer (network, timeout, cancel). Its text is redacted;
+// the cause stays reachable with errors.Is/As (context.Canceled, net.Error, …).
+type transportError struct {
+	msg string
+	err error
+}
+
+func (e *transportError) Error() string { return e.msg }
+func (e *transportError) Unwrap() error { return e.err }
 
 // envelopeTransport turns an error answer that is not Clerk's JSON envelope (an HTML page from
 // a proxy, say) into one, so the status code and a readable message survive the SDK.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -238,5 +239,23 @@ func TestNormalizeAPIURL(t *testing.T) {
 		if _, err := clerk.NormalizeAPIURL(in); err == nil {
 			t.Errorf("NormalizeAPIURL(%q) accepted", in)
 		}
+	}
+}
+
+func TestTransportErrorsStillUnwrap(t *testing.T) {
+	key, _ := clerk.ParseSecretKey(sk)
+	c, err := clerk.New(clerk.Config{BaseURL: "http://127.0.0.1:1", SecretKey: key, HTTPClient: httpx.NewClient(httpx.Options{Timeout: time.Second})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Issuer(context.Background())
+	var ne net.Error
+	if !errors.As(err, &ne) || !strings.HasPrefix(err.Error(), "Clerk API: listing domains") {
+		t.Fatalf("err %v (%T) does not unwrap to a net.Error", err, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Issuer(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled call: %v", err)
 	}
 }

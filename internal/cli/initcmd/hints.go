@@ -42,9 +42,8 @@ func authHint(err error, key clerk.SecretKey, from string) error {
 		case s == http.StatusBadRequest || s == http.StatusUnprocessableEntity:
 			return fmt.Errorf("%w; fix --claims or the JWT template in the Clerk dashboard (JWT templates), then run the command again", err)
 		}
-	case errors.As(err, &ne), strings.HasPrefix(err.Error(), "Clerk API: ") && strings.Contains(err.Error(), " failed: "):
-		// No answer at all. (clerk's wrapErr flattens transport errors to text, so the message
-		// is the only mark; keep both tests until it wraps them.)
+	case errors.As(err, &ne):
+		// No answer at all.
 		return fmt.Errorf("%w; check your network and proxy (HTTPS_PROXY, NO_PROXY) and try again (CLERKCONVEX_HTTP_TIMEOUT sets the time limit)", err)
 	}
 	return err
