@@ -7,7 +7,9 @@
 #      counted from the fake npx's log and the Clerk fake's request log (TestCallBudget);
 #   3. the Go benchmarks of the hot paths, briefly.
 #
-# Needs: go, and `npm ci --prefix test/node` done. Exits non-zero when a goal is missed.
+# Needs: go, and `npm ci --prefix test/node` done. Exits non-zero when the call budget is missed;
+# a missed startup goal is reported, and fails only with BENCH_STRICT=1 (wall time depends on the
+# machine's load, so CI reports it rather than failing on it).
 # Knobs: RUNS (clerkconvex runs, default 21), NPX_RUNS (default 3), BENCHTIME (default 200x).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,7 +58,7 @@ if awk -v a="$cc_ms" -v b="$npx_ms" 'BEGIN { exit !(a * 50 <= b) }'; then
 	echo "  ratio 1/$ratio: ok (goal <= 1/50)"
 else
 	echo "  ratio 1/$ratio: MISSED the goal (<= 1/50)"
-	fail=1
+	[[ ${BENCH_STRICT:-0} == 1 ]] && fail=1
 fi
 
 echo "== calls per run (fake npx log, Clerk fake request log)"
@@ -71,6 +73,10 @@ fi
 echo "== Go benchmarks (hot paths, -benchtime=$BENCHTIME)"
 go test -run '^$' -bench 'ParsePublishableKey|ParseSecretKey|RedactSecrets|Mask|MergeAuthConfig|Set' \
 	-benchtime="$BENCHTIME" -benchmem ./internal/clerk ./internal/convex ./internal/dotenv |
+	grep -E '^(Benchmark|ok|FAIL)' | sed 's/^/  /'
+
+echo "== doctor with 200 ms on every fake endpoint (x-slowest-check: total / slowest check; goal <= 1.3)"
+go test -run '^$' -bench 'DoctorLatency' -benchtime=3x ./internal/cli/doctor |
 	grep -E '^(Benchmark|ok|FAIL)' | sed 's/^/  /'
 
 exit $fail

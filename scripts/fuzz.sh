@@ -15,6 +15,8 @@ targets=(
 	./internal/clerk FuzzParsePublishableKey
 	./internal/convex FuzzMergeKeepsUserText
 	./internal/convex FuzzManualCommand
+	./internal/oidc FuzzParseToken
+	./internal/doctor FuzzStripComments
 )
 
 # Every Fuzz function in the tree must be listed above (a new target is not forgotten).
