@@ -34,6 +34,12 @@ type badInput struct {
 	// npxHang: the fake npx hangs; Ctrl-C once it is running.
 	npxHang bool
 
+	// onStdout: input and fix are matched against stdout instead of stderr (doctor prints a
+	// bad input it judges as a failing check, with its Fix line, in its report).
+	onStdout bool
+	// within, when set, is how long the run may take (a read that blocks would not end).
+	within time.Duration
+
 	code     int
 	input    string   // regexp that stderr must match: the input named
 	fix      string   // regexp that stderr must match: the fix
@@ -293,6 +299,65 @@ func badInputRows() []badInput {
 			code:   130, input: `interrupted`, fix: `run the command again to finish`, mutating: 1},
 		{name: "Ctrl-C while npx runs", npxHang: true,
 			code: 130, input: `interrupted`, fix: `run the command again to finish`, changed: written, mutating: 1},
+
+		// --- doctor, on the healthy project init leaves behind (doctorProject). A bad key or
+		// token is one of doctor's checks (exit 1, in the report); bad flags are usage errors.
+		{name: "doctor: malformed --secret-key", prep: doctorProject,
+			args: []string{"doctor", "--secret-key", "sk_test_CANARYshort"}, onStdout: true, clerkCalls: noCalls,
+			code: 1, input: `(?m)^  FAIL env\.secret_key +--secret-key: the Clerk secret key is too short`,
+			fix: `(?m)^ +Fix: copy the secret key again from the Clerk dashboard \(API keys\)$`,
+			check: func(t *testing.T, h *harness, r result) {
+				// Its Convex variable is read early, in the background: the call must have
+				// been cancelled and waited for (the matrix checks no npx outlived the CLI).
+				if !strings.Contains(r.stdout, "skip convex.env_var") {
+					t.Errorf("convex.env_var not skipped:\n%s", r.stdout)
+				}
+			}},
+		{name: "doctor: --secret-key that is the publishable key", prep: doctorProject,
+			args: []string{"doctor", "--secret-key", pk1}, onStdout: true, clerkCalls: noCalls,
+			code: 1, input: `(?m)^  FAIL env\.secret_key +--secret-key: the Clerk secret key starts with pk_`,
+			fix: `(?m)^ +Fix: copy the secret key again from the Clerk dashboard`},
+		{name: "doctor: --token with garbage", prep: doctorProject,
+			args: []string{"doctor", "--token", "garbage"}, onStdout: true,
+			code: 1, input: `(?m)^  FAIL token\.format +--token: not a JWT: it has 1 part\(s\)`,
+			fix: `(?m)^ +Fix: pass the token itself \(three base64url parts separated by dots\)`},
+		{name: "doctor: --token with a header that is not base64url", prep: doctorProject,
+			args: []string{"doctor", "--token", "a.b.c"}, onStdout: true,
+			code: 1, input: `(?m)^  FAIL token\.format +--token: not a JWT: its header is not base64url`,
+			fix: `(?m)^ +Fix: pass the token itself`},
+		{name: "doctor: --timeout 0", prep: doctorProject, args: []string{"doctor", "--timeout", "0"}, clerkCalls: noCalls,
+			code: 2, input: `--timeout 0s: it must be positive`, fix: `pass a duration such as 30s`},
+		{name: "doctor: --timeout negative", prep: doctorProject, args: []string{"doctor", "--timeout", "-5s"}, clerkCalls: noCalls,
+			code: 2, input: `--timeout -5s: it must be positive`, fix: `pass a duration such as 30s`},
+		{name: "doctor: -C to a missing folder", prep: doctorProject, args: []string{"doctor", "-C", "nowhere"}, clerkCalls: noCalls,
+			code: 2, input: `-C/--dir nowhere: no such folder`, fix: `pass the folder that holds your app's package\.json`},
+		{name: "doctor: --clerk-api-url over http off this machine", prep: doctorProject,
+			args: []string{"doctor", "--clerk-api-url", "http://api.clerk.example.com"}, clerkCalls: noCalls,
+			code: 2, input: `--clerk-api-url: "http://api\.clerk\.example\.com" uses http`, fix: `must be reached over https`},
+		{name: "doctor: named pipes as .env.local and auth.config.ts", within: 8 * time.Second,
+			prep: func(t *testing.T, h *harness) {
+				doctorProject(t, h)
+				for _, rel := range []string{".env.local", "convex/auth.config.ts"} {
+					p := filepath.Join(h.dir, filepath.FromSlash(rel))
+					if err := os.Remove(p); err != nil {
+						t.Fatal(err)
+					}
+					mkfifo(t, p)
+				}
+			},
+			args: []string{"doctor"}, onStdout: true, clerkCalls: noCalls,
+			code: 1, input: `(?m)^  FAIL env\.file +reading \.env\.local: it is not a regular file \(a named pipe\)$`,
+			fix: `(?m)^ +Fix: replace \.env\.local with a plain file`,
+			check: func(t *testing.T, h *harness, r result) {
+				for _, re := range []string{
+					`(?m)^  FAIL authconfig\.provider +reading convex/auth\.config\.ts: it is not a regular file \(a named pipe\)$`,
+					`(?m)^ +Fix: replace convex/auth\.config\.ts with a plain file`,
+				} {
+					if !regexp.MustCompile(re).MatchString(r.stdout) {
+						t.Errorf("stdout does not match %s", re)
+					}
+				}
+			}},
 	}
 }
 
@@ -327,6 +392,7 @@ func TestBadInputMatrix(t *testing.T) {
 				args = initArgs()
 			}
 			before := treeState(t, h.dir)
+			start := time.Now()
 			var r result
 			switch {
 			case row.interrupt != "":
@@ -336,6 +402,9 @@ func TestBadInputMatrix(t *testing.T) {
 			default:
 				r = h.run(args...)
 			}
+			if took := time.Since(start); row.within > 0 && took > row.within {
+				t.Errorf("the run took %s, want at most %s", took.Round(time.Millisecond), row.within)
+			}
 			if r.code != row.code {
 				t.Errorf("exit %d, want %d", r.code, row.code)
 			}
@@ -343,12 +412,16 @@ func TestBadInputMatrix(t *testing.T) {
 				t.Errorf("npx (pid %v) was still running after the CLI exited", r.strays)
 			}
 			// The temporary folders are named after the test: keep them out of the match.
-			stderr := strings.NewReplacer(h.dir, "$WORK", h.aux, "$AUX").Replace(r.stderr)
+			out, outName := r.stderr, "stderr"
+			if row.onStdout {
+				out, outName = r.stdout, "stdout"
+			}
+			out = strings.NewReplacer(h.dir, "$WORK", h.aux, "$AUX").Replace(out)
 			for what, re := range map[string]string{"the input": row.input, "the fix": row.fix} {
 				if re == "" {
 					t.Errorf("row has no regexp for %s", what)
-				} else if !regexp.MustCompile(re).MatchString(stderr) {
-					t.Errorf("stderr does not name %s (%s)", what, re)
+				} else if !regexp.MustCompile(re).MatchString(out) {
+					t.Errorf("%s does not name %s (%s)", outName, what, re)
 				}
 			}
 			if diff := diffTrees(before, treeState(t, h.dir), row.changed); len(diff) > 0 {

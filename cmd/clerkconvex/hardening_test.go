@@ -650,9 +650,6 @@ type canaryPath struct {
 	prep        func(t *testing.T, h *harness)
 	steps       []canaryStep
 	secretFiles []string // project files allowed to hold the key (default .env.local)
-	// straysKnown, when set, is why an npx child may outlive the CLI on this path (a known
-	// defect, to remove once fixed); the canary scan still waits for it.
-	straysKnown string
 }
 
 func initArgs(extra ...string) []string {
@@ -717,7 +714,6 @@ VITE_CLERK_PUBLISHABLE_KEY=` + pk1 + `
 		{args: []string{"doctor", "--secret-key", doctortest.SecretKey}},
 	}},
 	{name: "doctor fail: unknown key, other instance's key, bad token, npx failing", prep: doctorProject,
-		straysKnown: "doctor starts `npx convex env get` early and, when clerk.secret_key fails, exits without waiting for it",
 		steps: []canaryStep{
 			{args: []string{"doctor", "--secret-key", doctortest.UnknownSecretKey}, code: 1},
 			{args: []string{"doctor", "--json", "--secret-key", doctortest.OtherSecretKey}, code: 1},
@@ -795,9 +791,7 @@ func TestSecretCanary(t *testing.T) {
 				if r.code != s.code {
 					t.Fatalf("step %d: exit %d, want %d\n%s", i+1, r.code, s.code, r)
 				}
-				if len(r.strays) > 0 && p.straysKnown != "" {
-					t.Logf("step %d: npx (pid %v) outlived the CLI: known defect: %s", i+1, r.strays, p.straysKnown)
-				} else if len(r.strays) > 0 {
+				if len(r.strays) > 0 {
 					t.Errorf("step %d: npx (pid %v) was still running after the CLI exited\n%s", i+1, r.strays, r)
 				}
 				// Every npx call went through the wrapper that records its environment (a child

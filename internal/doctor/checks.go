@@ -9,7 +9,7 @@ func (s *state) checks() []check {
 		{id: "project.convex_version", section: SectionProject, needs: []string{"project.convex_dependency"}, run: checkConvexVersion},
 		{id: "project.functions_dir", section: SectionProject, run: checkFunctionsDir},
 
-		{id: "env.file", section: SectionEnv, run: checkEnvFile},
+		{id: "env.file", section: SectionEnv, after: []string{"project.package_json"}, run: checkEnvFile},
 		{id: "env.publishable_key", section: SectionEnv, needs: []string{"project.package_json"}, after: []string{"env.file"}, run: checkPublishableKey},
 		{id: "env.secret_key", section: SectionEnv, after: []string{"env.file"}, run: checkSecretKey},
 		{id: "env.key_kinds", section: SectionEnv, needs: []string{"env.publishable_key", "env.secret_key"}, run: checkKeyKinds},

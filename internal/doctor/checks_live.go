@@ -181,6 +181,9 @@ func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {
 	if s.issuerVar == "" {
 		return skip("%s names the domain literally", s.authRel)
 	}
+	if s.env == nil {
+		return skip("%s does not exist: nothing to compare with the %s deployment", s.in.EnvFile, s.deployment())
+	}
 	name := s.issuerVar
 	fileVal, ok := s.fileValue(name)
 	if !ok {
@@ -204,7 +207,7 @@ const freshToken = `in the browser console of your signed-in app: await window.C
 func checkTokenFormat(ctx context.Context, s *state) outcome {
 	t, err := oidc.ParseToken(s.in.Token)
 	if err != nil {
-		return fail("pass the token itself (three base64url parts separated by dots); get one "+freshToken, "%v", err)
+		return fail("pass the token itself (three base64url parts separated by dots); get one "+freshToken, "--token: %v", err)
 	}
 	s.tok = t
 	sub := t.Claims.Subject

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,6 +24,11 @@ const secretKeyVar = "CLERK_SECRET_KEY"
 // --- project ---
 
 func checkPackageJSON(ctx context.Context, s *state) outcome {
+	// project.Load reads the file with os.ReadFile, which would block forever on a named
+	// pipe: read it through fsutil first, which refuses anything but a regular file.
+	if _, _, err := readProjectFile(s.in.Dir, "package.json"); err != nil {
+		return fail(err.fix, "%v", err)
+	}
 	p, err := project.Load(s.in.Dir)
 	if errors.Is(err, project.ErrNoPackageJSON) {
 		return fail("run clerkconvex doctor in your app's folder (where package.json is), or pass -C <folder>",
@@ -103,8 +109,8 @@ func checkConvexVersion(ctx context.Context, s *state) outcome {
 
 // installedVersion reads node_modules/<pkg>/package.json's version, "" when absent.
 func installedVersion(dir, pkg string) string {
-	b, err := os.ReadFile(filepath.Join(dir, "node_modules", pkg, "package.json"))
-	if err != nil {
+	b, exists, err := fsutil.ReadFileIfExists(filepath.Join(dir, "node_modules", pkg, "package.json"))
+	if err != nil || !exists {
 		return ""
 	}
 	var v struct {
@@ -117,6 +123,10 @@ func installedVersion(dir, pkg string) string {
 }
 
 func checkFunctionsDir(ctx context.Context, s *state) outcome {
+	// convex.FunctionsDir reads convex.json with os.ReadFile: refuse a pipe there first.
+	if _, _, err := readProjectFile(s.in.Dir, "convex.json"); err != nil {
+		return fail(err.fix, "%v", err)
+	}
 	dir, exists, err := convex.FunctionsDir(s.in.Dir)
 	if err != nil {
 		return fail("fix convex.json's \"functions\", or create that folder", "%v", err)
@@ -134,19 +144,46 @@ func checkFunctionsDir(ctx context.Context, s *state) outcome {
 
 func checkEnvFile(ctx context.Context, s *state) outcome {
 	s.envPath = filepath.Join(s.in.Dir, s.in.EnvFile)
-	data, exists, err := fsutil.ReadFileIfExists(s.envPath)
+	data, exists, err := readProjectFile(s.in.Dir, s.in.EnvFile)
 	if err != nil {
-		return fail("make "+s.in.EnvFile+" a readable file", "reading %s: %v", s.in.EnvFile, err)
+		return fail(err.fix, "%v", err)
 	}
 	if !exists {
+		if s.keysFromEnvironment() {
+			// A CI run: the keys are in the environment and no env file was written.
+			return warn(fmt.Sprintf("for local development, run clerkconvex init to write %s (or pass --env-file with the file your app reads)", s.in.EnvFile),
+				"the keys come from the environment; the app reads %s, which is missing — fine in CI, needed for local dev", s.in.EnvFile)
+		}
 		return fail("run clerkconvex init to write it, or pass --env-file with the file your app reads",
-			"%s does not exist", s.in.EnvFile)
+			"%s does not exist, and the environment does not hold both Clerk keys", s.in.EnvFile)
 	}
 	s.env = dotenv.Parse(data)
 	if bad := s.env.Malformed(); len(bad) > 0 {
 		return warn("write each line as NAME=value (or a # comment)", "%s: %s not NAME=value", s.in.EnvFile, linesAre(bad))
 	}
 	return pass("%s found (%d variables)", s.in.EnvFile, len(s.env.Keys()))
+}
+
+// keysFromEnvironment tells whether both Clerk keys are given without the env file: by a
+// flag or the process environment, where checkSecretKey and checkPublishableKey look first.
+// Without package.json's framework, any publishable key variable counts.
+func (s *state) keysFromEnvironment() bool {
+	set := func(name string) bool { return strings.TrimSpace(s.in.Getenv(name)) != "" }
+	if s.in.SecretKey == "" && !set(secretKeyVar) {
+		return false
+	}
+	if s.in.PublishableKey != "" {
+		return true
+	}
+	if s.proj != nil {
+		return set(s.proj.Framework.PublishableKeyVar)
+	}
+	for _, name := range project.Unknown.PublishableKeyVars() {
+		if set(name) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *state) fileValue(name string) (string, bool) {
@@ -248,6 +285,9 @@ func checkKeyKinds(ctx context.Context, s *state) outcome {
 }
 
 func checkGitignored(ctx context.Context, s *state) outcome {
+	if s.env == nil {
+		return skip("%s does not exist", s.in.EnvFile)
+	}
 	if _, ok := s.fileValue(secretKeyVar); !ok {
 		return pass("%s holds no secret key", s.in.EnvFile)
 	}
@@ -293,9 +333,12 @@ func checkAuthConfigExists(ctx context.Context, s *state) outcome {
 }
 
 func checkAuthProvider(ctx context.Context, s *state) outcome {
-	src, err := os.ReadFile(filepath.Join(s.in.Dir, filepath.FromSlash(s.authRel)))
-	if err != nil {
-		return fail("make "+s.authRel+" readable", "reading %s: %v", s.authRel, err)
+	src, exists, ferr := readProjectFile(s.in.Dir, s.authRel)
+	if ferr != nil {
+		return fail(ferr.fix, "%v", ferr)
+	}
+	if !exists {
+		return fail("run clerkconvex init, or create "+s.authRel, "%s disappeared while doctor ran", s.authRel)
 	}
 	snippet := oneLine(convex.Provider{DomainEnv: convex.DefaultIssuerEnv, ApplicationID: "convex"}.Snippet(s.authTS))
 	parsed, err := convex.ParseAuthConfig(src)
@@ -381,6 +424,52 @@ func checkApplicationID(ctx context.Context, s *state) outcome {
 }
 
 // --- helpers ---
+
+// fileError is a project file doctor could not read, and how to fix that.
+type fileError struct {
+	rel string
+	err error
+	fix string
+}
+
+func (e *fileError) Error() string { return fmt.Sprintf("reading %s: %v", e.rel, e.err) }
+func (e *fileError) Unwrap() error { return e.err }
+
+// readProjectFile reads rel (slashes, relative to dir) from the user's project through
+// fsutil.ReadFileIfExists, which refuses named pipes and devices (a read from them would
+// block forever). A missing file is exists == false, not an error.
+func readProjectFile(dir, rel string) (data []byte, exists bool, ferr *fileError) {
+	path := filepath.Join(dir, filepath.FromSlash(rel))
+	data, exists, err := fsutil.ReadFileIfExists(path)
+	if err == nil {
+		return data, exists, nil
+	}
+	fe := &fileError{rel: rel, err: err, fix: "make " + rel + " readable by you (chmod 600 " + rel + ")"}
+	// Stat does not open the file, so it cannot block on a pipe.
+	if st, serr := os.Stat(path); serr == nil {
+		switch {
+		case st.IsDir():
+			fe.err = fmt.Errorf("it is a folder, not a file")
+			fe.fix = "move the folder " + rel + " away and put a plain file there"
+		case !st.Mode().IsRegular():
+			fe.err = fmt.Errorf("it is not a regular file (%s)", fileKind(st.Mode()))
+			fe.fix = "replace " + rel + " with a plain file (doctor does not read pipes or devices)"
+		}
+	}
+	return nil, false, fe
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
+}
 
 func relTo(dir, path string) string {
 	r, err := filepath.Rel(dir, path)

@@ -164,7 +164,8 @@ func skip(format string, a ...any) outcome {
 }
 
 // Run runs every check and returns their results in a fixed order. It returns early only
-// when ctx is cancelled, with ctx's error.
+// when ctx is cancelled, with ctx's error. Either way, every goroutine and child process it
+// started has ended when it returns.
 func Run(ctx context.Context, in Inputs) (*Report, error) {
 	if in.Getenv == nil {
 		in.Getenv = func(string) string { return "" }
@@ -181,12 +182,17 @@ func Run(ctx context.Context, in Inputs) (*Report, error) {
 	if in.HTTPClient == nil {
 		in.HTTPClient = http.DefaultClient
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // ends background fetches nobody waited for
-	s := newState(ctx, in)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s := newState(runCtx, in)
 	checks := s.checks()
 	start := time.Now()
-	results := runChecks(ctx, s, checks)
+	results := runChecks(runCtx, s, checks)
+	// Background work nobody waited for (npx convex env get started early, a prefetch whose
+	// check was skipped) ends here: cancel it (the runner kills npx's process group) and wait,
+	// so nothing outlives Run.
+	cancel()
+	s.bg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -218,11 +218,13 @@ func TestEachBrokenLinkFailsExactlyItsCheck(t *testing.T) {
 		}, message: "convex 1.33.0 is installed", fix: "npm install convex@latest"},
 		{id: "project.functions_dir", mutate: func(f *fixture) { f.remove("convex") },
 			message: "convex/ does not exist", fix: "npx convex dev"},
-		{id: "env.file", mutate: func(f *fixture) {
+		// Missing with both keys in the environment (a CI run) is a warning; see
+		// TestMissingEnvFile for the failures.
+		{id: "env.file", status: doctor.Warn, mutate: func(f *fixture) {
 			f.remove(".env.local")
 			vals := map[string]string{"CLERK_SECRET_KEY": doctortest.SecretKey, "VITE_CLERK_PUBLISHABLE_KEY": f.env.PublishableKey()}
 			f.in.Getenv = func(k string) string { return vals[k] }
-		}, message: ".env.local does not exist", fix: "clerkconvex init"},
+		}, message: "the keys come from the environment; the app reads .env.local, which is missing", fix: "clerkconvex init"},
 		{id: "env.publishable_key", mutate: func(f *fixture) {
 			f.envFile(map[string]string{"VITE_CLERK_PUBLISHABLE_KEY": "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=" + f.env.PublishableKey()})
 		}, message: "but Vite reads VITE_CLERK_PUBLISHABLE_KEY", fix: "rename NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY to VITE_CLERK_PUBLISHABLE_KEY"},
@@ -469,5 +471,110 @@ func TestOutsideGitTheGitChecksAreSkipped(t *testing.T) {
 	}
 	if !rep.OK() {
 		t.Errorf("not OK outside git:\n%s", dump(rep))
+	}
+}
+
+// Run returns only after every background call it started has ended: `npx convex env get`
+// starts as soon as auth.config names the variable, and when clerk.secret_key fails nobody
+// waits on it, so Run itself must cancel it and wait (else npx outlives the CLI).
+func TestRunWaitsForBackgroundWork(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		mutate func(f *fixture)
+	}{
+		{"secret key rejected", func(f *fixture) { f.in.SecretKey = doctortest.UnknownSecretKey }},
+		{"no secret key", func(f *fixture) { f.envFile(map[string]string{"CLERK_SECRET_KEY": ""}) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, doctortest.Options{})
+			tc.mutate(f)
+			var started, ended atomic.Int32
+			f.in.ConvexEnv = func(ctx context.Context, name string, prod bool) (string, bool, error) {
+				started.Add(1)
+				<-ctx.Done()                      // a deployment that never answers: only cancellation ends the call
+				time.Sleep(20 * time.Millisecond) // killing and reaping npx takes a moment
+				ended.Add(1)
+				return "", false, ctx.Err()
+			}
+			rep := f.run()
+			if started.Load() != 1 {
+				t.Fatalf("npx convex env get started %d times, want once\n%s", started.Load(), dump(rep))
+			}
+			if ended.Load() != 1 {
+				t.Fatalf("Run returned while npx convex env get was still running\n%s", dump(rep))
+			}
+			if rep.OK() {
+				t.Errorf("run passed:\n%s", dump(rep))
+			}
+		})
+	}
+}
+
+// A missing env file is a warning when both keys come from a flag or the environment (CI),
+// and a failure when a key is missing too.
+func TestMissingEnvFile(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string // the process environment
+		secret  string            // --secret-key
+		pub     string            // --publishable-key
+		status  doctor.Status
+		message string
+	}{
+		{name: "both keys in the environment", status: doctor.Warn,
+			env:     map[string]string{"CLERK_SECRET_KEY": doctortest.SecretKey, "VITE_CLERK_PUBLISHABLE_KEY": "pk"},
+			message: "the keys come from the environment; the app reads .env.local, which is missing — fine in CI, needed for local dev"},
+		{name: "keys from the flags", status: doctor.Warn, secret: doctortest.SecretKey, pub: "pk",
+			message: "the keys come from the environment; the app reads .env.local, which is missing"},
+		{name: "secret key from the flag, publishable key from the environment", status: doctor.Warn, secret: doctortest.SecretKey,
+			env:     map[string]string{"VITE_CLERK_PUBLISHABLE_KEY": "pk"},
+			message: "the keys come from the environment"},
+		{name: "only the secret key", status: doctor.Fail,
+			env:     map[string]string{"CLERK_SECRET_KEY": doctortest.SecretKey},
+			message: ".env.local does not exist, and the environment does not hold both Clerk keys"},
+		{name: "only the publishable key", status: doctor.Fail,
+			env:     map[string]string{"VITE_CLERK_PUBLISHABLE_KEY": "pk"},
+			message: ".env.local does not exist"},
+		{name: "the publishable key under another framework's name", status: doctor.Fail,
+			env:     map[string]string{"CLERK_SECRET_KEY": doctortest.SecretKey, "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY": "pk"},
+			message: ".env.local does not exist"},
+		{name: "no keys", status: doctor.Fail, message: ".env.local does not exist"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, doctortest.Options{})
+			f.remove(".env.local")
+			vals := map[string]string{}
+			for k, v := range tc.env {
+				if v == "pk" {
+					v = f.env.PublishableKey()
+				}
+				vals[k] = v
+			}
+			f.in.Getenv = func(k string) string { return vals[k] }
+			f.in.SecretKey = tc.secret
+			if tc.pub == "pk" {
+				f.in.PublishableKey = f.env.PublishableKey()
+			}
+			rep := f.run()
+			r := find(rep, "env.file")
+			if r.Status != tc.status || !strings.Contains(r.Message, tc.message) || !strings.Contains(r.Fix, "clerkconvex init") {
+				t.Fatalf("env.file = %s %q (fix %q); want %s %q\n%s", r.Status, r.Message, r.Fix, tc.status, tc.message, dump(rep))
+			}
+			if tc.status == doctor.Warn {
+				// Nothing else to say about a file that is not there.
+				for id, want := range map[string]string{
+					"env.gitignored":          ".env.local does not exist",
+					"convex.env_matches_file": ".env.local does not exist: nothing to compare with the dev deployment",
+				} {
+					if r := find(rep, id); r.Status != doctor.Skip || r.Message != want {
+						t.Errorf("%s = %s %q, want skip %q", id, r.Status, r.Message, want)
+					}
+				}
+				if !rep.OK() {
+					t.Errorf("a CI run without the env file fails:\n%s", dump(rep))
+				}
+			}
+		})
 	}
 }

@@ -56,7 +56,9 @@ type state struct {
 	// token.*
 	tok *oidc.Token
 
-	// Background work, started once.
+	// Background work, started once. bg counts its goroutines: Run cancels and waits for
+	// them all before it returns, so no call (and no npx child) outlives the run.
+	bg        sync.WaitGroup
 	mu        sync.Mutex
 	clerkOnce sync.Once
 	clerkIss  *future[string]
@@ -89,16 +91,17 @@ func (s *state) redact(text string) string {
 	return strings.ReplaceAll(text, raw, clerk.Mask(raw))
 }
 
-// future is a value computed in the background, with its own time limit.
+// future is a value computed in the background, with its own time limit. Start one with
+// goFuture and the run's WaitGroup.
 type future[T any] struct {
 	done chan struct{}
 	v    T
 	err  error
 }
 
-func goFuture[T any](ctx context.Context, limit time.Duration, f func(context.Context) (T, error)) *future[T] {
+func goFuture[T any](bg *sync.WaitGroup, ctx context.Context, limit time.Duration, f func(context.Context) (T, error)) *future[T] {
 	fu := &future[T]{done: make(chan struct{})}
-	go func() {
+	bg.Go(func() {
 		defer close(fu.done)
 		c, cancel := context.WithTimeout(ctx, limit)
 		defer cancel()
@@ -106,7 +109,7 @@ func goFuture[T any](ctx context.Context, limit time.Duration, f func(context.Co
 		if fu.err != nil && errors.Is(c.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
 			fu.err = &timeoutError{limit: limit, err: fu.err}
 		}
-	}()
+	})
 	return fu
 }
 
@@ -155,8 +158,8 @@ func (s *state) startClerk(key clerk.SecretKey) {
 			s.clerkTpls = &future[[]*sdk.JWTTemplate]{done: closed(), err: err}
 			return
 		}
-		s.clerkIss = goFuture(s.ctx, s.in.Timeout, api.Issuer)
-		s.clerkTpls = goFuture(s.ctx, s.in.Timeout, api.Templates)
+		s.clerkIss = goFuture(&s.bg, s.ctx, s.in.Timeout, api.Issuer)
+		s.clerkTpls = goFuture(&s.bg, s.ctx, s.in.Timeout, api.Templates)
 	})
 }
 
@@ -179,7 +182,7 @@ func (s *state) discovery(issuer string) *future[*oidc.Discovery] {
 	if f, ok := s.discs[issuer]; ok {
 		return f
 	}
-	f := goFuture(s.ctx, s.in.Timeout, func(ctx context.Context) (*oidc.Discovery, error) {
+	f := goFuture(&s.bg, s.ctx, s.in.Timeout, func(ctx context.Context) (*oidc.Discovery, error) {
 		return oidc.FetchDiscovery(ctx, s.in.HTTPClient, issuer)
 	})
 	s.discs[issuer] = f
@@ -193,7 +196,7 @@ func (s *state) keySet(uri string) *future[*jose.JSONWebKeySet] {
 	if f, ok := s.keySets[uri]; ok {
 		return f
 	}
-	f := goFuture(s.ctx, s.in.Timeout, func(ctx context.Context) (*jose.JSONWebKeySet, error) {
+	f := goFuture(&s.bg, s.ctx, s.in.Timeout, func(ctx context.Context) (*jose.JSONWebKeySet, error) {
 		return oidc.FetchJWKS(ctx, s.in.HTTPClient, uri)
 	})
 	s.keySets[uri] = f
@@ -221,7 +224,7 @@ func (s *state) startConvexEnv(name string) {
 	if s.convexEnv != nil {
 		return
 	}
-	s.convexEnv = goFuture(s.ctx, s.in.Timeout, func(ctx context.Context) (envValue, error) {
+	s.convexEnv = goFuture(&s.bg, s.ctx, s.in.Timeout, func(ctx context.Context) (envValue, error) {
 		v, found, err := s.in.ConvexEnv(ctx, name, s.in.Prod)
 		return envValue{v, found}, err
 	})

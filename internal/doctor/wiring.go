@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 )
 
 // Where the client code lives, scanned recursively; the project root is scanned too, but not
@@ -161,8 +163,10 @@ func scanWiring(ctx context.Context, dir string) (*wiringFacts, error) {
 		if err != nil || !st.Mode().IsRegular() || st.Size() > maxWiringFileSize {
 			return nil
 		}
-		data, err := os.ReadFile(path)
-		if err != nil {
+		// Through fsutil, which refuses a pipe or device even if one took the file's place
+		// since the Stat above: such a file is skipped, as an unreadable one is.
+		data, exists, err := fsutil.ReadFileIfExists(path)
+		if err != nil || !exists {
 			return nil
 		}
 		facts.files++

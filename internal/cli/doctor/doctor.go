@@ -88,7 +88,7 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 				return cmdutil.FlagErrorf("--template-name is empty: Convex's Clerk integration asks for the template named \"convex\"")
 			}
 			if opts.Timeout <= 0 {
-				return cmdutil.FlagErrorf("--timeout must be positive, like 30s")
+				return cmdutil.FlagErrorf("--timeout %s: it must be positive; pass a duration such as 30s or 2m", opts.Timeout)
 			}
 			if opts.Token == "-" {
 				b, err := io.ReadAll(io.LimitReader(opts.IO.In, 1<<20))

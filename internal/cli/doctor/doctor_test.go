@@ -213,7 +213,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--token", " "}, "--token is empty"},
 		{[]string{"--env-file", "../outside/.env"}, "--env-file ../outside/.env"},
 		{[]string{"--clerk-api-url", "http://clerk.example.com"}, "--clerk-api-url"},
-		{[]string{"--timeout", "0s"}, "--timeout must be positive"},
+		{[]string{"--timeout", "0s"}, "--timeout 0s: it must be positive; pass a duration such as 30s"},
+		{[]string{"--timeout", "-5s"}, "--timeout -5s: it must be positive"},
 		{[]string{"--template-name", ""}, "--template-name is empty"},
 		{[]string{"-C", "/nonexistent/folder"}, "no such folder"},
 	} {
