@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 )
 
 // DefaultFunctionsDir is the Convex functions folder when convex.json does not
@@ -22,11 +24,11 @@ const DefaultFunctionsDir = "convex"
 func FunctionsDir(projectDir string) (dir string, exists bool, err error) {
 	rel := DefaultFunctionsDir
 	configPath := filepath.Join(projectDir, "convex.json")
-	data, err := os.ReadFile(configPath)
+	data, found, err := fsutil.ReadFileIfExists(configPath)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return "", false, fmt.Errorf("read %s: %w", configPath, err)
+		return "", false, err
+	case !found:
 	default:
 		var cfg struct {
 			Functions *json.RawMessage `json:"functions"`

@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 )
 
 // Framework is a front-end framework we know the conventions of.
@@ -55,12 +55,12 @@ var ErrNoPackageJSON = errors.New("no package.json")
 // Load reads dir/package.json.
 func Load(dir string) (*Project, error) {
 	path := filepath.Join(dir, "package.json")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w in %s: run clerkconvex in your app's folder, or pass -C <folder>", ErrNoPackageJSON, dir)
-	}
+	data, exists, err := fsutil.ReadFileIfExists(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		return nil, fmt.Errorf("reading package.json: %w", err)
+	}
+	if !exists {
+		return nil, fmt.Errorf("%w in %s: run clerkconvex in your app's folder, or pass -C <folder>", ErrNoPackageJSON, dir)
 	}
 	var pj struct {
 		Name            string            `json:"name"`
