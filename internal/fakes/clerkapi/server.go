@@ -24,7 +24,6 @@ package clerkapi
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -35,6 +34,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/clerkconvex/clerkconvex/internal/fakes/fakeid"
 )
 
 // Instance is one Clerk instance served by the fake.
@@ -203,7 +204,7 @@ func (s *Server) AddInstance(in Instance) error {
 	in.Satellites = append([]string(nil), in.Satellites...)
 	st := &instanceState{inst: in}
 	for range 1 + len(in.Satellites) {
-		st.domainIDs = append(st.domainIDs, "dmn_"+randomID(27))
+		st.domainIDs = append(st.domainIDs, "dmn_"+fakeid.New(27))
 	}
 	s.instances[in.SecretKey] = st
 	return nil
@@ -538,15 +539,4 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, auth string, body
 	}
 }
 
-const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
-func randomID(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = idAlphabet[int(b[i])%len(idAlphabet)]
-	}
-	return string(b)
-}
-
-func newTemplateID() string { return "jtmp_" + randomID(27) }
+func newTemplateID() string { return "jtmp_" + fakeid.New(27) }

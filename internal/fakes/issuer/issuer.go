@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/clerkconvex/clerkconvex/internal/fakes/fakeid"
 	jose "github.com/go-jose/go-jose/v4"
 )
 
@@ -89,7 +90,7 @@ func NewUnstarted(opts Options) *Issuer {
 		key = mustRSAKey()
 	}
 	i := &Issuer{
-		KeyID: "ins_" + randomID(27),
+		KeyID: "ins_" + fakeid.New(27),
 		opts:  opts,
 		key:   key,
 		done:  make(chan struct{}),
@@ -283,15 +284,4 @@ func mustRSAKey() *rsa.PrivateKey {
 		panic(fmt.Sprintf("issuer fake: generate RSA key: %v", err))
 	}
 	return k
-}
-
-const idAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-
-func randomID(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	for j := range b {
-		b[j] = idAlphabet[int(b[j])%len(idAlphabet)]
-	}
-	return string(b)
 }
