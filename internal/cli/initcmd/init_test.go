@@ -74,11 +74,30 @@ func newHarness(t *testing.T, tty bool, answers ...prompt.Answer) *harness {
 	return h
 }
 
+// newInteractive is a harness on a terminal whose first two prompts are answered with the
+// instance's secret and publishable keys, then answers.
+func newInteractive(t *testing.T, answers ...prompt.Answer) *harness {
+	t.Helper()
+	keys := []prompt.Answer{
+		{Match: "Clerk secret key", Value: sk},
+		{Match: "Clerk publishable key", Value: clerk.EncodePublishableKey(host, false)},
+	}
+	return newHarness(t, true, append(keys, answers...)...)
+}
+
+// runAllPrompts runs init, which must succeed and ask every prompt the stub answers.
+func (h *harness) runAllPrompts(t *testing.T) {
+	t.Helper()
+	if err := runInit(context.Background(), h.opts); err != nil {
+		t.Fatal(err)
+	}
+	if rest := h.stub.Remaining(); len(rest) > 0 {
+		t.Fatalf("prompts not asked: %v", rest)
+	}
+}
+
 func TestInteractiveTwoProviders(t *testing.T) {
-	pk := clerk.EncodePublishableKey(host, false)
-	h := newHarness(t, true,
-		prompt.Answer{Match: "Clerk secret key", Value: sk},
-		prompt.Answer{Match: "Clerk publishable key", Value: pk},
+	h := newInteractive(t,
 		prompt.Answer{Match: "identity provider's Domain URL"}, // accept the default: the issuer
 		prompt.Answer{Match: "application/client ID"},          // accept "convex"
 		prompt.Answer{Match: "add another provider", Confirm: true},
@@ -86,12 +105,7 @@ func TestInteractiveTwoProviders(t *testing.T) {
 		prompt.Answer{Match: "application/client ID", Value: "mobile"},
 		prompt.Answer{Match: "add another provider", Confirm: false},
 	)
-	if err := runInit(context.Background(), h.opts); err != nil {
-		t.Fatal(err)
-	}
-	if rest := h.stub.Remaining(); len(rest) > 0 {
-		t.Fatalf("prompts not asked: %v", rest)
-	}
+	h.runAllPrompts(t)
 	cfg, err := os.ReadFile(filepath.Join(h.dir, "convex", "auth.config.ts"))
 	if err != nil {
 		t.Fatal(err)
@@ -112,10 +126,7 @@ func TestInteractiveTwoProviders(t *testing.T) {
 }
 
 func TestCtrlCAtPromptChangesNothing(t *testing.T) {
-	pk := clerk.EncodePublishableKey(host, false)
-	h := newHarness(t, true,
-		prompt.Answer{Match: "Clerk secret key", Value: sk},
-		prompt.Answer{Match: "Clerk publishable key", Value: pk},
+	h := newInteractive(t,
 		prompt.Answer{Match: "identity provider's Domain URL", Err: prompt.ErrInterrupted},
 	)
 	err := runInit(context.Background(), h.opts)
@@ -135,10 +146,7 @@ func TestCtrlCAtPromptChangesNothing(t *testing.T) {
 }
 
 func TestDeclinedTemplateUpdate(t *testing.T) {
-	pk := clerk.EncodePublishableKey(host, false)
-	h := newHarness(t, true,
-		prompt.Answer{Match: "Clerk secret key", Value: sk},
-		prompt.Answer{Match: "Clerk publishable key", Value: pk},
+	h := newInteractive(t,
 		prompt.Answer{Match: "Domain URL"},
 		prompt.Answer{Match: "application/client ID"},
 		prompt.Answer{Match: "add another provider"},
@@ -183,10 +191,7 @@ func TestProviderFlagsMustPair(t *testing.T) {
 }
 
 func TestWrongAnswerIsAskedAgain(t *testing.T) {
-	pk := clerk.EncodePublishableKey(host, false)
-	h := newHarness(t, true,
-		prompt.Answer{Match: "Clerk secret key", Value: sk},
-		prompt.Answer{Match: "Clerk publishable key", Value: pk},
+	h := newInteractive(t,
 		prompt.Answer{Match: "Domain URL", Value: "https://wrong.example.com"},
 		prompt.Answer{Match: "Domain URL", Value: "auth example"},
 		prompt.Answer{Match: "Domain URL"}, // the default: the issuer
@@ -198,12 +203,7 @@ func TestWrongAnswerIsAskedAgain(t *testing.T) {
 		prompt.Answer{Match: "application/client ID", Value: "mobile"},
 		prompt.Answer{Match: "add another provider", Confirm: false},
 	)
-	if err := runInit(context.Background(), h.opts); err != nil {
-		t.Fatal(err)
-	}
-	if rest := h.stub.Remaining(); len(rest) > 0 {
-		t.Fatalf("prompts not asked: %v", rest)
-	}
+	h.runAllPrompts(t)
 	errOut := h.opts.IO.ErrOut.(*bytes.Buffer).String()
 	for _, want := range []string{
 		"the Domain URL https://wrong.example.com is not this Clerk instance's issuer https://" + host,
