@@ -11,22 +11,23 @@ var clerkEnv = Provider{DomainEnv: DefaultIssuerEnv, ApplicationID: "convex"}
 
 // Realistic files, also used as fuzz seeds.
 const (
-	tsDefault = `import type { AuthConfig } from "convex/server";
+	// A TypeScript auth.config.ts is tsHead, its providers, tsTail.
+	tsHead = `import type { AuthConfig } from "convex/server";
 
 export default {
   providers: [
-    {
+`
+	tsTail = `  ],
+} satisfies AuthConfig;
+`
+	// The provider init writes for Clerk in a .ts file.
+	clerkProviderTS = `    {
       domain: process.env.CLERK_JWT_ISSUER_DOMAIN!,
       applicationID: "convex",
     },
-  ],
-} satisfies AuthConfig;
 `
-	tsOther = `import type { AuthConfig } from "convex/server";
-
-export default {
-  providers: [
-    // Our own issuer for service tokens.
+	// A provider of the user's own, with a comment.
+	serviceProviderTS = `    // Our own issuer for service tokens.
     {
       type: "customJwt",
       applicationID: "service",
@@ -34,9 +35,11 @@ export default {
       jwks: "https://auth.example.com/.well-known/jwks.json",
       algorithm: "RS256",
     },
-  ],
-} satisfies AuthConfig;
 `
+
+	tsDefault = tsHead + clerkProviderTS + tsTail
+	tsOther   = tsHead + serviceProviderTS + tsTail
+
 	jsOld = `export default {
   providers: [
     {
@@ -80,25 +83,7 @@ func TestMergeAuthConfig(t *testing.T) {
 			src: "export default { providers: [{ domain: process.env[\"CLERK_JWT_ISSUER_DOMAIN\"] as string, applicationID: 'convex' }] };\n"},
 		{
 			name: "other provider: added after it, comment kept", src: tsOther, ts: true, p: clerkEnv, want: MergeAdded, parsed: 2,
-			out: `import type { AuthConfig } from "convex/server";
-
-export default {
-  providers: [
-    // Our own issuer for service tokens.
-    {
-      type: "customJwt",
-      applicationID: "service",
-      issuer: "https://auth.example.com",
-      jwks: "https://auth.example.com/.well-known/jwks.json",
-      algorithm: "RS256",
-    },
-    {
-      domain: process.env.CLERK_JWT_ISSUER_DOMAIN!,
-      applicationID: "convex",
-    },
-  ],
-} satisfies AuthConfig;
-`,
+			out: tsHead + serviceProviderTS + clerkProviderTS + tsTail,
 		},
 		{
 			name: "js without trailing commas: comma added, style kept", src: jsOld, p: clerkEnv, want: MergeAdded, parsed: 2,
