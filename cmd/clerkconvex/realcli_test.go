@@ -176,6 +176,20 @@ func newClerk(t *testing.T) *clerkapi.Server {
 	return s
 }
 
+// newDeployment is a fake Convex deployment, closed when the test ends.
+func newDeployment(t *testing.T) *convexdeploy.Deployment {
+	t.Helper()
+	d := convexdeploy.New(convexdeploy.Options{})
+	t.Cleanup(d.Close)
+	return d
+}
+
+// selfHostedEnvLocal is the .env.local that points the convex CLI at d as a self-hosted
+// deployment, with d's admin key.
+func selfHostedEnvLocal(d *convexdeploy.Deployment) string {
+	return "CONVEX_SELF_HOSTED_URL=" + d.URL + "\nCONVEX_SELF_HOSTED_ADMIN_KEY='" + d.AdminKey + "'\n"
+}
+
 func readFile(t *testing.T, dir, rel string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
@@ -246,9 +260,8 @@ func TestRealCLIInit(t *testing.T) {
 	t.Parallel()
 	e := newRealEnv(t)
 	c := newClerk(t)
-	d := convexdeploy.New(convexdeploy.Options{})
-	t.Cleanup(d.Close)
-	envLocal := "# self-hosted backend\nCONVEX_SELF_HOSTED_URL=" + d.URL + "\nCONVEX_SELF_HOSTED_ADMIN_KEY='" + d.AdminKey + "'\n"
+	d := newDeployment(t)
+	envLocal := "# self-hosted backend\n" + selfHostedEnvLocal(d)
 	dir := realProject(t, map[string]string{".env.local": envLocal})
 	env := e.environ("CLERK_API_URL=" + c.URL)
 	pk := clerk.EncodePublishableKey(host1, false)
@@ -284,8 +297,7 @@ func TestRealCLIInitWrongAdminKey(t *testing.T) {
 	t.Parallel()
 	e := newRealEnv(t)
 	c := newClerk(t)
-	d := convexdeploy.New(convexdeploy.Options{})
-	t.Cleanup(d.Close)
+	d := newDeployment(t)
 	envLocal := "CONVEX_SELF_HOSTED_URL=" + d.URL + "\nCONVEX_SELF_HOSTED_ADMIN_KEY=clerkconvex-fake|0123wrong\n"
 	dir := realProject(t, map[string]string{".env.local": envLocal})
 	env := e.environ("CLERK_API_URL=" + c.URL)
@@ -440,9 +452,8 @@ func TestRealCLIInitProdSelfHosted(t *testing.T) {
 	t.Parallel()
 	e := newRealEnv(t)
 	c := newClerk(t)
-	d := convexdeploy.New(convexdeploy.Options{})
-	t.Cleanup(d.Close)
-	dir := realProject(t, map[string]string{".env.local": "CONVEX_SELF_HOSTED_URL=" + d.URL + "\nCONVEX_SELF_HOSTED_ADMIN_KEY='" + d.AdminKey + "'\n"})
+	d := newDeployment(t)
+	dir := realProject(t, map[string]string{".env.local": selfHostedEnvLocal(d)})
 	r := run(t, dir, e.environ("CLERK_API_URL="+c.URL), e.bin, "init", "--no-input", "--prod", "--secret-key", skL, "--publishable-key", clerk.EncodePublishableKey(hostL, true))
 	if r.code != 1 {
 		t.Fatalf("want exit 1:\n%s", r)
@@ -528,8 +539,7 @@ func TestRealCLIInitMergedAuthConfigJS(t *testing.T) {
 
 	e := newRealEnv(t)
 	c := newClerk(t)
-	d := convexdeploy.New(convexdeploy.Options{})
-	t.Cleanup(d.Close)
+	d := newDeployment(t)
 	existing := `// Our own tokens for the CLI.
 export default {
   providers: [
@@ -544,7 +554,7 @@ export default {
 };
 `
 	dir := realProject(t, map[string]string{
-		".env.local":            "CONVEX_SELF_HOSTED_URL=" + d.URL + "\nCONVEX_SELF_HOSTED_ADMIN_KEY='" + d.AdminKey + "'\n",
+		".env.local":            selfHostedEnvLocal(d),
 		"convex/auth.config.js": existing,
 	})
 	r := run(t, dir, e.environ("CLERK_API_URL="+c.URL), e.bin, "init", "--no-input", "--secret-key", sk1, "--publishable-key", clerk.EncodePublishableKey(host1, false))
