@@ -217,6 +217,16 @@ func wantEnv(t *testing.T, what string, d *convexdeploy.Deployment, want map[str
 	}
 }
 
+// wantStderr fails for each of subs that r's stderr does not contain.
+func wantStderr(t *testing.T, r runResult, subs ...string) {
+	t.Helper()
+	for _, s := range subs {
+		if !strings.Contains(r.stderr, s) {
+			t.Errorf("stderr does not contain %q\n%s", s, r)
+		}
+	}
+}
+
 // noSecret fails when a Clerk secret key appears in s.
 func noSecret(t *testing.T, what, s string) {
 	t.Helper()
@@ -308,16 +318,12 @@ func TestRealCLIInitWrongAdminKey(t *testing.T) {
 		t.Fatalf("init with a rejected admin key: want exit 1\n%s", r)
 	}
 	manual := "npx convex env set CLERK_JWT_ISSUER_DOMAIN https://" + host1
-	for _, s := range []string{
+	wantStderr(t, r,
 		"Convex variable CLERK_JWT_ISSUER_DOMAIN not set on the dev deployment",
 		// the real CLI's message for the deployment's 403 BadDeployKey
 		"The provided deploy key was invalid for deployment 'clerkconvex-fake'",
 		manual,
-	} {
-		if !strings.Contains(r.stderr, s) {
-			t.Errorf("stderr does not contain %q\n%s", s, r)
-		}
-	}
+	)
 	if !strings.Contains(r.stdout, "CLERK_JWT_ISSUER_DOMAIN NOT set; run: "+manual+"\n") {
 		t.Errorf("stdout does not give the manual command:\n%s", r)
 	}
@@ -458,14 +464,10 @@ func TestRealCLIInitProdSelfHosted(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("want exit 1:\n%s", r)
 	}
-	for _, s := range []string{
+	wantStderr(t, r,
 		"The `--prod`, `--preview-name`, and `--deployment-name` flags cannot be used with a self-hosted deployment.",
-		"npx convex env set CLERK_JWT_ISSUER_DOMAIN https://" + hostL + " --prod",
-	} {
-		if !strings.Contains(r.stderr, s) {
-			t.Errorf("stderr does not contain %q\n%s", s, r)
-		}
-	}
+		"npx convex env set CLERK_JWT_ISSUER_DOMAIN https://"+hostL+" --prod",
+	)
 	wantEnv(t, "the", d, nil)
 	if n := len(d.Requests()); n != 0 {
 		t.Errorf("the deployment got %d requests", n)
