@@ -250,16 +250,29 @@ func wantConvexTemplate(t *testing.T, c *clerkapi.Server, sk string) {
 	}
 }
 
+// The provider init writes for Clerk in a .ts file.
+const clerkProviderTS = `    {
+      domain: process.env.CLERK_JWT_ISSUER_DOMAIN!,
+      applicationID: "convex",
+    },
+`
+
+// A provider of the user's own, in the auth.config files the merge tests start from.
+const cliProvider = `    {
+      type: "customJwt",
+      applicationID: "cli",
+      issuer: "https://auth.example.com",
+      jwks: "https://auth.example.com/.well-known/jwks.json",
+      algorithm: "RS256",
+    },
+`
+
 // The auth.config.ts init creates in a fresh project.
 const freshAuthConfigTS = `import type { AuthConfig } from "convex/server";
 
 export default {
   providers: [
-    {
-      domain: process.env.CLERK_JWT_ISSUER_DOMAIN!,
-      applicationID: "convex",
-    },
-  ],
+` + clerkProviderTS + `  ],
 } satisfies AuthConfig;
 `
 
@@ -378,14 +391,7 @@ func TestRealCLIInitMergedAuthConfig(t *testing.T) {
 // Our own tokens for the CLI.
 export default {
   providers: [
-    {
-      type: "customJwt",
-      applicationID: "cli",
-      issuer: "https://auth.example.com",
-      jwks: "https://auth.example.com/.well-known/jwks.json",
-      algorithm: "RS256",
-    },
-  ],
+` + cliProvider + `  ],
 } satisfies AuthConfig;
 `
 	dir, env, dev, prod := cloudProject(t, e, c, map[string]string{"convex/auth.config.ts": existing})
@@ -405,18 +411,7 @@ export default {
 // Our own tokens for the CLI.
 export default {
   providers: [
-    {
-      type: "customJwt",
-      applicationID: "cli",
-      issuer: "https://auth.example.com",
-      jwks: "https://auth.example.com/.well-known/jwks.json",
-      algorithm: "RS256",
-    },
-    {
-      domain: process.env.CLERK_JWT_ISSUER_DOMAIN!,
-      applicationID: "convex",
-    },
-  ],
+`+cliProvider+clerkProviderTS+`  ],
 } satisfies AuthConfig;
 `)
 	if got := readFile(t, dir, ".env.local"); !strings.HasPrefix(got, "# Deployment used by `npx convex dev`\nCONVEX_DEPLOYMENT=dev:happy-otter-123 # team: clerkconvex-team, project: clerkconvex-project\n") {
@@ -545,14 +540,7 @@ func TestRealCLIInitMergedAuthConfigJS(t *testing.T) {
 	existing := `// Our own tokens for the CLI.
 export default {
   providers: [
-    {
-      type: "customJwt",
-      applicationID: "cli",
-      issuer: "https://auth.example.com",
-      jwks: "https://auth.example.com/.well-known/jwks.json",
-      algorithm: "RS256",
-    },
-  ],
+` + cliProvider + `  ],
 };
 `
 	dir := realProject(t, map[string]string{
@@ -570,14 +558,7 @@ export default {
 	wantFile(t, dir, "convex/auth.config.js", `// Our own tokens for the CLI.
 export default {
   providers: [
-    {
-      type: "customJwt",
-      applicationID: "cli",
-      issuer: "https://auth.example.com",
-      jwks: "https://auth.example.com/.well-known/jwks.json",
-      algorithm: "RS256",
-    },
-    {
+`+cliProvider+`    {
       domain: process.env.CLERK_JWT_ISSUER_DOMAIN,
       applicationID: "convex",
     },
