@@ -35,6 +35,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/clerkconvex/clerkconvex/internal/fakes/delay"
 	"github.com/clerkconvex/clerkconvex/internal/fakes/fakeid"
 )
 
@@ -413,12 +414,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	fault := s.takeFault(r)
 	s.mu.Unlock()
 
-	if !s.wait(r, latency) {
+	if !delay.Wait(r, s.done, latency) {
 		sw.status = 499 // client went away; nothing is written
 		return
 	}
 	if fault != nil {
-		if !s.wait(r, fault.Delay) {
+		if !delay.Wait(r, s.done, fault.Delay) {
 			sw.status = 499
 			return
 		}
@@ -449,23 +450,6 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 		return &f
 	}
 	return nil
-}
-
-// wait sleeps for d; it returns false if the client went away or the server closed.
-func (s *Server) wait(r *http.Request, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
-	case <-s.done:
-		return false
-	}
 }
 
 func writeFault(w http.ResponseWriter, f *Fault) {

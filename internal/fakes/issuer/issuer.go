@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/clerkconvex/clerkconvex/internal/fakes/delay"
 	"github.com/clerkconvex/clerkconvex/internal/fakes/fakeid"
 	jose "github.com/go-jose/go-jose/v4"
 )
@@ -229,7 +230,7 @@ func (i *Issuer) Handler() http.Handler {
 		i.mu.Lock()
 		i.requests = append(i.requests, r.Method+" "+r.URL.Path)
 		i.mu.Unlock()
-		if !i.wait(r) {
+		if !delay.Wait(r, i.done, i.opts.Latency) {
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -249,22 +250,6 @@ func (i *Issuer) Handler() http.Handler {
 			http.NotFound(w, r)
 		}
 	})
-}
-
-func (i *Issuer) wait(r *http.Request) bool {
-	if i.opts.Latency <= 0 {
-		return true
-	}
-	t := time.NewTimer(i.opts.Latency)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
-	case <-i.done:
-		return false
-	}
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
