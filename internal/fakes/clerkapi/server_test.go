@@ -54,9 +54,15 @@ func do(t *testing.T, s *Server, method, path, key, body string) response {
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	return send(t, req)
+}
+
+// send sends req and reads the whole response.
+func send(t *testing.T, req *http.Request) response {
+	t.Helper()
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		t.Fatalf("%s %s: %v", req.Method, req.URL.RequestURI(), err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
@@ -110,16 +116,10 @@ func TestAuth(t *testing.T) {
 			if tt.header != "" {
 				req.Header.Set("Authorization", tt.header)
 			}
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			r := response{res.StatusCode, res.Header, body}
+			r := send(t, req)
 			if tt.code == "" {
 				if r.status != tt.status {
-					t.Fatalf("status = %d, want %d: %s", r.status, tt.status, body)
+					t.Fatalf("status = %d, want %d: %s", r.status, tt.status, r.body)
 				}
 				return
 			}
@@ -127,8 +127,8 @@ func TestAuth(t *testing.T) {
 			if tt.code == "clerk_key_invalid" && e.Errors[0].Message != "The provided Clerk Secret Key is invalid. Make sure that your Clerk Secret Key is correct." {
 				t.Errorf("message = %q", e.Errors[0].Message)
 			}
-			if strings.Contains(string(body), "sk_") {
-				t.Errorf("error body echoes the key: %s", body)
+			if strings.Contains(string(r.body), "sk_") {
+				t.Errorf("error body echoes the key: %s", r.body)
 			}
 		})
 	}
@@ -327,17 +327,11 @@ func TestValidation(t *testing.T) {
 					ct = "application/json; charset=utf-8"
 				}
 				req.Header.Set("Content-Type", ct)
-				res, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				body, _ := io.ReadAll(res.Body)
-				res.Body.Close()
-				r := response{res.StatusCode, res.Header, body}
+				r := send(t, req)
 				before := len(s.Templates(keyA))
 				if tt.code == "" {
 					if r.status != tt.status {
-						t.Fatalf("status %d: %s", r.status, body)
+						t.Fatalf("status %d: %s", r.status, r.body)
 					}
 					return
 				}
