@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -86,13 +85,7 @@ func NewBigBrain(opts BigBrainOptions) *BigBrain {
 		}
 		b.AccessToken = hex.EncodeToString(r[:])
 	}
-	b.srv = httptest.NewUnstartedServer(http.HandlerFunc(b.serveHTTP))
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(fmt.Sprintf("convexdeploy: listening on 127.0.0.1: %v", err))
-	}
-	b.srv.Listener = l
-	b.srv.Start()
+	b.srv = startLocal(b.serveHTTP)
 	b.URL = b.srv.URL
 	return b
 }

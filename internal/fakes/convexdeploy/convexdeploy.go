@@ -114,15 +114,21 @@ func New(opts Options) *Deployment {
 	maps.Copy(d.env, opts.Env)
 	d.ctx, d.cancel = context.WithCancel(context.Background())
 
-	d.srv = httptest.NewUnstartedServer(http.HandlerFunc(d.serveHTTP))
+	d.srv = startLocal(d.serveHTTP)
+	d.URL = d.srv.URL
+	return d
+}
+
+// startLocal starts a server for h that listens on 127.0.0.1.
+func startLocal(h http.HandlerFunc) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		panic(fmt.Sprintf("convexdeploy: listening on 127.0.0.1: %v", err))
 	}
-	d.srv.Listener = l
-	d.srv.Start()
-	d.URL = d.srv.URL
-	return d
+	srv.Listener = l
+	srv.Start()
+	return srv
 }
 
 // Close ends open WebSockets and stops the server.
