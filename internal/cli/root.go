@@ -111,7 +111,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	root.SetIn(f.IOStreams.In)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
 		err = &cmdutil.FlagError{Err: err}
 	}
@@ -120,6 +120,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		msg := err.Error()
 		if code == cmdutil.ExitInterrupted {
 			msg = "interrupted: nothing more was changed; run the command again to finish"
+			if cmd != nil && cmd.Name() == "doctor" {
+				msg = "interrupted: the checks were stopped; run clerkconvex doctor again"
+			}
 		}
 		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", f.IOStreams.Icon(iostreams.Fail), clerk.RedactSecrets(msg))
 	}
