@@ -76,7 +76,17 @@ go test -run '^$' -bench 'ParsePublishableKey|ParseSecretKey|RedactSecrets|Mask|
 	grep -E '^(Benchmark|ok|FAIL)' | sed 's/^/  /'
 
 echo "== doctor with 200 ms on every fake endpoint (x-slowest-check: total / slowest check; goal <= 1.3)"
-go test -run '^$' -bench 'DoctorLatency' -benchtime=3x ./internal/cli/doctor |
-	grep -E '^(Benchmark|ok|FAIL)' | sed 's/^/  /'
+dout=$(go test -run '^$' -bench 'DoctorLatency' -benchtime=3x ./internal/cli/doctor)
+grep -E '^(Benchmark|ok|FAIL)' <<<"$dout" | sed 's/^/  /'
+dratio=$(grep -oE '[0-9.]+ x-slowest-check' <<<"$dout" | head -1 | cut -d' ' -f1)
+if [[ -z $dratio ]]; then
+	echo "  doctor ratio: not reported"
+	fail=1
+elif awk -v r="$dratio" 'BEGIN { exit !(r <= 1.3) }'; then
+	echo "  doctor ratio ${dratio}x: ok (goal <= 1.3x)"
+else
+	echo "  doctor ratio ${dratio}x: MISSED the goal (<= 1.3x)"
+	[[ ${BENCH_STRICT:-0} == 1 ]] && fail=1
+fi
 
 exit $fail
