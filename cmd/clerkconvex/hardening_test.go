@@ -78,13 +78,7 @@ func newHarness(t *testing.T, files string) *harness {
 	t.Helper()
 	h := &harness{t: t, dir: t.TempDir(), aux: t.TempDir()}
 	for _, f := range txtar.Parse([]byte(files)).Files {
-		p := filepath.Join(h.dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, h.dir, f.Name, f.Data, 0o644)
 	}
 	for _, d := range []string{"home", "tmp", "bin", "npxenv"} {
 		if err := os.MkdirAll(filepath.Join(h.aux, d), 0o755); err != nil {
@@ -447,13 +441,7 @@ func (h *harness) read(rel string) string {
 
 func (h *harness) write(rel, data string) {
 	h.t.Helper()
-	p := filepath.Join(h.dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		h.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-		h.t.Fatal(err)
-	}
+	writeFile(h.t, h.dir, rel, []byte(data), 0o644)
 }
 
 // fileState is what treeState records for one path: type, mode and content (or link target).
@@ -863,11 +851,5 @@ func TestCanaryScanCatchesLeaks(t *testing.T) {
 
 func (h *harness) plantAux(rel, data string) {
 	h.t.Helper()
-	p := filepath.Join(h.aux, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		h.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
-		h.t.Fatal(err)
-	}
+	writeFile(h.t, h.aux, rel, []byte(data), 0o600)
 }

@@ -155,13 +155,7 @@ func realProject(t *testing.T, files map[string]string) string {
 	dir := nodeharness.NewProject(t) // package.json depending on convex + node_modules link
 	files["package.json"] = `{"name":"app","private":true,"dependencies":{"vite":"7.0.0","convex":"1.48.0","@clerk/clerk-react":"5.0.0"}}` + "\n"
 	for rel, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, dir, rel, []byte(body), 0o600)
 	}
 	return dir
 }
@@ -188,6 +182,18 @@ func newDeployment(t *testing.T) *convexdeploy.Deployment {
 // deployment, with d's admin key.
 func selfHostedEnvLocal(d *convexdeploy.Deployment) string {
 	return "CONVEX_SELF_HOSTED_URL=" + d.URL + "\nCONVEX_SELF_HOSTED_ADMIN_KEY='" + d.AdminKey + "'\n"
+}
+
+// writeFile writes data to rel (slash-separated) under dir with perm, creating the folders.
+func writeFile(t testing.TB, dir, rel string, data []byte, perm os.FileMode) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, perm); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func readFile(t *testing.T, dir, rel string) string {
