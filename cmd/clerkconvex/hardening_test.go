@@ -432,11 +432,7 @@ func (h *harness) npxStore(dep string) map[string]string {
 
 func (h *harness) read(rel string) string {
 	h.t.Helper()
-	b, err := os.ReadFile(filepath.Join(h.dir, filepath.FromSlash(rel)))
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return string(b)
+	return readFile(h.t, h.dir, rel)
 }
 
 func (h *harness) write(rel, data string) {
