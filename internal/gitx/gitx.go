@@ -79,20 +79,59 @@ func IsIgnored(ctx context.Context, dir, relPath string) (ignored bool, inRepo b
 	}
 }
 
-// TrackedFilesContaining returns the files git tracks under dir (paths
-// relative to dir, with forward slashes, as `git ls-files` prints them)
-// whose contents in the work tree contain needle. The search runs in this
-// process: needle never becomes a process argument. Paths in except
-// (relative to dir) are skipped, as are symbolic links, submodules and
-// tracked files missing from the work tree. Outside a repository, or
-// without git, the result is empty.
-func TrackedFilesContaining(ctx context.Context, dir, needle string, except ...string) ([]string, error) {
-	if needle == "" {
-		return nil, errors.New("search tracked files: empty search text")
+// IsTracked reports whether git tracks relPath (relative to dir): it is
+// committed or staged (for example with git add -f despite .gitignore).
+// When dir is not in a git repository, or git is not installed, it returns
+// inRepo == false and no error.
+func IsTracked(ctx context.Context, dir, relPath string) (tracked bool, inRepo bool, err error) {
+	// :(literal) keeps *, ? and [ in the name from acting as a pattern.
+	out, err := git(ctx, dir, "ls-files", "-z", "--", ":(literal)"+filepath.ToSlash(relPath))
+	switch {
+	case errors.Is(err, errNoGit), errors.Is(err, errNotRepo):
+		return false, false, nil
+	case err != nil:
+		return false, false, fmt.Errorf("check whether git tracks %s: %w", relPath, err)
 	}
+	return len(out) > 0, true, nil
+}
+
+// MaxSearchFileSize is the size of the largest tracked file SearchTracked
+// reads; larger files are listed in TrackedSearch.TooLarge instead.
+const MaxSearchFileSize = 10 << 20
+
+// TrackedSearch is what SearchTracked found.
+type TrackedSearch struct {
+	// Found[i] lists the tracked files that contain needles[i] (paths
+	// relative to dir, with forward slashes, as `git ls-files` prints them).
+	Found [][]string
+	// TooLarge lists the tracked files larger than MaxSearchFileSize, which
+	// were not searched.
+	TooLarge []string
+}
+
+// SearchTracked searches the files git tracks under dir, as they are in
+// the work tree, for each of needles. The search runs in this process: no
+// needle ever becomes a process argument. Paths in except (relative to dir)
+// are skipped, as are symbolic links, submodules, tracked files missing
+// from the work tree and files larger than MaxSearchFileSize (listed in
+// TooLarge). It stops with ctx's error when ctx ends, between files and
+// between the chunks of one file. Outside a repository, or without git,
+// nothing is found.
+func SearchTracked(ctx context.Context, dir string, needles []string, except ...string) (*TrackedSearch, error) {
+	if len(needles) == 0 {
+		return nil, errors.New("search tracked files: nothing to search for")
+	}
+	longest := 0
+	for _, n := range needles {
+		if n == "" {
+			return nil, errors.New("search tracked files: empty search text")
+		}
+		longest = max(longest, len(n))
+	}
+	res := &TrackedSearch{Found: make([][]string, len(needles))}
 	out, err := git(ctx, dir, "ls-files", "-z")
 	if errors.Is(err, errNoGit) || errors.Is(err, errNotRepo) {
-		return nil, nil
+		return res, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list tracked files: %w", err)
@@ -101,7 +140,11 @@ func TrackedFilesContaining(ctx context.Context, dir, needle string, except ...s
 	for _, e := range except {
 		skip[filepath.ToSlash(filepath.Clean(e))] = true
 	}
-	var found []string
+	bneedles := make([][]byte, len(needles))
+	for i, n := range needles {
+		bneedles[i] = []byte(n)
+	}
+	buf := make([]byte, 64<<10+longest)
 	prev := ""
 	for _, name := range strings.Split(string(out), "\x00") {
 		if name == "" || name == prev || skip[name] {
@@ -111,51 +154,85 @@ func TrackedFilesContaining(ctx context.Context, dir, needle string, except ...s
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("search tracked files: %w", err)
 		}
-		ok, err := regularFileContains(filepath.Join(dir, filepath.FromSlash(name)), []byte(needle))
+		hits, tooLarge, err := searchFile(ctx, filepath.Join(dir, filepath.FromSlash(name)), bneedles, buf)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("search tracked files: %w", err)
+			}
 			return nil, fmt.Errorf("search tracked file %s: %w", name, err)
 		}
-		if ok {
-			found = append(found, name)
+		if tooLarge {
+			res.TooLarge = append(res.TooLarge, name)
+		}
+		for i, hit := range hits {
+			if hit {
+				res.Found[i] = append(res.Found[i], name)
+			}
 		}
 	}
-	return found, nil
+	return res, nil
 }
 
-// regularFileContains reports whether the regular file at path contains
-// needle, reading it in chunks. Anything but a regular file, or a missing
-// file, does not contain it.
-func regularFileContains(path string, needle []byte) (bool, error) {
+// TrackedFilesContaining is SearchTracked for one needle: the tracked files
+// that contain it. Files larger than MaxSearchFileSize are not searched (use
+// SearchTracked to learn which).
+func TrackedFilesContaining(ctx context.Context, dir, needle string, except ...string) ([]string, error) {
+	res, err := SearchTracked(ctx, dir, []string{needle}, except...)
+	if err != nil {
+		return nil, err
+	}
+	return res.Found[0], nil
+}
+
+// searchFile reports which needles the regular file at path contains,
+// reading it in chunks into buf (at least 64 KiB longer than the longest
+// needle) and checking ctx before each. Anything but a regular file, or a
+// missing file, contains none; a file larger than MaxSearchFileSize is not
+// read (tooLarge).
+func searchFile(ctx context.Context, path string, needles [][]byte, buf []byte) (hits []bool, tooLarge bool, err error) {
+	hits = make([]bool, len(needles))
 	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
+		return hits, false, nil
 	}
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	if !fi.Mode().IsRegular() {
-		return false, nil
+		return hits, false, nil
+	}
+	if fi.Size() > MaxSearchFileSize {
+		return hits, true, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	defer f.Close()
-	buf := make([]byte, 64<<10+len(needle))
+	longest, left := 0, len(needles)
+	for _, n := range needles {
+		longest = max(longest, len(n))
+	}
 	keep := 0 // bytes carried over from the previous chunk
 	for {
-		n, err := f.Read(buf[keep:])
+		if err := ctx.Err(); err != nil {
+			return nil, false, err
+		}
+		n, rerr := f.Read(buf[keep:])
 		window := buf[:keep+n]
-		if bytes.Contains(window, needle) {
-			return true, nil
+		for i, nd := range needles {
+			if !hits[i] && bytes.Contains(window, nd) {
+				hits[i] = true
+				left--
+			}
 		}
-		if err == io.EOF {
-			return false, nil
+		if left == 0 || rerr == io.EOF {
+			return hits, false, nil
 		}
-		if err != nil {
-			return false, err
+		if rerr != nil {
+			return nil, false, rerr
 		}
-		keep = min(len(needle)-1, len(window))
+		keep = min(longest-1, len(window))
 		copy(buf, window[len(window)-keep:])
 	}
 }

@@ -3,11 +3,14 @@ package gitx
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -312,3 +315,116 @@ func TestAppendIgnoreErrors(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// sparseFile makes a file of size bytes that takes no disk space, with
+// tail written at its very end.
+func sparseFile(t *testing.T, path string, size int64, tail string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte(tail), size-int64(len(tail))); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSearchTracked(t *testing.T) {
+	repo := newRepo(t)
+	other := "sk_test_0therS3cr3tValue98765"
+	write(t, filepath.Join(repo, "a.ts"), secret)
+	write(t, filepath.Join(repo, "b.ts"), other)
+	write(t, filepath.Join(repo, "both.md"), other+" and "+secret)
+	// Over the limit, the secret at its end: listed as too large, not read.
+	sparseFile(t, filepath.Join(repo, "huge.bin"), MaxSearchFileSize+1, secret)
+	// Exactly at the limit: read, and the secret found.
+	sparseFile(t, filepath.Join(repo, "limit.bin"), MaxSearchFileSize, other)
+	run(t, repo, "add", ".")
+
+	got, err := SearchTracked(context.Background(), repo, []string{secret, other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &TrackedSearch{
+		Found:    [][]string{{"a.ts", "both.md"}, {"b.ts", "both.md", "limit.bin"}},
+		TooLarge: []string{"huge.bin"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("SearchTracked = %+v, want %+v", got, want)
+	}
+	for _, bad := range [][]string{nil, {secret, ""}} {
+		if _, err := SearchTracked(context.Background(), repo, bad); err == nil {
+			t.Errorf("needles %q accepted", bad)
+		}
+	}
+}
+
+// lateCancel is a context that reports itself cancelled from its after-th
+// call of Err on: a cancellation that comes while a file is being read,
+// without depending on timing.
+type lateCancel struct {
+	context.Context
+	calls, after int32
+}
+
+func (c *lateCancel) Err() error {
+	if atomic.AddInt32(&c.calls, 1) > c.after {
+		return context.Canceled
+	}
+	return nil
+}
+
+// A cancelled search stops inside a large file: it does not read the rest.
+func TestSearchTrackedStopsWithinAFile(t *testing.T) {
+	repo := newRepo(t)
+	// 9 MB (under the limit) is some 140 chunks; the secret is in the last.
+	sparseFile(t, filepath.Join(repo, "big.bin"), 9<<20, secret)
+	run(t, repo, "add", ".")
+	if got, err := SearchTracked(context.Background(), repo, []string{secret}); err != nil || !slices.Equal(got.Found[0], []string{"big.bin"}) {
+		t.Fatalf("uncancelled: %v, %v; want big.bin found", got, err)
+	}
+	ctx := &lateCancel{Context: context.Background(), after: 10}
+	got, err := SearchTracked(ctx, repo, []string{secret})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("SearchTracked = %+v, %v; want context.Canceled", got, err)
+	}
+	if n := atomic.LoadInt32(&ctx.calls); n > 12 {
+		t.Errorf("ctx.Err was called %d times after cancellation: the search went on", n)
+	}
+}
+
+func TestIsTracked(t *testing.T) {
+	repo := newRepo(t)
+	write(t, filepath.Join(repo, ".gitignore"), ".env*\n")
+	write(t, filepath.Join(repo, ".env.local"), "A=1\n")
+	write(t, filepath.Join(repo, ".env"), "A=1\n")
+	write(t, filepath.Join(repo, "[x].txt"), "x\n")
+	write(t, filepath.Join(repo, "sub", "a.txt"), "x\n")
+	run(t, repo, "add", "-f", ".env.local", "sub/a.txt")
+	run(t, repo, "add", ".gitignore")
+	for _, tt := range []struct {
+		dir, path string
+		tracked   bool
+	}{
+		{repo, ".env.local", true},
+		{repo, ".env", false},
+		{repo, ".gitignore", true},
+		{repo, "x.txt", false},   // "[x].txt" as a pattern would match x.txt
+		{repo, "[x].txt", false}, // untracked
+		{repo, "*.txt", false},
+		{repo, "sub", true}, // a folder with tracked files in it
+		{filepath.Join(repo, "sub"), "a.txt", true},
+	} {
+		tracked, inRepo, err := IsTracked(context.Background(), tt.dir, tt.path)
+		if err != nil || !inRepo || tracked != tt.tracked {
+			t.Errorf("IsTracked(%s) = %v, %v, %v; want %v, true, nil", tt.path, tracked, inRepo, err, tt.tracked)
+		}
+	}
+	if tracked, inRepo, err := IsTracked(context.Background(), t.TempDir(), ".env"); tracked || inRepo || err != nil {
+		t.Errorf("outside a repository: %v, %v, %v", tracked, inRepo, err)
+	}
+}
