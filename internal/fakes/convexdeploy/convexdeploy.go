@@ -126,6 +126,7 @@ func startLocal(h http.HandlerFunc) *httptest.Server {
 	if err != nil {
 		panic(fmt.Sprintf("convexdeploy: listening on 127.0.0.1: %v", err))
 	}
+	srv.Listener.Close() // NewUnstartedServer's own listener may be on [::1]; use IPv4
 	srv.Listener = l
 	srv.Start()
 	return srv
