@@ -334,6 +334,13 @@ func badInputRows() []badInput {
 		{name: "doctor: --clerk-api-url over http off this machine", prep: doctorProject,
 			args: []string{"doctor", "--clerk-api-url", "http://api.clerk.example.com"}, clerkCalls: noCalls,
 			code: 2, input: `--clerk-api-url: "http://api\.clerk\.example\.com" uses http`, fix: `must be reached over https`},
+		{name: "doctor: Ctrl-C while npx convex env get runs", prep: doctorProject, args: []string{"doctor"}, npxHang: true,
+			code: 130, input: `interrupted: the checks were stopped`, fix: `run clerkconvex doctor again`,
+			check: func(t *testing.T, h *harness, r result) {
+				if r.stdout != "" {
+					t.Errorf("an interrupted doctor printed a report:\n%s", r.stdout)
+				}
+			}},
 		{name: "doctor: named pipes as .env.local and auth.config.ts", within: 8 * time.Second,
 			prep: func(t *testing.T, h *harness) {
 				doctorProject(t, h)

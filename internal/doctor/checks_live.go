@@ -12,6 +12,7 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/oidc"
+	"github.com/clerkconvex/clerkconvex/internal/run"
 )
 
 // --- clerk ---
@@ -137,10 +138,37 @@ func (s *state) deployment() string {
 	return "dev"
 }
 
+// prodWithTestKeys is --prod with the keys of a development instance: the issuer doctor
+// learns from Clerk is the development instance's, which production must not be pointed at.
+func (s *state) prodWithTestKeys() bool { return s.in.Prod && !s.secret.Live }
+
+// liveKeysFix says how to check production with its own instance's keys.
+func (s *state) liveKeysFix() string {
+	pubVar := "VITE_CLERK_PUBLISHABLE_KEY"
+	if s.proj != nil {
+		pubVar = s.proj.Framework.PublishableKeyVar
+	}
+	return fmt.Sprintf("check production with its Clerk instance's keys, and doctor names the issuer to set: CLERK_SECRET_KEY=sk_live_… %s=pk_live_… clerkconvex doctor --prod", pubVar)
+}
+
+// judgeProdWithTestKeys is what convex.env_var says under --prod with test keys about the
+// domain production trusts (what: where it comes from). It never offers the development
+// issuer as production's value.
+func (s *state) judgeProdWithTestKeys(what, value string) outcome {
+	if strings.TrimRight(value, "/") == s.issuer {
+		return warn(s.liveKeysFix(),
+			"%s is %s, the issuer of the development instance your test keys belong to: production would accept its sign-ins", what, value)
+	}
+	return warn(s.liveKeysFix(),
+		"%s is %q; with test keys doctor knows only the development issuer %s, so it cannot tell whether that is your production instance's", what, value, s.issuer)
+}
+
 func checkConvexEnvVar(ctx context.Context, s *state) outcome {
 	if s.issuerVar == "" {
 		lit := s.provider.DomainURL
 		switch {
+		case s.prodWithTestKeys():
+			return s.judgeProdWithTestKeys(fmt.Sprintf("%s's provider domain", s.authRel), lit)
 		case lit == s.issuer:
 			return pass("%s names the issuer literally (%s): no deployment variable needed", s.authRel, lit)
 		case strings.TrimRight(lit, "/") == s.issuer:
@@ -161,14 +189,26 @@ func checkConvexEnvVar(ctx context.Context, s *state) outcome {
 		if o, ok := timedOut(err); ok {
 			return o
 		}
-		return fail("run npx convex dev once in this folder so it has a deployment (CONVEX_DEPLOYMENT in .env.local), then rerun",
-			"could not read %s from the %s deployment: %v", name, dep, err)
+		fix := "run npx convex dev once in this folder so it has a deployment (CONVEX_DEPLOYMENT in .env.local), then rerun"
+		switch {
+		case errors.Is(err, run.ErrNotFound):
+			fix = "install Node.js (it includes npx), then rerun; or pass --offline to skip the checks that need npx"
+		case s.in.Prod:
+			fix = "npx convex env get --prod needs your Convex login (npx convex login) in a project set up with npx convex dev, or CONVEX_DEPLOY_KEY set to a production deploy key (Convex dashboard → production deployment → Settings); then rerun"
+		}
+		return fail(fix, "could not read %s from the %s deployment: %v", name, dep, err)
 	}
 	if !v.found {
+		if s.prodWithTestKeys() {
+			return fail(s.liveKeysFix(),
+				"%s is not set on the Convex prod deployment, so auth.config's domain is empty (with test keys doctor knows only your development instance's issuer, which is not production's value)", name)
+		}
 		return fail(set, "%s is not set on the Convex %s deployment, so auth.config's domain is empty", name, dep)
 	}
 	s.deployValue = v.value
 	switch {
+	case s.prodWithTestKeys():
+		return s.judgeProdWithTestKeys(fmt.Sprintf("the prod deployment's %s", name), v.value)
 	case v.value == s.issuer:
 		return pass("the %s deployment's %s is %s", dep, name, v.value)
 	case strings.TrimRight(v.value, "/") == s.issuer:
@@ -181,20 +221,32 @@ func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {
 	if s.issuerVar == "" {
 		return skip("%s names the domain literally", s.authRel)
 	}
+	if s.in.Prod && !s.in.EnvFileExplicit {
+		return skip("--prod: %s holds development values, so it is not compared with the prod deployment; pass --env-file with your production env file to compare them", s.in.EnvFile)
+	}
 	if s.env == nil {
 		return skip("%s does not exist: nothing to compare with the %s deployment", s.in.EnvFile, s.deployment())
 	}
 	name := s.issuerVar
 	fileVal, ok := s.fileValue(name)
+	// Under --prod with test keys the issuer doctor knows is the development instance's:
+	// it is no value to write for production.
+	want := s.issuer
+	if s.prodWithTestKeys() {
+		want = "<your production Clerk instance's issuer>"
+	}
 	if !ok {
-		return warn(fmt.Sprintf("add %s=%s to %s", name, s.issuer, s.in.EnvFile),
+		return warn(fmt.Sprintf("add %s=%s to %s", name, want, s.in.EnvFile),
 			"%s is not in %s (the %s deployment has %s)", name, s.in.EnvFile, s.deployment(), s.deployValue)
 	}
 	if strings.TrimRight(fileVal, "/") == strings.TrimRight(s.deployValue, "/") {
 		return pass("%s in %s matches the %s deployment", name, s.in.EnvFile, s.deployment())
 	}
-	fix := fmt.Sprintf("set %s=%s in %s", name, s.issuer, s.in.EnvFile)
-	if strings.TrimRight(s.deployValue, "/") != s.issuer {
+	fix := fmt.Sprintf("set %s=%s in %s", name, want, s.in.EnvFile)
+	switch {
+	case s.prodWithTestKeys():
+		fix += ", the same as on the prod deployment; " + s.liveKeysFix()
+	case strings.TrimRight(s.deployValue, "/") != s.issuer:
 		fix += " and run: " + convex.ManualCommand(name, s.issuer, s.in.Prod)
 	}
 	return fail(fix, "%s is %q in %s but %q on the %s deployment", name, fileVal, s.in.EnvFile, s.deployValue, s.deployment())

@@ -269,7 +269,15 @@ func checkSecretKey(ctx context.Context, s *state) outcome {
 	}
 	s.secret, s.secretFrom = k, from
 	s.startClerk(k)
-	return pass("%s: %s (%s instance)", from, k, k.Kind())
+	msg := fmt.Sprintf("%s: %s (%s instance)", from, k, k.Kind())
+	// The env file may hold another key than the one in use: env.secret_tracked looks for
+	// both, and the message says which one the live checks use.
+	if fv, ok := s.fileValue(secretKeyVar); ok && strings.TrimSpace(fv) != k.Reveal() {
+		s.fileSecret = strings.TrimSpace(fv)
+		msg += fmt.Sprintf("; %s in %s is another key (%s): the checks below use the one from %s, your app may use the file's",
+			secretKeyVar, s.in.EnvFile, clerk.Mask(s.fileSecret), from)
+	}
+	return pass("%s", msg)
 }
 
 func checkKeyKinds(ctx context.Context, s *state) outcome {
@@ -291,6 +299,13 @@ func checkGitignored(ctx context.Context, s *state) outcome {
 	if _, ok := s.fileValue(secretKeyVar); !ok {
 		return pass("%s holds no secret key", s.in.EnvFile)
 	}
+	// git applies .gitignore only to untracked files: a tracked env file (committed, or
+	// added with git add -f) stays tracked whatever .gitignore says.
+	if tracked, inRepo, err := gitx.IsTracked(ctx, s.in.Dir, s.in.EnvFile); err == nil && inRepo && tracked {
+		rel := filepath.ToSlash(s.in.EnvFile)
+		return fail(fmt.Sprintf("git rm --cached %s (the file stays on disk; .gitignore rules do not apply to tracked files), keep /%s in .gitignore, and if it was ever committed roll the secret key in the Clerk dashboard (API keys)", rel, rel),
+			"%s is tracked by git (committed or added with git add -f), and it holds the secret key", s.in.EnvFile)
+	}
 	ignored, inRepo, err := gitx.IsIgnored(ctx, s.in.Dir, s.in.EnvFile)
 	switch {
 	case err != nil:
@@ -308,15 +323,54 @@ func checkSecretTracked(ctx context.Context, s *state) outcome {
 	if _, inRepo, err := gitx.IsIgnored(ctx, s.in.Dir, "package.json"); err == nil && !inRepo {
 		return skip("not in a git repository")
 	}
-	files, err := gitx.TrackedFilesContaining(ctx, s.in.Dir, s.secret.Reveal())
+	needles := []string{s.secret.Reveal()}
+	if s.fileSecret != "" {
+		needles = append(needles, s.fileSecret)
+	}
+	res, err := gitx.SearchTracked(ctx, s.in.Dir, needles)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return warn("rerun with a longer --timeout, or search your tracked files for the key by hand (git grep -l sk_)",
+			"could not finish scanning tracked files in %s", s.in.Timeout)
+	}
 	if err != nil {
-		return warn("search your tracked files for the key by hand", "%v", err)
+		return warn("search your tracked files for the key by hand (git grep -l sk_)", "%v", err)
 	}
-	if len(files) > 0 {
+	note := ""
+	if n := len(res.TooLarge); n > 0 {
+		note = fmt.Sprintf(" (%d tracked %s larger than %d MB not searched: %s)",
+			n, plural(n, "file", "files"), gitx.MaxSearchFileSize>>20, listSome(res.TooLarge, 5))
+	}
+	var found []string
+	if files := res.Found[0]; len(files) > 0 {
+		found = append(found, fmt.Sprintf("the secret key %s is in files tracked by git: %s", s.secret, strings.Join(files, ", ")))
+	}
+	if len(needles) > 1 && len(res.Found[1]) > 0 {
+		found = append(found, fmt.Sprintf("%s's other secret key %s is in files tracked by git: %s",
+			s.in.EnvFile, clerk.Mask(s.fileSecret), strings.Join(res.Found[1], ", ")))
+	}
+	if len(found) > 0 {
 		return fail("remove the key from those files, then roll it in the Clerk dashboard (API keys): it stays in git history",
-			"the secret key %s is in files tracked by git: %s", s.secret, strings.Join(files, ", "))
+			"%s%s", strings.Join(found, "; "), note)
 	}
-	return pass("no file tracked by git contains the secret key")
+	if len(needles) > 1 {
+		return pass("no file tracked by git contains the secret key or %s's other one%s", s.in.EnvFile, note)
+	}
+	return pass("no file tracked by git contains the secret key%s", note)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// listSome joins the first limit items, and says how many more there are.
+func listSome(items []string, limit int) string {
+	if len(items) <= limit {
+		return strings.Join(items, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:limit], ", "), len(items)-limit)
 }
 
 // --- authconfig ---

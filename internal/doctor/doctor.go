@@ -100,6 +100,10 @@ type ClerkAPI interface {
 type Inputs struct {
 	Dir     string // absolute project folder
 	EnvFile string // env file, relative to Dir (e.g. .env.local)
+	// EnvFileExplicit is true when the user named the env file (--env-file). With Prod, the
+	// env file's issuer is compared with the deployment's only then: the default .env.local
+	// holds development values.
+	EnvFileExplicit bool
 
 	SecretKey      string // --secret-key, "" when not given
 	PublishableKey string // --publishable-key, "" when not given
@@ -117,17 +121,13 @@ type Inputs struct {
 	// ConvexEnv reads one deployment variable (`npx convex env get NAME [--prod]`).
 	ConvexEnv func(ctx context.Context, name string, prod bool) (value string, found bool, err error)
 
-	// Timeout limits each check that waits on the network or npx (default 30 s); offline
-	// checks get a few seconds.
+	// Timeout limits each check, and each call to Clerk, the issuer or npx (default 30 s).
 	Timeout time.Duration
 	// Now is the clock for token times (default time.Now).
 	Now func() time.Time
 }
 
-const (
-	defaultTimeout = 30 * time.Second
-	offlineTimeout = 10 * time.Second
-)
+const defaultTimeout = 30 * time.Second
 
 // check is one check: what it needs, and how to run it.
 type check struct {
@@ -136,7 +136,7 @@ type check struct {
 	needs []string
 	// after are waited for whatever their outcome (the check reads what they found, if any).
 	after []string
-	// live checks use the network or npx: skipped with --offline, longer time limit.
+	// live checks use the network or npx: skipped with --offline.
 	live bool
 	run  func(ctx context.Context, s *state) outcome
 }
@@ -259,17 +259,21 @@ func runOne(ctx context.Context, s *state, c check, results []Result, index map[
 			return r
 		}
 	}
-	limit := offlineTimeout
-	if c.live {
-		limit = s.in.Timeout
-	}
+	// --timeout limits every check, so its fix ("a longer --timeout") always applies.
+	limit := s.in.Timeout
 	cctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	start := time.Now()
 	o := c.run(cctx, s)
 	r.Duration = time.Since(start)
-	if o.status != Pass && o.status != Skip && errors.Is(cctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
-		o = fail(timeoutFix, "no answer within %s: %s", limit, o.message)
+	// A failure that came from running out of time says so. A warning stays as the check
+	// put it: a check that can end without an answer warns in its own words.
+	if o.status == Fail && errors.Is(cctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		fix := timeoutFix
+		if !c.live {
+			fix = localTimeoutFix
+		}
+		o = fail(fix, "no answer within %s: %s", limit, o.message)
 	}
 	r.Status, r.Message, r.Fix = o.status, o.message, o.fix
 	return r

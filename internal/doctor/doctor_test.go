@@ -26,7 +26,8 @@ type fixture struct {
 	dir    string
 	env    *doctortest.Env
 	in     doctor.Inputs
-	vars   map[string]string // the Convex deployment's variables
+	vars   map[string]string // the Convex dev deployment's variables
+	prod   map[string]string // the prod deployment's (none by default)
 	envErr error
 	calls  atomic.Int32
 	noGit  bool
@@ -58,7 +59,8 @@ func newFixture(t *testing.T, o doctortest.Options) *fixture {
 				return "", false, f.envErr
 			}
 			if prod {
-				return "", false, nil
+				v, ok := f.prod[name]
+				return v, ok, nil
 			}
 			v, ok := f.vars[name]
 			return v, ok, nil
@@ -353,10 +355,10 @@ func TestDependentsAreSkippedWithTheirReason(t *testing.T) {
 			t.Errorf("%s = %s %q, want skip %q", id, r.Status, r.Message, want)
 		}
 	}
-	if f.calls.Load() != 1 {
-		// The deployment variable is read as soon as auth.config names it, even if a later
-		// check cannot use it: it costs time only in the background.
-		t.Logf("npx calls: %d", f.calls.Load())
+	// The deployment variable is read as soon as auth.config names it, even though no check
+	// can use it now: it costs time only in the background, and only once.
+	if n := f.calls.Load(); n != 1 {
+		t.Errorf("npx convex env get ran %d times, want once", n)
 	}
 	if len(f.env.Clerk.Requests()) != 0 {
 		t.Errorf("Clerk was called without a secret key: %v", f.env.Clerk.Requests())
@@ -399,6 +401,146 @@ func TestProdReadsTheProdDeployment(t *testing.T) {
 	}
 	if r := find(rep, "convex.env_var"); r.Status != doctor.Fail || !strings.Contains(r.Message, "prod deployment") || !strings.HasSuffix(r.Fix, " --prod") {
 		t.Errorf("convex.env_var = %s %q fix %q", r.Status, r.Message, r.Fix)
+	}
+}
+
+// --prod with test keys: the issuer doctor learns is the development instance's. It must
+// never be offered as production's value; doctor says to check with the production keys.
+// The env file (development values) is compared with production only when named.
+func TestProdWithTestKeys(t *testing.T) {
+	const liveFix = "CLERK_SECRET_KEY=sk_live_… VITE_CLERK_PUBLISHABLE_KEY=pk_live_… clerkconvex doctor --prod"
+	for _, tc := range []struct {
+		name     string
+		prod     string // the prod deployment's CLERK_JWT_ISSUER_DOMAIN ("" unset, "dev" the dev issuer)
+		explicit bool   // --env-file given
+		envVar   doctor.Status
+		message  string
+		matches  doctor.Status
+		matchMsg string
+	}{
+		{name: "unset", envVar: doctor.Fail, message: "CLERK_JWT_ISSUER_DOMAIN is not set on the Convex prod deployment",
+			matches: doctor.Skip, matchMsg: "waits on convex.env_var, which failed"},
+		{name: "the development issuer", prod: "dev", envVar: doctor.Warn,
+			message: "is http://127.0.0.1:", matches: doctor.Skip,
+			matchMsg: "--prod: .env.local holds development values, so it is not compared with the prod deployment; pass --env-file with your production env file to compare them"},
+		{name: "another issuer", prod: "https://clerk.example.com", envVar: doctor.Warn,
+			message: `the prod deployment's CLERK_JWT_ISSUER_DOMAIN is "https://clerk.example.com"; with test keys doctor knows only the development issuer`,
+			matches: doctor.Skip, matchMsg: "--prod: .env.local holds development values"},
+		{name: "another issuer, --env-file named", prod: "https://clerk.example.com", explicit: true, envVar: doctor.Warn,
+			message: "cannot tell whether that is your production instance's", matches: doctor.Fail,
+			matchMsg: `CLERK_JWT_ISSUER_DOMAIN is "http://127.0.0.1:`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, doctortest.Options{})
+			f.in.Prod, f.in.EnvFileExplicit = true, tc.explicit
+			dev := f.env.IssuerURL()
+			switch tc.prod {
+			case "":
+			case "dev":
+				f.prod = map[string]string{"CLERK_JWT_ISSUER_DOMAIN": dev}
+			default:
+				f.prod = map[string]string{"CLERK_JWT_ISSUER_DOMAIN": tc.prod}
+			}
+			rep := f.run()
+			r := find(rep, "convex.env_var")
+			if r.Status != tc.envVar || !strings.Contains(r.Message, tc.message) || !strings.Contains(r.Fix, liveFix) {
+				t.Errorf("convex.env_var = %s %q fix %q; want %s %q, fix with %q", r.Status, r.Message, r.Fix, tc.envVar, tc.message, liveFix)
+			}
+			if tc.prod == "dev" && !strings.Contains(r.Message, "the issuer of the development instance your test keys belong to") {
+				t.Errorf("convex.env_var does not say production trusts the development instance: %q", r.Message)
+			}
+			m := find(rep, "convex.env_matches_file")
+			if m.Status != tc.matches || !strings.Contains(m.Message, tc.matchMsg) {
+				t.Errorf("convex.env_matches_file = %s %q; want %s %q", m.Status, m.Message, tc.matches, tc.matchMsg)
+			}
+			for _, c := range rep.Checks {
+				if strings.Contains(c.Fix, "convex env set") || strings.Contains(c.Fix, dev) {
+					t.Errorf("%s offers the development issuer for production: %q", c.ID, c.Fix)
+				}
+			}
+			if n := f.calls.Load(); n != 1 {
+				t.Errorf("npx convex env get ran %d times, want once", n)
+			}
+		})
+	}
+}
+
+// The env file's secret key, when another key is in use (a flag or the environment), is
+// searched for in the tracked files too, and env.secret_key says the two differ.
+func TestEnvFileSecretKeyDiffersFromTheOneInUse(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		flag        bool // the key in use comes from --secret-key (else $CLERK_SECRET_KEY)
+		leak        string
+		tracked     doctor.Status
+		trackedMsg  string
+		keyMsgExtra string
+	}{
+		{name: "flag; the file's key in a tracked file", flag: true, leak: doctortest.OtherSecretKey, tracked: doctor.Fail,
+			trackedMsg:  ".env.local's other secret key sk_test_…2222 is in files tracked by git: src/leak.ts",
+			keyMsgExtra: "--secret-key: sk_test_…1111 (test instance); CLERK_SECRET_KEY in .env.local is another key (sk_test_…2222): the checks below use the one from --secret-key"},
+		{name: "environment; the file's key in a tracked file", leak: doctortest.OtherSecretKey, tracked: doctor.Fail,
+			trackedMsg:  ".env.local's other secret key sk_test_…2222 is in files tracked by git: src/leak.ts",
+			keyMsgExtra: "$CLERK_SECRET_KEY: sk_test_…1111 (test instance); CLERK_SECRET_KEY in .env.local is another key (sk_test_…2222)"},
+		{name: "the key in use in a tracked file", flag: true, leak: doctortest.SecretKey, tracked: doctor.Fail,
+			trackedMsg: "the secret key sk_test_…1111 is in files tracked by git: src/leak.ts", keyMsgExtra: "is another key"},
+		{name: "neither tracked", flag: true, tracked: doctor.Pass,
+			trackedMsg: "no file tracked by git contains the secret key or .env.local's other one", keyMsgExtra: "is another key"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, doctortest.Options{})
+			f.envFile(map[string]string{"CLERK_SECRET_KEY": "CLERK_SECRET_KEY=" + doctortest.OtherSecretKey})
+			if tc.flag {
+				f.in.SecretKey = doctortest.SecretKey
+			} else {
+				f.in.Getenv = func(k string) string {
+					if k == "CLERK_SECRET_KEY" {
+						return doctortest.SecretKey
+					}
+					return ""
+				}
+			}
+			if tc.leak != "" {
+				f.write("src/leak.ts", "export const k = \""+tc.leak+"\";\n")
+			}
+			rep := f.run()
+			if r := find(rep, "env.secret_key"); r.Status != doctor.Pass || !strings.Contains(r.Message, tc.keyMsgExtra) {
+				t.Errorf("env.secret_key = %s %q; want pass with %q", r.Status, r.Message, tc.keyMsgExtra)
+			}
+			if r := find(rep, "env.secret_tracked"); r.Status != tc.tracked || !strings.Contains(r.Message, tc.trackedMsg) {
+				t.Errorf("env.secret_tracked = %s %q; want %s %q\n%s", r.Status, r.Message, tc.tracked, tc.trackedMsg, dump(rep))
+			}
+		})
+	}
+	// The same key in the file and the flag: nothing more to say.
+	f := newFixture(t, doctortest.Options{})
+	f.in.SecretKey = doctortest.SecretKey
+	rep := f.run()
+	if r := find(rep, "env.secret_key"); strings.Contains(r.Message, "another key") {
+		t.Errorf("env.secret_key = %q", r.Message)
+	}
+	if r := find(rep, "env.secret_tracked"); r.Message != "no file tracked by git contains the secret key" {
+		t.Errorf("env.secret_tracked = %q", r.Message)
+	}
+}
+
+// --timeout limits every check, the local ones too. A scan of the tracked files that runs out
+// of time is a warning that names the limit; a check that fails for lack of time says to
+// rerun with a longer --timeout.
+func TestTimeoutLimitsLocalChecksToo(t *testing.T) {
+	f := newFixture(t, doctortest.Options{})
+	f.in.Timeout = time.Nanosecond // every check's time is up before it starts
+	rep := f.run()
+	if r := find(rep, "env.secret_tracked"); r.Status != doctor.Warn || r.Message != "could not finish scanning tracked files in 1ns" || !strings.Contains(r.Fix, "rerun with a longer --timeout") {
+		t.Errorf("env.secret_tracked = %s %q fix %q", r.Status, r.Message, r.Fix)
+	}
+	if r := find(rep, "client.provider_wiring"); r.Status != doctor.Warn || r.Message != "could not finish reading the client code in 1ns" || !strings.Contains(r.Fix, "rerun with a longer --timeout") {
+		t.Errorf("client.provider_wiring = %s %q fix %q", r.Status, r.Message, r.Fix)
+	}
+	for _, r := range rep.Checks {
+		if r.Status == doctor.Fail && !strings.Contains(r.Fix, "--timeout") {
+			t.Errorf("%s failed without the --timeout fix: %q / %q", r.ID, r.Message, r.Fix)
+		}
 	}
 }
 

@@ -34,6 +34,9 @@ type state struct {
 	pub                 clerk.PublishableKey
 	pubFrom, secretFrom string
 	secret              clerk.SecretKey
+	// fileSecret is the env file's CLERK_SECRET_KEY when it is not the key in use (which
+	// came from --secret-key or the environment); "" otherwise.
+	fileSecret string
 
 	// authconfig.*
 	authRel   string
@@ -82,13 +85,15 @@ func newState(ctx context.Context, in Inputs) *state {
 	}
 }
 
-// redact masks the secret key in s (belt and braces: messages use its masked form anyway).
+// redact masks the secret keys in text (belt and braces: messages use their masked form
+// anyway).
 func (s *state) redact(text string) string {
-	raw := s.secret.Reveal()
-	if raw == "" {
-		return text
+	for _, raw := range []string{s.secret.Reveal(), s.fileSecret} {
+		if raw != "" {
+			text = strings.ReplaceAll(text, raw, clerk.Mask(raw))
+		}
 	}
-	return strings.ReplaceAll(text, raw, clerk.Mask(raw))
+	return text
 }
 
 // future is a value computed in the background, with its own time limit. Start one with
@@ -131,7 +136,10 @@ func timedOut(err error) (outcome, bool) {
 	return outcome{}, false
 }
 
-const timeoutFix = "rerun with a longer --timeout, or check your network"
+const (
+	timeoutFix      = "rerun with a longer --timeout, or check your network"
+	localTimeoutFix = "rerun with a longer --timeout"
+)
 
 // wait returns the value, or ctx's error if ctx ends first.
 func (f *future[T]) wait(ctx context.Context) (T, error) {

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -23,11 +24,13 @@ const (
 	maxWiringFileSize = 1 << 20
 )
 
-// site is where a component is used: file (relative, slashes) and line.
+// site is where a component is used: file (relative, slashes) and line; pos is the offset of
+// its opening tag, end the offset just past its closing tag (the end of the file when it has
+// none), so a site encloses the offsets between.
 type site struct {
-	file string
-	line int
-	pos  int
+	file     string
+	line     int
+	pos, end int
 }
 
 func (s site) String() string { return fmt.Sprintf("%s:%d", s.file, s.line) }
@@ -35,7 +38,7 @@ func (s site) String() string { return fmt.Sprintf("%s:%d", s.file, s.line) }
 // cpwcUse is one <ConvexProviderWithClerk ...> and what its useAuth prop is.
 type cpwcUse struct {
 	site
-	useAuthLocal string // the identifier passed as useAuth={…}; "" when there is no such prop
+	useAuthLocal string // what is passed as useAuth={…} (x or ns.x); "" when there is no such prop
 	useAuthFrom  string // the module it is imported from; "" when not imported
 	useAuthName  string // its name in that module
 }
@@ -48,12 +51,14 @@ type wiringFacts struct {
 	plainConvex    []site
 }
 
-// importSpec is one imported binding.
+// importSpec is one imported binding; name is "*" for a namespace (import * as X).
 type importSpec struct{ module, name string }
 
 var (
-	importRe  = regexp.MustCompile(`\bimport\s+(?:type\s+)?([^;]*?)\s*\bfrom\s*['"]([^'"\n]+)['"]`)
-	useAuthRe = regexp.MustCompile(`\buseAuth\s*=\s*\{\s*([A-Za-z_$][\w$]*)\s*\}`)
+	importRe    = regexp.MustCompile(`\bimport\s+(?:type\s+)?([^;]*?)\s*\bfrom\s*['"]([^'"\n]+)['"]`)
+	namespaceRe = regexp.MustCompile(`\*\s*as\s+([A-Za-z_$][\w$]*)`)
+	// useAuth={x} or useAuth={ns.x}
+	useAuthRe = regexp.MustCompile(`\buseAuth\s*=\s*\{\s*([A-Za-z_$][\w$]*)(?:\s*\.\s*([A-Za-z_$][\w$]*))?\s*\}`)
 )
 
 // parseImports maps local names to what they import.
@@ -61,6 +66,9 @@ func parseImports(src string) map[string]importSpec {
 	out := map[string]importSpec{}
 	for _, m := range importRe.FindAllStringSubmatch(src, -1) {
 		clause, module := m[1], m[2]
+		if ns := namespaceRe.FindStringSubmatch(clause); ns != nil {
+			out[ns[1]] = importSpec{module, "*"}
+		}
 		open, end := strings.Index(clause, "{"), strings.LastIndex(clause, "}")
 		if open < 0 || end < open {
 			continue
@@ -89,6 +97,39 @@ func jsxUses(src, name string) (offsets []int, tags []string) {
 		tags = append(tags, tagText(src, loc[0]))
 	}
 	return offsets, tags
+}
+
+// elementEnd returns the offset just past the element whose opening tag <name…> starts at i:
+// past the tag itself when it closes itself (/>), else past its matching </name>, counting
+// nested elements of the same name; the end of src when it is never closed.
+func elementEnd(src, name string, i int) int {
+	tag := tagText(src, i)
+	if strings.HasSuffix(tag, "/>") {
+		return i + len(tag)
+	}
+	re := regexp.MustCompile(`<` + regexp.QuoteMeta(name) + `[\s/>]|</\s*` + regexp.QuoteMeta(name) + `\s*>`)
+	depth := 1
+	for at := i + len(tag); at < len(src); {
+		loc := re.FindStringIndex(src[at:])
+		if loc == nil {
+			break
+		}
+		start := at + loc[0]
+		if strings.HasPrefix(src[start:], "</") {
+			depth--
+			if depth == 0 {
+				return at + loc[1]
+			}
+			at += loc[1]
+			continue
+		}
+		inner := tagText(src, start)
+		if !strings.HasSuffix(inner, "/>") {
+			depth++
+		}
+		at = start + len(inner)
+	}
+	return len(src)
 }
 
 // tagText returns the opening tag starting at i, up to its closing > outside braces.
@@ -210,15 +251,36 @@ func scanWiring(ctx context.Context, dir string) (*wiringFacts, error) {
 
 func (w *wiringFacts) add(rel, src string) {
 	imports := parseImports(src)
+	// The components are used by their local name, or as ns.Name after import * as ns.
+	tags := map[string]importSpec{}
 	for local, spec := range imports {
+		if spec.name != "*" {
+			tags[local] = spec
+			continue
+		}
+		for _, name := range []string{"ConvexProviderWithClerk", "ClerkProvider", "ConvexProvider"} {
+			tags[local+"."+name] = importSpec{spec.module, name}
+		}
+	}
+	for local, spec := range tags {
 		switch {
 		case spec.module == "convex/react-clerk" && spec.name == "ConvexProviderWithClerk":
 			offs, tags := jsxUses(src, local)
 			for i, off := range offs {
-				u := cpwcUse{site: site{rel, lineAt(src, off), off}}
+				u := cpwcUse{site: site{rel, lineAt(src, off), off, elementEnd(src, local, off)}}
 				if m := useAuthRe.FindStringSubmatch(tags[i]); m != nil {
-					u.useAuthLocal = m[1]
-					if sp, ok := imports[m[1]]; ok {
+					sp, imported := imports[m[1]]
+					switch {
+					case m[2] == "":
+						u.useAuthLocal = m[1]
+					case imported && sp.name == "*":
+						// useAuth={Clerk.useAuth} with import * as Clerk from "…"
+						u.useAuthLocal = m[1] + "." + m[2]
+						sp.name = m[2]
+					default:
+						u.useAuthLocal, imported = m[1]+"."+m[2], false
+					}
+					if imported {
 						u.useAuthFrom, u.useAuthName = sp.module, sp.name
 					}
 				}
@@ -227,14 +289,14 @@ func (w *wiringFacts) add(rel, src string) {
 		case isClerkPackage(spec.module) && spec.name == "ClerkProvider":
 			offs, _ := jsxUses(src, local)
 			for _, off := range offs {
-				s := site{rel, lineAt(src, off), off}
+				s := site{rel, lineAt(src, off), off, elementEnd(src, local, off)}
 				w.clerkProviders = append(w.clerkProviders, s)
 				w.clerkPkgOf[s] = spec.module
 			}
 		case spec.module == "convex/react" && spec.name == "ConvexProvider":
 			offs, _ := jsxUses(src, local)
 			for _, off := range offs {
-				w.plainConvex = append(w.plainConvex, site{rel, lineAt(src, off), off})
+				w.plainConvex = append(w.plainConvex, site{rel, lineAt(src, off), off, off})
 			}
 		}
 	}
@@ -242,6 +304,9 @@ func (w *wiringFacts) add(rel, src string) {
 
 func checkProviderWiring(ctx context.Context, s *state) outcome {
 	facts, err := scanWiring(ctx, s.in.Dir)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return warn(localTimeoutFix, "could not finish reading the client code in %s", s.in.Timeout)
+	}
 	if err != nil {
 		return warn("", "could not read the client code: %v", err)
 	}
@@ -278,6 +343,13 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 		switch {
 		case u.useAuthLocal == "":
 			return fail(fix, "<ConvexProviderWithClerk> at %s has no useAuth={…} prop", u.site)
+		case isClerkPackage(u.useAuthFrom):
+			// import { useSession as useAuth } from "@clerk/…": a Clerk hook, but not useAuth.
+			what := u.useAuthFrom + "'s " + u.useAuthName
+			if u.useAuthName == "*" {
+				what = "the whole module " + u.useAuthFrom
+			}
+			return fail(fix, "<ConvexProviderWithClerk> at %s gets useAuth={%s}, which is %s, not useAuth", u.site, u.useAuthLocal, what)
 		case u.useAuthFrom == "convex/react":
 			return fail(fix, "<ConvexProviderWithClerk> at %s gets useAuth={%s} from convex/react, not from a Clerk package", u.site, u.useAuthLocal)
 		case u.useAuthFrom != "" && !strings.HasPrefix(u.useAuthFrom, "."):
@@ -294,17 +366,25 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 		return fail("wrap the app in <ClerkProvider publishableKey={…}> from "+pkg+", outside <ConvexProviderWithClerk>",
 			"no <ClerkProvider> in %s: useAuth has no Clerk session to read", where)
 	}
-	// In one file, ClerkProvider must open before ConvexProviderWithClerk.
-	var cp *site
+	// In one file, a ClerkProvider must enclose ConvexProviderWithClerk: one that opens
+	// after it, or is closed before it (a sibling), does not. Across files the nesting is
+	// not followed: any ClerkProvider will do.
+	var cp, sameFile *site
 	for i, c := range facts.clerkProviders {
-		if c.file == good.file {
+		if c.file != good.file {
+			continue
+		}
+		if sameFile == nil {
+			sameFile = &facts.clerkProviders[i]
+		}
+		if c.pos < good.pos && good.pos < c.end {
 			cp = &facts.clerkProviders[i]
 			break
 		}
 	}
-	if cp != nil && cp.pos > good.pos {
+	if sameFile != nil && cp == nil {
 		return fail("put <ConvexProviderWithClerk> inside <ClerkProvider>: ClerkProvider outermost",
-			"<ConvexProviderWithClerk> at %s is outside <ClerkProvider> (%s)", good.site, cp)
+			"<ConvexProviderWithClerk> at %s is outside <ClerkProvider> (%s)", good.site, sameFile)
 	}
 	if cp == nil {
 		cp = &facts.clerkProviders[0]

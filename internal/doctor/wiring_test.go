@@ -104,6 +104,48 @@ import { ConvexProviderWithClerk } from "convex/react-clerk";
 import { ConvexProviderWithClerk } from "convex/react-clerk";
 <ConvexProviderWithClerk client={convex} useAuth={useAuth}><ClerkProvider><App /></ClerkProvider></ConvexProviderWithClerk>
 `), want: "is outside <ClerkProvider> (src/main.tsx:3)"},
+		{name: "namespace import", fw: project.Vite, status: Pass, files: vite(`import * as Clerk from "@clerk/clerk-react";
+import * as CR from "convex/react-clerk";
+<Clerk.ClerkProvider publishableKey={k}>
+  <CR.ConvexProviderWithClerk client={convex} useAuth={ Clerk . useAuth }><App /></CR.ConvexProviderWithClerk>
+</Clerk.ClerkProvider>
+`), want: "<ConvexProviderWithClerk> at src/main.tsx:4 with useAuth from @clerk/clerk-react, <ClerkProvider> at src/main.tsx:3"},
+		{name: "namespace import, named ClerkProvider", fw: project.Vite, status: Pass, files: vite(`import * as Clerk from "@clerk/clerk-react";
+import { ClerkProvider } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+<ClerkProvider><ConvexProviderWithClerk client={convex} useAuth={Clerk.useAuth}></ConvexProviderWithClerk></ClerkProvider>
+`), want: "with useAuth from @clerk/clerk-react"},
+		{name: "namespace import of another hook", fw: project.Vite, status: Fail, files: vite(`import * as Clerk from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+<Clerk.ClerkProvider><ConvexProviderWithClerk client={convex} useAuth={Clerk.useUser}></ConvexProviderWithClerk></Clerk.ClerkProvider>
+`), want: "gets useAuth={Clerk.useUser}, which is @clerk/clerk-react's useUser, not useAuth"},
+		{name: "another Clerk hook renamed useAuth", fw: project.Vite, status: Fail, files: vite(`import { ClerkProvider, useSession as useAuth } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+<ClerkProvider><ConvexProviderWithClerk client={convex} useAuth={useAuth}></ConvexProviderWithClerk></ClerkProvider>
+`), want: "src/main.tsx:3 gets useAuth={useAuth}, which is @clerk/clerk-react's useSession, not useAuth"},
+		{name: "sibling ClerkProvider closed before", fw: project.Vite, status: Fail, files: vite(`import { ClerkProvider, useAuth } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+export const Root = () => (
+  <>
+    <ClerkProvider publishableKey={k}><SignIn /></ClerkProvider>
+    <ConvexProviderWithClerk client={convex} useAuth={useAuth}><App /></ConvexProviderWithClerk>
+  </>
+);
+`), want: "<ConvexProviderWithClerk> at src/main.tsx:6 is outside <ClerkProvider> (src/main.tsx:5)"},
+		{name: "self-closing sibling ClerkProvider", fw: project.Vite, status: Fail, files: vite(`import { ClerkProvider, useAuth } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+<div><ClerkProvider publishableKey={k} /><ConvexProviderWithClerk client={convex} useAuth={useAuth}><App /></ConvexProviderWithClerk></div>
+`), want: "is outside <ClerkProvider> (src/main.tsx:3)"},
+		{name: "a sibling, then the one around it", fw: project.Vite, status: Pass, files: vite(`import { ClerkProvider, useAuth } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+const A = () => <ClerkProvider publishableKey={k}><SignIn /></ClerkProvider>;
+const B = () => (
+  <ClerkProvider publishableKey={k}>
+    <ClerkProvider publishableKey={k2}><Inner /></ClerkProvider>
+    <ConvexProviderWithClerk client={convex} useAuth={useAuth}><App /></ConvexProviderWithClerk>
+  </ClerkProvider>
+);
+`), want: "<ConvexProviderWithClerk> at src/main.tsx:7 with useAuth from @clerk/clerk-react, <ClerkProvider> at src/main.tsx:5"},
 		{name: "another framework's package", fw: project.Next, status: Warn, files: map[string]string{
 			"app/layout.tsx": nextLayout, "app/ConvexClientProvider.tsx": strings.Replace(nextClient, `import { useAuth } from "@clerk/nextjs";`, `import { useAuth } from "@clerk/clerk-react";`, 1)},
 			want: "uses the useAuth of @clerk/clerk-react, but this is a Next.js app"},
@@ -142,10 +184,12 @@ func TestParseImports(t *testing.T) {
 import type { AuthConfig } from "convex/server";
 import "./styles.css"
 import { a } from './a'; import {b as c} from "b"
+import * as Clerk from "@clerk/clerk-react"; import D, * as E from "e"
 `)))
 	want := map[string]importSpec{
 		"useState": {"react", "useState"}, "ua": {"react", "useAuth"},
 		"AuthConfig": {"convex/server", "AuthConfig"}, "a": {"./a", "a"}, "c": {"b", "b"},
+		"Clerk": {"@clerk/clerk-react", "*"}, "E": {"e", "*"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %v", got)

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -36,13 +37,16 @@ type Options struct {
 	SecretKey      string
 	PublishableKey string
 	EnvFile        string
-	ClerkAPIURL    string
-	TemplateName   string
-	Prod           bool
-	Offline        bool
-	Token          string
-	JSON           bool
-	Timeout        time.Duration
+	// EnvFileExplicit: --env-file was given (with --prod, only a named env file is compared
+	// with the production deployment).
+	EnvFileExplicit bool
+	ClerkAPIURL     string
+	TemplateName    string
+	Prod            bool
+	Offline         bool
+	Token           string
+	JSON            bool
+	Timeout         time.Duration
 }
 
 // NewCmdDoctor builds the command; runF replaces runDoctor in tests.
@@ -84,6 +88,7 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			if opts.EnvFile == "" {
 				return cmdutil.FlagErrorf("--env-file is empty: pass a file name such as .env.local")
 			}
+			opts.EnvFileExplicit = cmd.Flags().Changed("env-file")
 			if opts.TemplateName == "" {
 				return cmdutil.FlagErrorf("--template-name is empty: Convex's Clerk integration asks for the template named \"convex\"")
 			}
@@ -111,7 +116,7 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.Dir, "dir", "C", ".", "project `folder` (where package.json is)")
 	fl.StringVar(&opts.SecretKey, "secret-key", "", "Clerk secret `key` (default: $CLERK_SECRET_KEY, then the env file)")
-	fl.StringVar(&opts.PublishableKey, "publishable-key", "", "Clerk publishable `key` (default: the env file's, then the environment's)")
+	fl.StringVar(&opts.PublishableKey, "publishable-key", "", "Clerk publishable `key` (default: the framework's variable in the environment, then in the env file)")
 	fl.StringVar(&opts.EnvFile, "env-file", ".env.local", "env `file`, relative to the project folder")
 	fl.StringVar(&opts.ClerkAPIURL, "clerk-api-url", "", "Clerk Backend API `URL` (default: $CLERK_API_URL or https://api.clerk.com)")
 	fl.StringVar(&opts.TemplateName, "template-name", "convex", "`name` of the Clerk JWT template")
@@ -119,7 +124,7 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	fl.BoolVar(&opts.Offline, "offline", false, "only check local files: no Clerk, issuer or npx calls")
 	fl.StringVar(&opts.Token, "token", "", "a Clerk `JWT` to verify as Convex would (- reads it from stdin)")
 	fl.BoolVar(&opts.JSON, "json", false, "print the result as JSON on stdout")
-	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "time limit of each check that calls Clerk, the issuer or npx")
+	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "time limit of each check, and of each call to Clerk, the issuer or npx")
 	return cmd
 }
 
@@ -156,6 +161,10 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 		return doctor.Inputs{}, err
 	}
 	if _, err := fsutil.ResolveInside(dir, opts.EnvFile); err != nil {
+		if errors.Is(err, fsutil.ErrOutsideRoot) && climbsOut(dir, opts.EnvFile) {
+			// A path such as ../x: no link is involved, so say so plainly (as init does).
+			return doctor.Inputs{}, cmdutil.FlagErrorf("--env-file %s is outside the project folder %s: name a file inside it, such as .env.local", opts.EnvFile, dir)
+		}
 		return doctor.Inputs{}, cmdutil.FlagErrorf("--env-file %s: %v", opts.EnvFile, err)
 	}
 	envRel := filepath.Clean(opts.EnvFile)
@@ -175,16 +184,17 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 		return doctor.Inputs{}, cmdutil.FlagErrorf("%s: %v", apiFrom, err)
 	}
 	in := doctor.Inputs{
-		Dir:            dir,
-		EnvFile:        envRel,
-		SecretKey:      opts.SecretKey,
-		PublishableKey: opts.PublishableKey,
-		Getenv:         opts.Getenv,
-		TemplateName:   opts.TemplateName,
-		Prod:           opts.Prod,
-		Offline:        opts.Offline,
-		Token:          opts.Token,
-		Timeout:        opts.Timeout,
+		Dir:             dir,
+		EnvFile:         envRel,
+		EnvFileExplicit: opts.EnvFileExplicit,
+		SecretKey:       opts.SecretKey,
+		PublishableKey:  opts.PublishableKey,
+		Getenv:          opts.Getenv,
+		TemplateName:    opts.TemplateName,
+		Prod:            opts.Prod,
+		Offline:         opts.Offline,
+		Token:           opts.Token,
+		Timeout:         opts.Timeout,
 	}
 	if opts.Clerk != nil {
 		in.NewClerk = func(k clerk.SecretKey) (doctor.ClerkAPI, error) { return opts.Clerk(apiURL, k) }
@@ -199,6 +209,20 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 		}
 	}
 	return in, nil
+}
+
+// climbsOut tells whether path, as written, leads out of dir (../x, or an absolute path
+// elsewhere), before any link is followed.
+func climbsOut(dir, path string) bool {
+	rel := filepath.Clean(path)
+	if filepath.IsAbs(rel) {
+		r, err := filepath.Rel(dir, rel)
+		if err != nil {
+			return true
+		}
+		rel = r
+	}
+	return rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // WriteJSON prints the report as JSON, version 1:

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -211,7 +213,9 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{[]string{"--token", "-"}, "stdin was empty"},
 		{[]string{"--token", " "}, "--token is empty"},
-		{[]string{"--env-file", "../outside/.env"}, "--env-file ../outside/.env"},
+		{[]string{"--env-file", "../outside/.env"}, "--env-file ../outside/.env is outside the project folder "},
+		{[]string{"--env-file", "sub/../../outside/.env"}, ": name a file inside it, such as .env.local"},
+		{[]string{"--env-file", "/elsewhere/.env"}, "--env-file /elsewhere/.env is outside the project folder "},
 		{[]string{"--clerk-api-url", "http://clerk.example.com"}, "--clerk-api-url"},
 		{[]string{"--timeout", "0s"}, "--timeout 0s: it must be positive; pass a duration such as 30s"},
 		{[]string{"--timeout", "-5s"}, "--timeout -5s: it must be positive"},
@@ -223,9 +227,87 @@ func TestUsageErrors(t *testing.T) {
 		if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: %v (exit %d), want usage error with %q", tc.args, err, cmdutil.ExitCode(err), tc.want)
 		}
+		if err != nil && strings.Contains(err.Error(), "link") {
+			t.Errorf("%v: %v: there is no link", tc.args, err)
+		}
 		if h.out.Len() != 0 {
 			t.Errorf("%v printed a report", tc.args)
 		}
+	}
+}
+
+// An env file that is a link out of the project is refused as a link.
+func TestEnvFileLinkOutside(t *testing.T) {
+	h := newHarness(t, 0)
+	if err := os.Symlink(filepath.Join(t.TempDir(), "x.env"), filepath.Join(h.dir, "out.env")); err != nil {
+		t.Fatal(err)
+	}
+	err := h.exec("--env-file", "out.env")
+	if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), "the link leads outside the project folder") {
+		t.Fatalf("err = %v (exit %d)", err, cmdutil.ExitCode(err))
+	}
+}
+
+// The help says where each key is looked for, in the order doctor looks.
+func TestKeyFlagsHelpTheOrder(t *testing.T) {
+	fl := NewCmdDoctor(&cmdutil.Factory{}, nil).Flags()
+	for name, want := range map[string]string{
+		"publishable-key": "(default: the framework's variable in the environment, then in the env file)",
+		"secret-key":      "(default: $CLERK_SECRET_KEY, then the env file)",
+		"timeout":         "time limit of each check",
+	} {
+		if got := fl.Lookup(name).Usage; !strings.Contains(got, want) {
+			t.Errorf("--%s: %q, want %q", name, got, want)
+		}
+	}
+}
+
+// On a terminal: ✓ ! ✗ – in colour and section titles in bold; with NO_COLOR the same symbols
+// without a colour sequence; off a terminal, words.
+func TestWriteTextSymbolsAndColour(t *testing.T) {
+	rep := &doctor.Report{Checks: []doctor.Result{
+		{ID: "a.pass", Section: doctor.SectionProject, Status: doctor.Pass, Message: "fine"},
+		{ID: "a.warn", Section: doctor.SectionProject, Status: doctor.Warn, Message: "hmm", Fix: "do this"},
+		{ID: "b.fail", Section: doctor.SectionEnv, Status: doctor.Fail, Message: "broken", Fix: "do that"},
+		{ID: "b.skip", Section: doctor.SectionEnv, Status: doctor.Skip, Message: "waits"},
+	}}
+	for _, tc := range []struct {
+		name      string
+		env       map[string]string // what iostreams.System reads; CLICOLOR_FORCE stands for a colour terminal
+		stdoutTTY bool
+		want      []string
+		not       []string
+	}{
+		{name: "colour terminal", env: map[string]string{"CLICOLOR_FORCE": "1"}, stdoutTTY: true,
+			want: []string{"\x1b[1mProject\x1b[0m\n", "  \x1b[32m✓\x1b[0m a.pass  fine\n", "  \x1b[33m!\x1b[0m a.warn  hmm\n",
+				"hmm\n            Fix: do this\n", "  \x1b[31m✗\x1b[0m b.fail  broken\n", "  \x1b[90m–\x1b[0m b.skip  waits\n",
+				"fix the ✗ items above"}},
+		{name: "NO_COLOR", env: map[string]string{"CLICOLOR_FORCE": "1", "NO_COLOR": "1"}, stdoutTTY: true,
+			want: []string{"Project\n", "  ✓ a.pass  fine\n", "  ! a.warn  hmm\n", "  ✗ b.fail  broken\n", "  – b.skip  waits\n"},
+			not:  []string{"\x1b"}},
+		{name: "not a terminal", env: map[string]string{"CLICOLOR_FORCE": "1"},
+			want: []string{"  pass a.pass  fine\n", "  warn a.warn  hmm\n", "hmm\n               Fix: do this\n", "  FAIL b.fail  broken\n", "  skip b.skip  waits\n", "fix the FAIL items above"},
+			not:  []string{"\x1b", "✓", "✗"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ios := iostreams.System(func(k string) string { return tc.env[k] })
+			ios.SetTTY(false, tc.stdoutTTY, true)
+			var out bytes.Buffer
+			ios.Out = &out
+			if err := WriteText(ios, rep); err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%q", w, out.String())
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(out.String(), n) {
+					t.Errorf("output has %q:\n%q", n, out.String())
+				}
+			}
+		})
 	}
 }
 
