@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 // Heredoc removes the common leading tabs of a raw string literal, for help texts.
@@ -41,4 +43,12 @@ func ProjectDir(dir string) (string, error) {
 		return "", FlagErrorf("-C/--dir %s is a file, not a folder; pass the folder that holds your app's package.json", dir)
 	}
 	return abs, nil
+}
+
+// NoArgsUseDir refuses positional arguments, pointing a folder name at -C.
+func NoArgsUseDir(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	return FlagErrorf("%s takes no arguments (got %q); to run it in a folder, pass -C %s", cmd.CommandPath(), args[0], args[0])
 }

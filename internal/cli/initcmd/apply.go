@@ -172,9 +172,18 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 			return res, ctx.Err()
 		}
 		res.Convex.Action = "failed"
-		res.Convex.Error = err.Error()
-		io.Step(iostreams.Fail, "Convex variable %s not set on the %s deployment: %v", p.issuerVar, res.Convex.Deployment, err)
-		fmt.Fprintf(io.ErrOut, "  Everything else is done. Set it by hand, in %s:\n    %s\n", p.dir, res.Convex.Command)
+		msg := err.Error()
+		var ce *convex.CLIError
+		if errors.As(err, &ce) && ce.Manual != "" {
+			msg = strings.TrimSuffix(msg, "; to do it by hand, run: "+ce.Manual) // said once, below
+		}
+		res.Convex.Error = msg
+		io.Step(iostreams.Fail, "Convex variable %s not set on the %s deployment: %s", p.issuerVar, res.Convex.Deployment, msg)
+		done := "Everything else is done. "
+		if len(p.manual) > 0 {
+			done = "The rest is done, but for the auth.config edit above. "
+		}
+		fmt.Fprintf(io.ErrOut, "  %sSet it by hand, in %s:\n    %s\n", done, p.dir, res.Convex.Command)
 		return res, errConvexFailed
 	}
 	res.Convex.Action = "set"
@@ -217,7 +226,7 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 		changed = append(changed, fmt.Sprintf("JWT template %q %s", r.Template.Name, r.Template.Action))
 	}
 	for _, f := range r.Files {
-		if f.Action != "unchanged" {
+		if f.Action != "unchanged" && f.Action != "manual" {
 			changed = append(changed, fmt.Sprintf("%s %s", f.Path, f.Action))
 		}
 	}
@@ -242,7 +251,11 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 		fmt.Fprintf(out, "To do by hand: add to the providers array of %s:\n%s\n", p.authFile.Rel, indent(strings.Join(p.manual, ",\n"), "  "))
 	}
 	if r.Convex.Action == "set" || r.Convex.Action == "skipped" {
-		fmt.Fprintln(out, "Next: deploy auth.config with `npx convex dev` (or `npx convex deploy`), then run `clerkconvex doctor`.")
+		if p.prod() {
+			fmt.Fprintln(out, "Next: deploy auth.config with `npx convex deploy`, then run `clerkconvex doctor --prod`.")
+		} else {
+			fmt.Fprintln(out, "Next: deploy auth.config with `npx convex dev`, then run `clerkconvex doctor`.")
+		}
 	}
 }
 

@@ -78,7 +78,10 @@ func envFileError(rel string, err error) error {
 // claimsError is a bad --claims value, with an example of a good one.
 func claimsError(err error) error {
 	fix := ""
-	if !strings.Contains(err.Error(), "like '") && !strings.Contains(err.Error(), "reserved") {
+	switch {
+	case strings.Contains(err.Error(), "reserved"):
+		fix = "; remove it from --claims"
+	case !strings.Contains(err.Error(), "like '"):
 		fix = `; pass one JSON object, like '{"org":"{{org.slug}}"}'`
 	}
 	return &cmdutil.FlagError{Err: fmt.Errorf("--claims: %w%s", err, fix)}

@@ -67,7 +67,7 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			$ clerkconvex init --no-input --secret-key "$CLERK_SECRET_KEY" --publishable-key pk_test_...
 			$ clerkconvex init --prod --yes
 			$ clerkconvex init --dry-run`),
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgsUseDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(opts.ApplicationIDs) > 1 && len(opts.ApplicationIDs) != len(opts.ProviderURLs) {
 				return cmdutil.FlagErrorf("--application-id was given %d times but --identity-provider-url %d times: repeat them in pairs, one --application-id per --identity-provider-url",

@@ -220,3 +220,26 @@ func TestWrongAnswerIsAskedAgain(t *testing.T) {
 		t.Errorf("a prompt answer is blamed on a flag:\n%s", errOut)
 	}
 }
+
+func TestMistypedKeyIsAskedAgain(t *testing.T) {
+	h := newHarness(t, true,
+		prompt.Answer{Match: "Clerk secret key", Value: "sk_test_short"},
+		prompt.Answer{Match: "Clerk secret key", Value: "pk_test_oops"},
+		prompt.Answer{Match: "Clerk secret key", Value: sk},
+		prompt.Answer{Match: "Clerk publishable key", Value: "pk_test_!!!"},
+		prompt.Answer{Match: "Clerk publishable key", Value: clerk.EncodePublishableKey(host, false)},
+		prompt.Answer{Match: "Domain URL"},
+		prompt.Answer{Match: "application/client ID"},
+		prompt.Answer{Match: "add another provider"},
+	)
+	h.runAllPrompts(t)
+	errOut := h.opts.IO.ErrOut.(*bytes.Buffer).String()
+	for _, want := range []string{"that the Clerk secret key is too short", "that the Clerk secret key starts with pk_", "that the Clerk publishable key is not valid", "try again"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(errOut, "sk_test_short") {
+		t.Error("a typed secret is echoed")
+	}
+}

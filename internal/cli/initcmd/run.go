@@ -102,6 +102,13 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 		return nil, err
 	}
 	p := &plan{dir: dir, tmplName: opts.TemplateName, prodFlag: opts.Prod}
+	// --claims is checked before anything else is read or asked.
+	var extra map[string]any
+	if opts.Claims != "" {
+		if extra, err = clerk.ParseClaims(opts.Claims); err != nil {
+			return nil, claimsError(err)
+		}
+	}
 	p.proj, err = project.Load(dir)
 	if err != nil {
 		return nil, projectError(err)
@@ -139,11 +146,18 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 		if !canPrompt {
 			return nil, cmdutil.FlagErrorf("missing the Clerk secret key: pass --secret-key or set %s (in the environment or %s); copy it from the Clerk dashboard, API keys", secretKeyVar, envRel)
 		}
-		secretRaw, err = opts.Prompter().Password("Clerk secret key (sk_test_… or sk_live_…, from the Clerk dashboard, API keys):")
-		if err != nil {
-			return nil, err
+		for {
+			secretRaw, err = opts.Prompter().Password("Clerk secret key (sk_test_… or sk_live_…, from the Clerk dashboard, API keys):")
+			if err != nil {
+				return nil, err
+			}
+			secretRaw, secretFrom = strings.TrimSpace(secretRaw), "the prompt"
+			if _, perr := clerk.ParseSecretKey(secretRaw); perr != nil {
+				io.Step(iostreams.Warn, "that %v; try again", perr)
+				continue
+			}
+			break
 		}
-		secretRaw, secretFrom = strings.TrimSpace(secretRaw), "the prompt"
 	}
 	p.secret, err = clerk.ParseSecretKey(secretRaw)
 	if err != nil {
@@ -163,11 +177,18 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 		if !canPrompt {
 			return nil, cmdutil.FlagErrorf("missing the Clerk publishable key: pass --publishable-key or set %s (in the environment or %s)", fw.PublishableKeyVar, envRel)
 		}
-		pubRaw, err = opts.Prompter().Input("Clerk publishable key (pk_test_… or pk_live_…):", "")
-		if err != nil {
-			return nil, err
+		for {
+			pubRaw, err = opts.Prompter().Input("Clerk publishable key (pk_test_… or pk_live_…):", "")
+			if err != nil {
+				return nil, err
+			}
+			pubRaw, pubFrom = strings.TrimSpace(pubRaw), "the prompt"
+			if _, perr := clerk.ParsePublishableKey(pubRaw); perr != nil {
+				io.Step(iostreams.Warn, "that %v; try again", perr)
+				continue
+			}
+			break
 		}
-		pubRaw, pubFrom = strings.TrimSpace(pubRaw), "the prompt"
 	}
 	p.pub, err = clerk.ParsePublishableKey(pubRaw)
 	if err != nil {
@@ -244,12 +265,6 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	p.appID = p.providers[0].ApplicationID
 
 	// The JWT template: profile claims and --claims on create; only --claims forced on update.
-	var extra map[string]any
-	if opts.Claims != "" {
-		if extra, err = clerk.ParseClaims(opts.Claims); err != nil {
-			return nil, claimsError(err)
-		}
-	}
 	all, err := cc.Templates(ctx)
 	if err != nil {
 		return nil, authHint(err, p.secret, secretFrom)
@@ -281,11 +296,34 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 			return nil, err
 		}
 		if !ok {
-			return nil, &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("left JWT template %q as it is: Convex will reject its tokens until its aud contains %q", opts.TemplateName, p.appID)}
+			return nil, &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("left JWT template %q as it is: Convex will reject its tokens until its aud contains %q; run init again and answer yes, or pass --yes", opts.TemplateName, p.appID)}
 		}
 	}
 
-	// The env file.
+	// The env file. With --prod, keys of another instance in it are most likely the developer's
+	// own: replacing them would send local development to the production instance.
+	if opts.Prod && envExists {
+		other := otherInstance(env, fw.PublishableKeyVars(), p.pub, p.secret)
+		if other != "" && opts.Yes {
+			p.warn(io, "--prod --yes: replacing the keys of another Clerk instance in %s (%s) with the production keys", envRel, other)
+		}
+		if other != "" && !opts.Yes {
+			if !canPrompt || opts.DryRun {
+				if !opts.DryRun {
+					return nil, cmdutil.FlagErrorf("--prod: %s holds the keys of another Clerk instance (%s), most likely your development one; pass --env-file .env.production to keep production keys apart, or --yes to replace them", envRel, other)
+				}
+				p.warn(io, "--prod: %s holds the keys of another Clerk instance (%s); init would stop here without --yes (or use --env-file .env.production)", envRel, other)
+			} else {
+				ok, err := opts.Prompter().Confirm(fmt.Sprintf("%s holds the keys of another Clerk instance (%s), most likely your development one. Replace them with these production keys?", envRel, other), false)
+				if err != nil {
+					return nil, err
+				}
+				if !ok {
+					return nil, &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("left %s as it is; run init --prod --env-file .env.production to keep the production keys in their own file", envRel)}
+				}
+			}
+		}
+	}
 	newEnv := dotenv.Parse(envOld)
 	want := [][2]string{{fw.PublishableKeyVar, p.pub.Raw}, {secretKeyVar, p.secret.Reveal()}, {p.issuerVar, p.issuer}}
 	for _, kv := range want {
@@ -552,4 +590,22 @@ func pronoun(lines []int) string {
 		return "it is"
 	}
 	return "they are"
+}
+
+// otherInstance describes the Clerk keys an env file holds when they belong to another instance
+// than pub/secret ("" when they don't, or when it holds none).
+func otherInstance(env *dotenv.File, pubVars []string, pub clerk.PublishableKey, secret clerk.SecretKey) string {
+	for _, name := range pubVars {
+		if v, ok := env.Get(name); ok {
+			if old, err := clerk.ParsePublishableKey(v); err == nil && !strings.EqualFold(old.Host, pub.Host) {
+				return fmt.Sprintf("%s for https://%s", name, old.Host)
+			}
+		}
+	}
+	if v, ok := env.Get(secretKeyVar); ok {
+		if old, err := clerk.ParseSecretKey(v); err == nil && old.Live != secret.Live {
+			return fmt.Sprintf("%s, a %s key", secretKeyVar, old.Kind())
+		}
+	}
+	return ""
 }
