@@ -83,7 +83,7 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			$ clerkconvex doctor --prod
 			$ clerkconvex doctor --json | jq '.checks[] | select(.status == "fail")'
 			$ pbpaste | clerkconvex doctor --token -`),
-		Args: cobra.NoArgs,
+		Args: cmdutil.NoArgsUseDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.EnvFile == "" {
 				return cmdutil.FlagErrorf("--env-file is empty: pass a file name such as .env.local")
