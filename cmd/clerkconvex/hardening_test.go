@@ -358,12 +358,8 @@ func (h *harness) dropPrivileges() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	data, err := os.ReadFile(src)
-	if err != nil {
-		h.t.Fatal(err)
-	}
 	h.bin = filepath.Join(h.aux, "bin", "clerkconvex")
-	if err := os.WriteFile(h.bin, data, 0o755); err != nil {
+	if err := placeBinary(src, h.bin); err != nil {
 		h.t.Fatal(err)
 	}
 	for _, d := range []string{h.dir, filepath.Dir(h.dir), h.aux, filepath.Dir(h.aux)} {
@@ -377,6 +373,28 @@ func (h *harness) dropPrivileges() {
 		}
 	}
 	h.uid = 65534 // nobody
+}
+
+// placeBinary puts the executable src at dst without ever holding a writable descriptor of dst
+// in this process. Other tests run in parallel and start programs: a child forked while this
+// process had dst open for writing inherits that descriptor until its own exec, and running dst
+// in that window fails with "text file busy" (ETXTBSY). A hard link (same file system, as
+// testscript's own copy of the test binary) writes nothing; otherwise cp writes the copy in its
+// own process, and dst is complete and closed once cp has exited.
+func placeBinary(src, dst string) error {
+	if err := os.Link(src, dst); err == nil {
+		if fi, err := os.Stat(dst); err == nil && fi.Mode().Perm()&0o005 == 0o005 {
+			return nil
+		}
+		// The shared inode is not runnable by other users: copy it with its own mode instead.
+		if err := os.Remove(dst); err != nil {
+			return err
+		}
+	}
+	if out, err := exec.Command("cp", src, dst).CombinedOutput(); err != nil {
+		return fmt.Errorf("copy %s to %s: %v: %s", src, dst, err, out)
+	}
+	return os.Chmod(dst, 0o755)
 }
 
 // pathWithoutNpx is a PATH with git but no npx.
