@@ -36,6 +36,7 @@ import (
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/fakes/clerkapi"
+	"github.com/clerkconvex/clerkconvex/internal/testutil/nodeharness"
 )
 
 const (
@@ -449,6 +450,10 @@ func TestInteractiveInitFullRun(t *testing.T) {
 	if i, j := strings.Index(auth, "CLERK_JWT_ISSUER_DOMAIN"), strings.Index(auth, "auth.example.com"); i < 0 || j < i {
 		t.Errorf("auth.config.ts should list the Clerk provider first:\n%s", auth)
 	}
+	// The two-provider file (Clerk's env domain plus a literal one) compiles with the real tsc,
+	// as in a Convex project. node_modules is linked only now: the run saw the project as is.
+	nodeharness.LinkNodeModules(t, e.dir)
+	nodeharness.TypeCheck(t, e.dir, "convex/auth.config.ts")
 
 	st, err := os.Stat(filepath.Join(e.dir, ".env.local"))
 	if err != nil {

@@ -181,6 +181,55 @@ export default { providers: [] } satisfies AuthConfig;
 	}
 }
 
+// CheckTypesJS type-checks JavaScript (checkJs); CheckTypes only parses it. The same file with
+// a possibly-undefined dereference tells them apart.
+func TestCheckTypesJS(t *testing.T) {
+	const bad = "export default { providers: [{ domain: process.env.CLERK_JWT_ISSUER_DOMAIN.trim(), applicationID: \"convex\" }] };\n"
+	const good = "export default { providers: [{ domain: process.env.CLERK_JWT_ISSUER_DOMAIN, applicationID: \"convex\" }] };\n"
+	const broken = "export default { providers: [ };\n"
+	tests := []struct {
+		name     string
+		src      string
+		check    func(testing.TB, string, ...string) error
+		wantDiag string // "" means it must pass
+	}{
+		{"checkJs: good JavaScript", good, CheckTypesJS, ""},
+		{"checkJs: possibly undefined", bad, CheckTypesJS, "TS18048"},
+		{"checkJs: syntax error", broken, CheckTypesJS, "TS1137"},
+		{"no checkJs: types are not checked", bad, CheckTypes, ""},
+		{"no checkJs: syntax is", broken, CheckTypes, "TS1137"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "auth.config.js"), []byte(tt.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			err := tt.check(t, dir, "auth.config.js")
+			if tt.wantDiag == "" {
+				if err != nil {
+					t.Fatalf("want it to pass: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantDiag) {
+				t.Fatalf("error = %v, want tsc's %s", err, tt.wantDiag)
+			}
+		})
+	}
+	TypeCheckJS(t, t.TempDir(), writeTemp(t, "ok.js", good))
+}
+
+func writeTemp(t *testing.T, name, src string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TypeCheck passes on good code (its failing path is CheckTypes returning an error, above).
 func TestTypeCheck(t *testing.T) {
 	dir := t.TempDir()

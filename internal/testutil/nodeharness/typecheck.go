@@ -33,6 +33,27 @@ func TypeCheck(t testing.TB, projectDir string, files ...string) {
 // for tests that expect code not to compile. A missing harness still fails the test.
 func CheckTypes(t testing.TB, projectDir string, files ...string) error {
 	t.Helper()
+	return checkTypes(t, false, projectDir, files)
+}
+
+// TypeCheckJS is TypeCheck with tsc's checkJs on: JavaScript files are type-checked (with the
+// types tsc infers, e.g. process.env.X is string | undefined), not only parsed as TypeCheck
+// does. TypeScript files are checked as by TypeCheck.
+func TypeCheckJS(t testing.TB, projectDir string, files ...string) {
+	t.Helper()
+	if err := CheckTypesJS(t, projectDir, files...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CheckTypesJS is TypeCheckJS returning tsc's failure as an error instead of failing the test.
+func CheckTypesJS(t testing.TB, projectDir string, files ...string) error {
+	t.Helper()
+	return checkTypes(t, true, projectDir, files)
+}
+
+func checkTypes(t testing.TB, checkJS bool, projectDir string, files []string) error {
+	t.Helper()
 	if len(files) == 0 {
 		t.Fatal("nodeharness: CheckTypes needs at least one file")
 	}
@@ -52,6 +73,7 @@ func CheckTypes(t testing.TB, projectDir string, files ...string) error {
 			"noEmit":                           true,
 			"skipLibCheck":                     true,
 			"allowJs":                          true,
+			"checkJs":                          checkJS,
 			"moduleResolution":                 "bundler",
 			"module":                           "ESNext",
 			"target":                           "ESNext",
@@ -85,7 +107,11 @@ func CheckTypes(t testing.TB, projectDir string, files ...string) error {
 	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		return fmt.Errorf("tsc --noEmit (strict) rejects %s:\n%s", strings.Join(files, ", "), strings.TrimSpace(out.String()))
+		mode := "tsc --noEmit (strict)"
+		if checkJS {
+			mode = "tsc --noEmit --checkJs (strict)"
+		}
+		return fmt.Errorf("%s rejects %s:\n%s", mode, strings.Join(files, ", "), strings.TrimSpace(out.String()))
 	}
 	if err != nil {
 		t.Fatalf("nodeharness: running tsc: %v", err)
