@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -81,6 +83,10 @@ func looksSecret(value string) bool {
 	return false
 }
 
+// ErrNotInstalled is what a CLIError wraps when npx failed because the project has no
+// convex package installed (errors.Is(err, ErrNotInstalled)).
+var ErrNotInstalled = errors.New("convex is not installed")
+
 // CLIError is a `npx convex env` call that ran but failed.
 type CLIError struct {
 	// Command is the command line without the value, e.g. "npx convex env set NAME --prod".
@@ -91,19 +97,111 @@ type CLIError struct {
 	Stderr string
 	// Manual is what to run by hand instead ("" when there is nothing to suggest).
 	Manual string
+	// NotInstalledIn is the project folder when the failure is npx's own, because convex is
+	// not installed there ("npx canceled due to missing packages…", or npm failing to
+	// download it); "" otherwise.
+	NotInstalledIn string
+	// Install is how to install it there, e.g. "npm install (or npm install convex)"; set
+	// with NotInstalledIn.
+	Install string
 }
 
 // Error is one line: "npx convex exited with status N: <the CLI's message>", then the
-// manual command, or the command that failed when there is nothing to run by hand.
+// manual command, or the command that failed when there is nothing to run by hand. When
+// convex is not installed it says so and how to install it instead of the status.
 func (e *CLIError) Error() string {
-	msg := fmt.Sprintf("npx convex exited with status %d", e.ExitCode)
-	if m := CLIMessage(e.Stderr); m != "" {
-		msg += ": " + m
+	var msg string
+	if e.NotInstalledIn != "" {
+		msg = fmt.Sprintf("convex is not installed in %s: run %s, then run the command again", e.NotInstalledIn, e.Install)
+		if m := CLIMessage(e.Stderr); m != "" {
+			msg += " (npx: " + m + ")"
+		}
+	} else {
+		msg = fmt.Sprintf("npx convex exited with status %d", e.ExitCode)
+		if m := CLIMessage(e.Stderr); m != "" {
+			msg += ": " + m
+		}
 	}
 	if e.Manual != "" {
 		return msg + "; to do it by hand, run: " + e.Manual
 	}
 	return msg + " (" + e.Command + ")"
+}
+
+// Unwrap is ErrNotInstalled when convex is not installed, else nil.
+func (e *CLIError) Unwrap() error {
+	if e.NotInstalledIn != "" {
+		return ErrNotInstalled
+	}
+	return nil
+}
+
+// npxCanceledRE is npx's refusal (npm 7 and later) to download a package the project
+// lacks, under --no or npm_config_yes=false:
+// `npm error npx canceled due to missing packages and no YES option: ["convex@1.48.0"]`.
+var npxCanceledRE = regexp.MustCompile(`canceled due to missing packages`)
+
+// npmErrorRE marks a line npm itself wrote on failing (npm 9+: "npm error", before: "npm ERR!").
+var npmErrorRE = regexp.MustCompile(`(?m)^npm (error|ERR!) `)
+
+// notInstalled reports whether a failed npx call failed because convex is not installed
+// for dir: npx said it refused to download it, or npm failed (not the Convex CLI, which
+// never ran) and no node_modules/convex is in dir or above it, where Node would find it.
+func notInstalled(dir, stderr string) bool {
+	stderr = stripANSI(stderr)
+	if npxCanceledRE.MatchString(stderr) {
+		return true
+	}
+	return npmErrorRE.MatchString(stderr) && !convexInstalled(dir)
+}
+
+// convexInstalled reports whether Node's module resolution from dir finds the convex
+// package: dir/node_modules/convex or the same in a folder above (a workspace root).
+func convexInstalled(dir string) bool {
+	for d := absDir(dir); ; {
+		if _, err := os.Stat(filepath.Join(d, "node_modules", "convex", "package.json")); err == nil {
+			return true
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return false
+		}
+		d = parent
+	}
+}
+
+func absDir(dir string) string {
+	if dir == "" {
+		dir = "."
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}
+
+// installCommand is how to install convex in dir, after the package manager whose lock file
+// is in dir or the nearest folder above holding one; npm when there is none.
+func installCommand(dir string) string {
+	locks := []struct{ file, pm, add string }{
+		{"package-lock.json", "npm", "npm install convex"},
+		{"pnpm-lock.yaml", "pnpm", "pnpm add convex"},
+		{"yarn.lock", "yarn", "yarn add convex"},
+		{"bun.lock", "bun", "bun add convex"},
+		{"bun.lockb", "bun", "bun add convex"},
+	}
+	for d := absDir(dir); ; {
+		for _, l := range locks {
+			if _, err := os.Stat(filepath.Join(d, l.file)); err == nil {
+				return l.pm + " install (or " + l.add + ")"
+			}
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "npm install (or npm install convex)"
+		}
+		d = parent
+	}
 }
 
 // SetEnv runs `npx convex env set NAME VALUE [--prod]` in dir: one call. On failure the
@@ -136,7 +234,7 @@ func SetEnvTarget(ctx context.Context, r run.Runner, dir, name, value string, pr
 	}
 	cmd := run.Cmd{Dir: dir, Name: "npx", Args: envArgs(prod, "set", setArgs(name, value)...)}
 	res, err := r.Run(ctx, cmd)
-	if err = callError(ctx, err, res, strings.Join(append([]string{"npx"}, envArgs(prod, "set", name)...), " "), manual); err != nil {
+	if err = callError(ctx, err, res, dir, strings.Join(append([]string{"npx"}, envArgs(prod, "set", name)...), " "), manual); err != nil {
 		return Target{}, err
 	}
 	var t Target
@@ -169,7 +267,7 @@ func GetEnv(ctx context.Context, r run.Runner, dir, name string, prod bool) (val
 			return "", false, nil
 		}
 	}
-	if err := callError(ctx, runErr, res, command, ""); err != nil {
+	if err := callError(ctx, runErr, res, dir, command, ""); err != nil {
 		return "", false, err
 	}
 	if stdout == "" {
@@ -178,8 +276,9 @@ func GetEnv(ctx context.Context, r run.Runner, dir, name string, prod bool) (val
 	return strings.TrimSuffix(stdout, "\n"), true, nil
 }
 
-// callError turns a Runner failure into the error SetEnv and GetEnv return, or nil.
-func callError(ctx context.Context, err error, res run.Result, command, manual string) error {
+// callError turns a Runner failure of a call run in dir into the error SetEnv and GetEnv
+// return, or nil.
+func callError(ctx context.Context, err error, res run.Result, dir, command, manual string) error {
 	var ee *run.ExitError
 	switch {
 	case err == nil && res.ExitCode == 0:
@@ -196,7 +295,11 @@ func callError(ctx context.Context, err error, res run.Result, command, manual s
 		if ee != nil {
 			code = ee.Code
 		}
-		return &CLIError{Command: command, ExitCode: code, Stderr: strings.TrimSpace(string(res.Stderr)), Manual: manual}
+		ce := &CLIError{Command: command, ExitCode: code, Stderr: strings.TrimSpace(string(res.Stderr)), Manual: manual}
+		if notInstalled(dir, ce.Stderr) {
+			ce.NotInstalledIn, ce.Install = absDir(dir), installCommand(dir)
+		}
+		return ce
 	default:
 		return fmt.Errorf("%s: %w", command, err)
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -481,4 +483,190 @@ func TestEnvWithRealCLI(t *testing.T) {
 			t.Errorf("SetEnv error = %v", err)
 		}
 	})
+}
+
+// What npm 11.19.1 printed for `npx --no convex env set …` (and with npm_config_yes=false) in
+// a folder with a package.json depending on convex 1.48.0 and no node_modules.
+const realNpxCanceledStderr = `npm warn Unknown user config "nodedir". This will stop working in the next major version of npm. See ` + "`npm help npmrc`" + ` for supported config options.
+npm error npx canceled due to missing packages and no YES option: ["convex@1.48.0"]
+npm error A complete log of this run can be found in: /root/.npm/_logs/2026-11-23T17_28_52_836Z-debug-0.log
+`
+
+// What it printed for plain `npx convex env set …` there when the registry is unreachable
+// (npx first fetches the package's manifest to install it).
+const realNpxOfflineStderr = `npm error code ECONNREFUSED
+npm error syscall connect
+npm error errno ECONNREFUSED
+npm error FetchError: request to http://127.0.0.1:9/convex failed, reason: connect ECONNREFUSED 127.0.0.1:9
+npm error     at ClientRequest.<anonymous> (/usr/lib/node_modules/npm/node_modules/minipass-fetch/lib/index.js:130:14)
+npm error   code: 'ECONNREFUSED',
+npm error
+npm error If you are behind a proxy, please make sure that the 'proxy' config is set properly.  See: 'npm help config'
+npm error A complete log of this run can be found in: /root/.npm/_logs/2026-11-23T17_28_54_129Z-debug-0.log
+`
+
+// A project without node_modules/convex: npx fails before the Convex CLI runs, and the error
+// says to install it (with the project's package manager) instead of npm's message alone.
+func TestEnvNotInstalled(t *testing.T) {
+	const npmHint = "run npm install (or npm install convex), then run the command again"
+	tests := []struct {
+		name    string
+		files   []string // created under the temp root; the project is root/app
+		stderr  string
+		get     bool
+		want    []string // substrings of the error
+		notIn   []string
+		wantNot bool // errors.Is(err, ErrNotInstalled)
+	}{
+		{
+			name:    "npx canceled",
+			stderr:  realNpxCanceledStderr,
+			want:    []string{"convex is not installed in {dir}: " + npmHint + ` (npx: npm error npx canceled due to missing packages and no YES option: ["convex@1.48.0"]); to do it by hand, run: npx convex env set A b`},
+			wantNot: true,
+		},
+		{
+			name:    "npx canceled although a node_modules/convex is there: npx knows best",
+			files:   []string{"app/node_modules/convex/package.json"},
+			stderr:  realNpxCanceledStderr,
+			want:    []string{"convex is not installed in {dir}: " + npmHint},
+			wantNot: true,
+		},
+		{
+			name:    "npm could not download it",
+			stderr:  realNpxOfflineStderr,
+			want:    []string{"convex is not installed in {dir}: " + npmHint + " (npx: npm error code ECONNREFUSED); to do it by hand"},
+			wantNot: true,
+		},
+		{
+			name:   "npm failed with convex installed",
+			files:  []string{"app/node_modules/convex/package.json"},
+			stderr: realNpxOfflineStderr,
+			want:   []string{"npx convex exited with status 1: npm error code ECONNREFUSED; to do it by hand, run: npx convex env set A b"},
+			notIn:  []string{"not installed"},
+		},
+		{
+			name:   "npm failed with convex installed in a workspace root above",
+			files:  []string{"node_modules/convex/package.json"},
+			stderr: realNpxOfflineStderr,
+			want:   []string{"npx convex exited with status 1: npm error code ECONNREFUSED"},
+			notIn:  []string{"not installed"},
+		},
+		{
+			name:   "the Convex CLI itself failed (npx downloaded it)",
+			stderr: "npm warn exec The following package was not found and will be installed: convex@1.48.0\n" + realBadKeyStderr,
+			want:   []string{"npx convex exited with status 1: The provided deploy key was invalid"},
+			notIn:  []string{"not installed"},
+		},
+		{
+			name:    "pnpm project",
+			files:   []string{"app/pnpm-lock.yaml"},
+			stderr:  realNpxCanceledStderr,
+			want:    []string{"convex is not installed in {dir}: run pnpm install (or pnpm add convex), then run the command again"},
+			wantNot: true,
+		},
+		{
+			name:    "yarn workspace: the lock file is above",
+			files:   []string{"yarn.lock"},
+			stderr:  realNpxCanceledStderr,
+			want:    []string{"run yarn install (or yarn add convex)"},
+			wantNot: true,
+		},
+		{
+			name:    "bun project",
+			files:   []string{"app/bun.lock"},
+			stderr:  realNpxCanceledStderr,
+			want:    []string{"run bun install (or bun add convex)"},
+			wantNot: true,
+		},
+		{
+			name:    "env get",
+			get:     true,
+			stderr:  realNpxCanceledStderr,
+			want:    []string{"convex is not installed in {dir}: " + npmHint + ` (npx: npm error npx canceled due to missing packages and no YES option: ["convex@1.48.0"]) (npx convex env get A)`},
+			wantNot: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			dir := filepath.Join(root, "app")
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range tt.files {
+				p := filepath.Join(root, filepath.FromSlash(f))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte("{}\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, exitErr := exitWith(1, "", tt.stderr)
+			r := &fakeRunner{res: res, err: exitErr}
+			var err error
+			if tt.get {
+				_, _, err = GetEnv(context.Background(), r, dir, "A", false)
+			} else {
+				err = SetEnv(context.Background(), r, dir, "A", "b", false)
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tt.want {
+				w = strings.ReplaceAll(w, "{dir}", dir)
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error = %v\nwant it to contain %q", err, w)
+				}
+			}
+			for _, n := range tt.notIn {
+				if strings.Contains(err.Error(), n) {
+					t.Errorf("error = %v\nwant no %q", err, n)
+				}
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error is not one line: %q", err)
+			}
+			if got := errors.Is(err, ErrNotInstalled); got != tt.wantNot {
+				t.Errorf("errors.Is(err, ErrNotInstalled) = %v, want %v", got, tt.wantNot)
+			}
+			var ce *CLIError
+			if !errors.As(err, &ce) || ce.ExitCode != 1 {
+				t.Errorf("err = %T %v, want a *CLIError with exit code 1", err, err)
+			}
+		})
+	}
+}
+
+// The real npx (from PATH, as SetEnv runs it) in a project whose convex is not installed:
+// it tries to download convex, from a registry that refuses the connection here (so nothing
+// leaves the machine), and SetEnv says to install it. A relative dir is reported absolute.
+func TestEnvNotInstalledRealNpx(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "app")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pkg := `{"name": "app", "private": true, "dependencies": {"convex": "1.48.0"}}` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(pkg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := envRunner{[]string{
+		"npm_config_registry=http://127.0.0.1:9/",              // the discard port: connection refused
+		"npm_config_cache=" + filepath.Join(root, "npm-cache"), // no convex from an earlier npx run
+		"npm_config_fetch_retries=0",
+		"npm_config_update_notifier=false",
+		"CI=1",
+	}}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	t.Chdir(root)
+	err := SetEnv(ctx, r, "app", "CLERK_JWT_ISSUER_DOMAIN", "https://x.clerk.accounts.dev", false)
+	want := "convex is not installed in " + dir + ": run npm install (or npm install convex), then run the command again (npx: npm error code ECONNREFUSED); to do it by hand, run: npx convex env set CLERK_JWT_ISSUER_DOMAIN https://x.clerk.accounts.dev"
+	if err == nil || err.Error() != want {
+		t.Fatalf("SetEnv error =\n%v\nwant\n%s", err, want)
+	}
+	if !errors.Is(err, ErrNotInstalled) {
+		t.Errorf("errors.Is(err, ErrNotInstalled) = false")
+	}
 }
