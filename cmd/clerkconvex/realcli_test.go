@@ -475,52 +475,6 @@ func TestRealCLIInitProdSelfHosted(t *testing.T) {
 	}
 }
 
-// typeCheckJS runs the real tsc over JavaScript files with checkJs on, under the settings
-// nodeharness.TypeCheck uses for TypeScript (those of the convex/tsconfig.json `npx convex`
-// generates, which has allowJs but not checkJs: a Convex project does not type-check its .js
-// files unless the user asks for it, so this is the strictest check a user can turn on).
-func typeCheckJS(t *testing.T, dir string, files ...string) error {
-	t.Helper()
-	tsc := nodeharness.Bin(t, "tsc")
-	var abs []string
-	for _, f := range files {
-		abs = append(abs, filepath.Join(dir, filepath.FromSlash(f)))
-	}
-	config, err := json.Marshal(map[string]any{
-		"compilerOptions": map[string]any{
-			"strict": true, "noEmit": true, "skipLibCheck": true, "allowJs": true, "checkJs": true,
-			"moduleResolution": "bundler", "module": "ESNext", "target": "ESNext",
-			"lib": []string{"ES2023", "dom"}, "isolatedModules": true, "allowSyntheticDefaultImports": true,
-			"forceConsistentCasingInFileNames": true,
-			"types":                            []string{"node"},
-			"typeRoots":                        []string{filepath.Join(nodeharness.NodeModules(t), "@types")},
-		},
-		"files": abs,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tsconfig := filepath.Join(t.TempDir(), "tsconfig.json")
-	if err := os.WriteFile(tsconfig, config, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, tsc, "--project", tsconfig, "--pretty", "false")
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	switch {
-	case ctx.Err() != nil:
-		t.Fatalf("tsc did not finish: %v", ctx.Err())
-	case errors.As(err, &ee):
-		return fmt.Errorf("tsc --checkJs (strict) rejects %s:\n%s", strings.Join(files, ", "), strings.TrimSpace(string(out)))
-	case err != nil:
-		t.Fatalf("running tsc: %v", err)
-	}
-	return nil
-}
-
 // An existing auth.config.js: init merges the Clerk provider in JavaScript (no `!`, no
 // `satisfies`), and the result passes tsc with checkJs. A control shows the same check
 // rejects a JavaScript type error, so it is really checking.
@@ -534,7 +488,7 @@ func TestRealCLIInitMergedAuthConfigJS(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "auth.config.js"), []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		err := typeCheckJS(t, dir, "auth.config.js")
+		err := nodeharness.CheckTypesJS(t, dir, "auth.config.js")
 		if err == nil || !strings.Contains(err.Error(), "TS18048") { // 'X' is possibly 'undefined'
 			t.Fatalf("checkJs accepted a possibly-undefined dereference: %v", err)
 		}
@@ -571,7 +525,7 @@ export default {
   ],
 };
 `)
-	if err := typeCheckJS(t, dir, "convex/auth.config.js"); err != nil {
+	if err := nodeharness.CheckTypesJS(t, dir, "convex/auth.config.js"); err != nil {
 		t.Error(err)
 	}
 }
