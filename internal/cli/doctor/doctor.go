@@ -33,16 +33,10 @@ type Options struct {
 	HTTPClient func() *http.Client
 	Runner     func() run.Runner
 
-	Dir            string
-	SecretKey      string
-	PublishableKey string
-	EnvFile        string
+	cmdutil.ProjectFlags
 	// EnvFileExplicit: --env-file was given (with --prod, only a named env file is compared
 	// with the production deployment).
 	EnvFileExplicit bool
-	ClerkAPIURL     string
-	TemplateName    string
-	Prod            bool
 	Offline         bool
 	Token           string
 	JSON            bool
@@ -114,13 +108,7 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Dir, "dir", "C", ".", "project `folder` (where package.json is)")
-	fl.StringVar(&opts.SecretKey, "secret-key", "", "Clerk secret `key` (default: $CLERK_SECRET_KEY, then the env file)")
-	fl.StringVar(&opts.PublishableKey, "publishable-key", "", "Clerk publishable `key` (default: the framework's variable in the environment, then in the env file)")
-	fl.StringVar(&opts.EnvFile, "env-file", ".env.local", "env `file`, relative to the project folder")
-	fl.StringVar(&opts.ClerkAPIURL, "clerk-api-url", "", "Clerk Backend API `URL` (default: $CLERK_API_URL or https://api.clerk.com)")
-	fl.StringVar(&opts.TemplateName, "template-name", "convex", "`name` of the Clerk JWT template")
-	fl.BoolVar(&opts.Prod, "prod", false, "check the production Convex deployment")
+	opts.ProjectFlags.Register(fl, "env `file`, relative to the project folder", "check the production Convex deployment")
 	fl.BoolVar(&opts.Offline, "offline", false, "only check local files: no Clerk, issuer or npx calls")
 	fl.StringVar(&opts.Token, "token", "", "a Clerk `JWT` to verify as Convex would (- reads it from stdin)")
 	fl.BoolVar(&opts.JSON, "json", false, "print the result as JSON on stdout")

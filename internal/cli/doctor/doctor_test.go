@@ -318,7 +318,8 @@ func BenchmarkDoctorLatency(b *testing.B) {
 	h := newHarness(b, latency)
 	opts := &Options{
 		IO: h.f.IOStreams, Getenv: h.f.Getenv, Clerk: h.f.Clerk, HTTPClient: h.f.HTTPClient, Runner: h.f.Runner,
-		Dir: h.dir, EnvFile: ".env.local", TemplateName: "convex", Timeout: 30 * time.Second,
+		ProjectFlags: cmdutil.ProjectFlags{Dir: h.dir, EnvFile: ".env.local", TemplateName: "convex"},
+		Timeout:      30 * time.Second,
 	}
 	opts.Token = h.env.Issuer.Sign(h.env.Issuer.Claims("convex", time.Hour))
 	var total, slowest time.Duration

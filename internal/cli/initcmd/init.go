@@ -21,16 +21,10 @@ type Options struct {
 	Clerk    func(baseURL string, key clerk.SecretKey) (cmdutil.ClerkAPI, error)
 	Runner   func() run.Runner
 
-	Dir            string
-	SecretKey      string
-	PublishableKey string
+	cmdutil.ProjectFlags
 	ProviderURLs   []string
 	ApplicationIDs []string
-	TemplateName   string
 	Claims         string
-	Prod           bool
-	EnvFile        string
-	ClerkAPIURL    string
 	SkipConvexEnv  bool
 	DryRun         bool
 	Yes            bool
@@ -95,16 +89,10 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&opts.Dir, "dir", "C", ".", "project `folder` (where package.json is)")
-	fl.StringVar(&opts.SecretKey, "secret-key", "", "Clerk secret `key` (default: $CLERK_SECRET_KEY, then the env file)")
-	fl.StringVar(&opts.PublishableKey, "publishable-key", "", "Clerk publishable `key` (default: the framework's variable, e.g. $NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY)")
+	opts.ProjectFlags.Register(fl, "env `file` to write, relative to the project folder", "set the variable on the production Convex deployment")
 	fl.StringArrayVar(&opts.ProviderURLs, "identity-provider-url", nil, "the identity provider's Domain `URL` (default: the discovered Clerk issuer); repeat with --application-id for more providers")
 	fl.StringArrayVar(&opts.ApplicationIDs, "application-id", nil, "application/client `ID` with the identity provider, the JWT's aud (default: convex)")
-	fl.StringVar(&opts.TemplateName, "template-name", "convex", "`name` of the Clerk JWT template")
 	fl.StringVar(&opts.Claims, "claims", "", "extra template claims as a JSON `object`, e.g. '{\"org\":\"{{org.slug}}\"}'")
-	fl.BoolVar(&opts.Prod, "prod", false, "set the variable on the production Convex deployment")
-	fl.StringVar(&opts.EnvFile, "env-file", ".env.local", "env `file` to write, relative to the project folder")
-	fl.StringVar(&opts.ClerkAPIURL, "clerk-api-url", "", "Clerk Backend API `URL` (default: $CLERK_API_URL or https://api.clerk.com)")
 	fl.BoolVar(&opts.SkipConvexEnv, "skip-convex-env", false, "do not run npx convex env set")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change, change nothing")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "accept changes to an existing template and .gitignore without asking")

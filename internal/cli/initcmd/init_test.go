@@ -65,9 +65,7 @@ func newHarness(t *testing.T, tty bool, answers ...prompt.Answer) *harness {
 			return clerk.New(clerk.Config{BaseURL: base, SecretKey: key, HTTPClient: httpx.NewClient(httpx.Options{})})
 		},
 		Runner:       func() run.Runner { return h.runner },
-		Dir:          dir,
-		TemplateName: "convex",
-		EnvFile:      ".env.local",
+		ProjectFlags: cmdutil.ProjectFlags{Dir: dir, TemplateName: "convex", EnvFile: ".env.local"},
 	}
 	_ = out
 	_ = errOut
