@@ -72,6 +72,7 @@ type snippetStyle struct {
 	unit          string // one level of indentation
 	quote         rune   // '"' or '\''
 	trailingComma bool   // comma after the last property
+	jsdoc         bool   // a JavaScript file typed with JSDoc: cast process.env.X to string
 }
 
 func (p Provider) domainExpr(ts bool, quote rune) string {
@@ -84,6 +85,14 @@ func (p Provider) domainExpr(ts bool, quote rune) string {
 	return "process.env." + p.DomainEnv
 }
 
+// domainExprStyled is domainExpr in a file's style.
+func (p Provider) domainExprStyled(ts bool, st snippetStyle) string {
+	if !ts && st.jsdoc && p.DomainEnv != "" {
+		return "/** @type {string} */ (process.env." + p.DomainEnv + ")"
+	}
+	return p.domainExpr(ts, st.quote)
+}
+
 // lines returns the object over several lines, unindented.
 func (p Provider) lines(ts bool, st snippetStyle) []string {
 	last := ""
@@ -92,7 +101,7 @@ func (p Provider) lines(ts bool, st snippetStyle) []string {
 	}
 	return []string{
 		"{",
-		st.unit + "domain: " + p.domainExpr(ts, st.quote) + ",",
+		st.unit + "domain: " + p.domainExprStyled(ts, st) + ",",
 		st.unit + "applicationID: " + templates.JSString(p.ApplicationID, st.quote) + last,
 		"}",
 	}

@@ -158,8 +158,13 @@ func objectProps(s *scanned, open int) []property {
 
 // readDomain reads a domain (or issuer) value spanning tokens first..last:
 // a string literal, or process.env.NAME / process.env["NAME"] followed by an
-// optional "!", "as string", and an optional "?? ..." or "|| ..." fallback.
+// optional "!", "as string", and an optional "?? ..." or "|| ..." fallback. The
+// whole value may be in parentheses, as in a JSDoc cast
+// `/** @type {string} */ (process.env.NAME)`.
 func readDomain(s *scanned, first, last int) (env, lit string) {
+	if first < last && s.is(first, "(") && s.match[first] == last {
+		return readDomain(s, first+1, last-1)
+	}
 	if first == last {
 		v, _ := s.stringValue(first)
 		return "", v
@@ -345,6 +350,15 @@ func (a *providersArray) style(s *scanned) snippetStyle {
 	}
 	if single > double {
 		st.quote = '\''
+	}
+	// A JavaScript file typed with JSDoc (`/** @type {import("convex/server").AuthConfig} */`)
+	// may be checked with checkJs, where process.env.X is string | undefined: cast it as the
+	// `!` does in TypeScript.
+	for _, c := range s.comments {
+		if text := string(s.src[c.start:c.end]); strings.HasPrefix(text, "/**") && strings.Contains(text, "@type") {
+			st.jsdoc = true
+			break
+		}
 	}
 	// Trailing comma inside objects: follow the last multi-line object.
 	for i := len(a.elems) - 1; i >= 0; i-- {
