@@ -1,6 +1,15 @@
 package cmdutil
 
-import "github.com/spf13/pflag"
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+)
 
 // ProjectFlags are the inputs init and doctor share: where the project is, the Clerk keys and
 // API, the template and the deployment.
@@ -24,4 +33,48 @@ func (p *ProjectFlags) Register(fl *pflag.FlagSet, envFileUsage, prodUsage strin
 	fl.StringVar(&p.ClerkAPIURL, "clerk-api-url", "", "Clerk Backend API `URL` (default: $CLERK_API_URL or https://api.clerk.com)")
 	fl.StringVar(&p.TemplateName, "template-name", "convex", "`name` of the Clerk JWT template")
 	fl.BoolVar(&p.Prod, "prod", false, prodUsage)
+}
+
+// EnvFilePath resolves --env-file inside the project folder dir and returns its real path
+// (links followed), or a usage error that names the flag and the fix.
+func (p *ProjectFlags) EnvFilePath(dir string) (string, error) {
+	abs, err := fsutil.ResolveInside(dir, p.EnvFile)
+	if err == nil {
+		return abs, nil
+	}
+	if errors.Is(err, fsutil.ErrOutsideRoot) && climbsOut(dir, p.EnvFile) {
+		// A path such as ../x: no link is involved, so say so plainly.
+		return "", FlagErrorf("--env-file %s is outside the project folder %s: name a file inside it, such as .env.local", p.EnvFile, dir)
+	}
+	return "", FlagErrorf("--env-file %s: %v", p.EnvFile, err)
+}
+
+// climbsOut tells whether path, as written, leads out of dir (../x, or an absolute path
+// elsewhere), before any link is followed.
+func climbsOut(dir, path string) bool {
+	rel := filepath.Clean(path)
+	if filepath.IsAbs(rel) {
+		r, err := filepath.Rel(dir, rel)
+		if err != nil {
+			return true
+		}
+		rel = r
+	}
+	return rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// APIURL returns the Clerk Backend API base URL to use — --clerk-api-url, else $CLERK_API_URL,
+// else Clerk's — checked, or a usage error naming where the bad value came from.
+func (p *ProjectFlags) APIURL(getenv func(string) string) (string, error) {
+	u, from := p.ClerkAPIURL, "--clerk-api-url"
+	if u == "" {
+		u, from = getenv("CLERK_API_URL"), "$CLERK_API_URL"
+	}
+	if u == "" {
+		u = clerk.DefaultAPIURL
+	}
+	if _, err := clerk.NormalizeAPIURL(u); err != nil {
+		return "", FlagErrorf("%s: %v", from, err)
+	}
+	return u, nil
 }

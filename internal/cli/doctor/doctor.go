@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,7 +19,6 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/doctor"
-	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/run"
 )
@@ -148,12 +146,8 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 	if err != nil {
 		return doctor.Inputs{}, err
 	}
-	if _, err := fsutil.ResolveInside(dir, opts.EnvFile); err != nil {
-		if errors.Is(err, fsutil.ErrOutsideRoot) && climbsOut(dir, opts.EnvFile) {
-			// A path such as ../x: no link is involved, so say so plainly (as init does).
-			return doctor.Inputs{}, cmdutil.FlagErrorf("--env-file %s is outside the project folder %s: name a file inside it, such as .env.local", opts.EnvFile, dir)
-		}
-		return doctor.Inputs{}, cmdutil.FlagErrorf("--env-file %s: %v", opts.EnvFile, err)
+	if _, err := opts.EnvFilePath(dir); err != nil {
+		return doctor.Inputs{}, err
 	}
 	envRel := filepath.Clean(opts.EnvFile)
 	if filepath.IsAbs(envRel) {
@@ -161,15 +155,9 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 			envRel = r
 		}
 	}
-	apiURL, apiFrom := opts.ClerkAPIURL, "--clerk-api-url"
-	if apiURL == "" {
-		apiURL, apiFrom = opts.Getenv("CLERK_API_URL"), "$CLERK_API_URL"
-	}
-	if apiURL == "" {
-		apiURL = clerk.DefaultAPIURL
-	}
-	if _, err := clerk.NormalizeAPIURL(apiURL); err != nil {
-		return doctor.Inputs{}, cmdutil.FlagErrorf("%s: %v", apiFrom, err)
+	apiURL, err := opts.APIURL(opts.Getenv)
+	if err != nil {
+		return doctor.Inputs{}, err
 	}
 	in := doctor.Inputs{
 		Dir:             dir,
@@ -197,20 +185,6 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 		}
 	}
 	return in, nil
-}
-
-// climbsOut tells whether path, as written, leads out of dir (../x, or an absolute path
-// elsewhere), before any link is followed.
-func climbsOut(dir, path string) bool {
-	rel := filepath.Clean(path)
-	if filepath.IsAbs(rel) {
-		r, err := filepath.Rel(dir, rel)
-		if err != nil {
-			return true
-		}
-		rel = r
-	}
-	return rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // WriteJSON prints the report as JSON, version 1:

@@ -119,12 +119,9 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 
 	// The env file: read it first, it may hold the keys.
 	envRel := opts.EnvFile
-	if c := filepath.ToSlash(filepath.Clean(envRel)); !filepath.IsAbs(envRel) && (c == ".." || strings.HasPrefix(c, "../")) {
-		return nil, cmdutil.FlagErrorf("--env-file %s is outside the project folder %s: name a file inside it, such as .env.local", envRel, dir)
-	}
-	envAbs, err := fsutil.ResolveInside(dir, envRel)
+	envAbs, err := opts.EnvFilePath(dir)
 	if err != nil {
-		return nil, cmdutil.FlagErrorf("--env-file %s: %v", envRel, err)
+		return nil, err
 	}
 	envOld, envExists, err := fsutil.ReadFileIfExists(envAbs)
 	if err != nil {
@@ -204,19 +201,10 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	io.Step(iostreams.OK, "Clerk keys: %s instance (secret key %s from %s)", p.secret.Kind(), p.secret, secretFrom)
 
 	// Clerk: discover the issuer.
-	apiURL := opts.ClerkAPIURL
-	apiFrom := "--clerk-api-url"
-	if apiURL == "" {
-		apiURL, apiFrom = opts.Getenv("CLERK_API_URL"), "$CLERK_API_URL"
+	if p.apiURL, err = opts.APIURL(opts.Getenv); err != nil {
+		return nil, err
 	}
-	if apiURL == "" {
-		apiURL = clerk.DefaultAPIURL
-	}
-	p.apiURL, err = clerk.NormalizeAPIURL(apiURL)
-	if err != nil {
-		return nil, cmdutil.FlagErrorf("%s: %v", apiFrom, err)
-	}
-	cc, err := opts.Clerk(apiURL, p.secret)
+	cc, err := opts.Clerk(p.apiURL, p.secret)
 	if err != nil {
 		return nil, err
 	}
