@@ -35,6 +35,17 @@ func (p *ProjectFlags) Register(fl *pflag.FlagSet, envFileUsage, prodUsage strin
 	fl.BoolVar(&p.Prod, "prod", false, prodUsage)
 }
 
+// Validate refuses empty values of the shared flags.
+func (p *ProjectFlags) Validate() error {
+	if p.TemplateName == "" {
+		return FlagErrorf("--template-name is empty: Convex's Clerk integration asks for the template named \"convex\"")
+	}
+	if p.EnvFile == "" {
+		return FlagErrorf("--env-file is empty: pass a file name such as .env.local")
+	}
+	return nil
+}
+
 // EnvFilePath resolves --env-file inside the project folder dir and returns its real path
 // (links followed), or a usage error that names the flag and the fix.
 func (p *ProjectFlags) EnvFilePath(dir string) (string, error) {

@@ -77,13 +77,10 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			$ pbpaste | clerkconvex doctor --token -`),
 		Args: cmdutil.NoArgsUseDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.EnvFile == "" {
-				return cmdutil.FlagErrorf("--env-file is empty: pass a file name such as .env.local")
+			if err := opts.ProjectFlags.Validate(); err != nil {
+				return err
 			}
 			opts.EnvFileExplicit = cmd.Flags().Changed("env-file")
-			if opts.TemplateName == "" {
-				return cmdutil.FlagErrorf("--template-name is empty: Convex's Clerk integration asks for the template named \"convex\"")
-			}
 			if opts.Timeout <= 0 {
 				return cmdutil.FlagErrorf("--timeout %s: it must be positive; pass a duration such as 30s or 2m", opts.Timeout)
 			}

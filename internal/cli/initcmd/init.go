@@ -70,14 +70,8 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			if len(opts.ApplicationIDs) == 1 && len(opts.ProviderURLs) > 1 {
 				return cmdutil.FlagErrorf("--identity-provider-url was given %d times but --application-id once: repeat them in pairs", len(opts.ProviderURLs))
 			}
-			if opts.TemplateName == "" {
-				return cmdutil.FlagErrorf("--template-name is empty: Convex's Clerk integration asks for the template named \"convex\"")
-			}
-			if opts.EnvFile == "" {
-				return cmdutil.FlagErrorf("--env-file is empty: pass a file name such as .env.local")
-			}
-			if !cmd.Flags().Changed("secret-key") {
-				opts.SecretKey = ""
+			if err := opts.ProjectFlags.Validate(); err != nil {
+				return err
 			}
 			if opts.NoInput {
 				opts.IO.SetNeverPrompt(true)
