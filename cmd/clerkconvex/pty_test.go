@@ -424,7 +424,7 @@ func TestInteractiveInitFullRun(t *testing.T) {
 	}
 	s.checkNoSecret()
 	s.checkScreen(
-		"✓ Clerk keys: test instance (secret key "+clerk.Mask(sk1)+" from the prompt)",
+		"✓ Clerk keys: test instance, accepted by Clerk (secret key "+clerk.Mask(sk1)+" from the prompt)",
 		"✓ Issuer: "+issuer1,
 		`✓ JWT template "convex" created (aud "convex")`,
 		"✓ .env.local created",

@@ -132,7 +132,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	case clerk.Updated:
 		io.Step(iostreams.OK, "JWT template %q updated: %s", p.tmplName, strings.Join(p.tmpl.Changes, "; "))
 	default:
-		io.Step(iostreams.OK, "JWT template %q is already right (aud %q)", p.tmplName, p.appID)
+		io.Step(iostreams.OK, "JWT template %q already up to date (aud %q)", p.tmplName, p.appID)
 	}
 
 	// 2. and 3. The files.
@@ -231,23 +231,23 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 		}
 	}
 	out := io.Out
-	if len(changed) == 0 {
+	// On one terminal the progress lines above already said what changed: repeat only what
+	// is left to do. Piped or redirected, stdout gets the whole result.
+	sameTerminal := io.IsStdoutTTY() && io.IsStderrTTY()
+	switch {
+	case len(changed) == 0:
 		fmt.Fprintln(out, "Nothing to change in Clerk or in your files.")
-	} else {
+	case !sameTerminal:
 		fmt.Fprintln(out, "Changed:")
 		for _, c := range changed {
 			fmt.Fprintf(out, "  %s\n", c)
 		}
 	}
-	switch r.Convex.Action {
-	case "set":
-		fmt.Fprintf(out, "Convex %s deployment%s: %s=%s\n", r.Convex.Deployment, named(r.Convex.DeploymentName), r.Convex.Variable, r.Convex.Value)
-	case "failed":
-		fmt.Fprintf(out, "Convex %s deployment: %s NOT set; run: %s\n", r.Convex.Deployment, r.Convex.Variable, r.Convex.Command)
-	case "skipped":
-		fmt.Fprintf(out, "Convex %s deployment: not set (--skip-convex-env); run: %s\n", r.Convex.Deployment, r.Convex.Command)
+	if !sameTerminal {
+		printConvexResult(out, r)
 	}
 	if len(p.manual) > 0 {
+
 		fmt.Fprintf(out, "To do by hand: add to the providers array of %s:\n%s\n", p.authFile.Rel, indent(strings.Join(p.manual, ",\n"), "  "))
 	}
 	if r.Convex.Action == "set" || r.Convex.Action == "skipped" {
@@ -256,6 +256,17 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 		} else {
 			fmt.Fprintln(out, "Next: deploy auth.config with `npx convex dev`, then run `clerkconvex doctor`.")
 		}
+	}
+}
+
+func printConvexResult(out io.Writer, r *Result) {
+	switch r.Convex.Action {
+	case "set":
+		fmt.Fprintf(out, "Convex %s deployment%s: %s=%s\n", r.Convex.Deployment, named(r.Convex.DeploymentName), r.Convex.Variable, r.Convex.Value)
+	case "failed":
+		fmt.Fprintf(out, "Convex %s deployment: %s NOT set; run: %s\n", r.Convex.Deployment, r.Convex.Variable, r.Convex.Command)
+	case "skipped":
+		fmt.Fprintf(out, "Convex %s deployment: not set (--skip-convex-env); run: %s\n", r.Convex.Deployment, r.Convex.Command)
 	}
 }
 
@@ -277,11 +288,17 @@ func printDryRun(opts *Options, p *plan) error {
 	case clerk.Updated:
 		fmt.Fprintf(out, "  update JWT template %q: %s\n", p.tmplName, strings.Join(p.tmpl.Changes, "; "))
 	default:
-		fmt.Fprintf(out, "  leave JWT template %q as it is\n", p.tmplName)
+		fmt.Fprintf(out, "  leave JWT template %q unchanged\n", p.tmplName)
 	}
 	for _, f := range []*filePlan{p.envFile, p.authFile} {
-		verb := map[string]string{"created": "create", "updated": "update", "unchanged": "leave"}[f.action()]
-		fmt.Fprintf(out, "  %s %s\n", verb, f.Rel)
+		switch f.action() {
+		case "created":
+			fmt.Fprintf(out, "  create %s\n", f.Rel)
+		case "updated":
+			fmt.Fprintf(out, "  update %s\n", f.Rel)
+		default:
+			fmt.Fprintf(out, "  leave %s unchanged\n", f.Rel)
+		}
 	}
 	if p.gitignore != "" {
 		fmt.Fprintf(out, "  add %s to .gitignore\n", p.gitignore)

@@ -199,13 +199,14 @@ func TestWrongAnswerIsAskedAgain(t *testing.T) {
 		prompt.Answer{Match: "Domain URL", Value: "https://" + host},
 		prompt.Answer{Match: "Domain URL", Value: "https://auth.example.com"},
 		prompt.Answer{Match: "application/client ID", Value: "mobile"},
-		prompt.Answer{Match: "add another provider", Confirm: false},
+		prompt.Answer{Match: "add another provider", Confirm: true},
+		prompt.Answer{Match: "Domain URL (leave empty to stop adding)", Value: ""},
 	)
 	h.runAllPrompts(t)
 	errOut := h.opts.IO.ErrOut.(*bytes.Buffer).String()
 	for _, want := range []string{
-		"the Domain URL https://wrong.example.com is not this Clerk instance's issuer https://" + host,
-		`the Domain URL: "auth example" is not a URL`,
+		"the Domain URL https://wrong.example.com is not this Clerk instance's issuer, so Convex would reject its tokens; use https://" + host,
+		`the Domain URL "auth example" is not a URL`,
 		`the application ID "has space" has spaces`,
 		"is the Clerk issuer, which is already the first provider",
 		"try again",
@@ -232,7 +233,7 @@ func TestMistypedKeyIsAskedAgain(t *testing.T) {
 	)
 	h.runAllPrompts(t)
 	errOut := h.opts.IO.ErrOut.(*bytes.Buffer).String()
-	for _, want := range []string{"that the Clerk secret key is too short", "that the Clerk secret key starts with pk_", "that the Clerk publishable key is not valid", "try again"} {
+	for _, want := range []string{"the Clerk secret key is too short", "the Clerk secret key starts with pk_", "the Clerk publishable key is not valid", "try again"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}

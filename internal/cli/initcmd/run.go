@@ -150,7 +150,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 			}
 			secretRaw, secretFrom = strings.TrimSpace(secretRaw), "the prompt"
 			if _, perr := clerk.ParseSecretKey(secretRaw); perr != nil {
-				io.Step(iostreams.Warn, "that %v; try again", perr)
+				io.Step(iostreams.Warn, "%v; try again", perr)
 				continue
 			}
 			break
@@ -181,7 +181,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 			}
 			pubRaw, pubFrom = strings.TrimSpace(pubRaw), "the prompt"
 			if _, perr := clerk.ParsePublishableKey(pubRaw); perr != nil {
-				io.Step(iostreams.Warn, "that %v; try again", perr)
+				io.Step(iostreams.Warn, "%v; try again", perr)
 				continue
 			}
 			break
@@ -198,7 +198,6 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	if opts.Prod && !p.secret.Live {
 		p.warn(io, "--prod with test keys: the production deployment will trust your development Clerk instance; use the sk_live_/pk_live_ keys of your production instance")
 	}
-	io.Step(iostreams.OK, "Clerk keys: %s instance (secret key %s from %s)", p.secret.Kind(), p.secret, secretFrom)
 
 	// Clerk: discover the issuer.
 	if p.apiURL, err = opts.APIURL(opts.Getenv); err != nil {
@@ -216,6 +215,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 		return nil, cmdutil.FlagErrorf("the keys come from two Clerk instances: the secret key belongs to %s but the publishable key (%s) to https://%s; copy both keys from the same instance (Clerk dashboard, API keys)",
 			p.issuer, pubFrom, p.pub.Host)
 	}
+	io.Step(iostreams.OK, "Clerk keys: %s instance, accepted by Clerk (secret key %s from %s)", p.secret.Kind(), p.secret, secretFrom)
 	io.Step(iostreams.OK, "Issuer: %s", p.issuer)
 
 	// Convex side: functions folder and the existing auth config.
@@ -334,17 +334,25 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 
 	// .gitignore.
 	if ignored, inRepo, err := gitx.IsIgnored(ctx, dir, envRel); err == nil && inRepo && !ignored {
-		fix := opts.Yes
+		holds := "holds"
+		if !envExists {
+			holds = "will hold"
+		}
+		fix, asked := opts.Yes, false
 		if !fix && canPrompt && !opts.DryRun {
-			fix, err = opts.Prompter().Confirm(fmt.Sprintf("%s holds your secret key but git does not ignore it. Add it to .gitignore?", envRel), true)
+			fix, err = opts.Prompter().Confirm(fmt.Sprintf("%s %s your secret key but git does not ignore it. Add it to .gitignore?", envRel, holds), true)
 			if err != nil {
 				return nil, err
 			}
+			asked = true
 		}
-		if fix || opts.DryRun && opts.Yes {
+		switch {
+		case fix:
 			p.gitignore = "/" + filepath.ToSlash(envRel)
-		} else {
-			p.warn(io, "git does not ignore %s, which holds the secret key: add %s to .gitignore (or rerun with --yes)", envRel, envRel)
+		case asked:
+			p.warn(io, "git does not ignore %s, which %s the secret key: keep it out of your commits", envRel, holds)
+		default:
+			p.warn(io, "git does not ignore %s, which %s the secret key: add %s to .gitignore (or rerun with --yes)", envRel, holds, envRel)
 		}
 	}
 
@@ -438,11 +446,18 @@ func (p *plan) chooseProviders(opts *Options, canPrompt bool, defaultApp string)
 			p.providers = append(p.providers, convex.Provider{DomainEnv: p.issuerVar, ApplicationID: app})
 		} else {
 			var norm string
-			if _, err := ask("Enter the identity provider's Domain URL", "", func(v string) (err error) {
+			v, err := ask("Enter the identity provider's Domain URL (leave empty to stop adding)", "", func(v string) (err error) {
+				if v == "" {
+					return nil
+				}
 				norm, err = p.checkExtraURL(v, "the Domain URL")
 				return err
-			}); err != nil {
+			})
+			if err != nil {
 				return err
+			}
+			if v == "" {
+				return nil
 			}
 			app, err := ask("Enter your application/client ID with this identity provider", "convex", appCheck)
 			if err != nil {
@@ -465,23 +480,31 @@ func (p *plan) chooseProviders(opts *Options, canPrompt bool, defaultApp string)
 func (p *plan) checkClerkURL(url, what string) error {
 	norm, err := clerk.NormalizeIssuer(url)
 	if err != nil {
-		return fmt.Errorf("%s: %v", what, err)
+		return fmt.Errorf("%s%s%v", what, sep(what), err)
 	}
 	if norm != p.issuer {
 		fix := "use " + p.issuer
 		if strings.HasPrefix(what, "--") {
 			fix = "omit the flag or pass " + p.issuer
 		}
-		return fmt.Errorf("%s %s is not this Clerk instance's issuer %s (from GET /v1/domains): Clerk's tokens carry iss %s, so Convex would reject them; %s", what, url, p.issuer, p.issuer, fix)
+		return fmt.Errorf("%s %s is not this Clerk instance's issuer, so Convex would reject its tokens; %s", what, url, fix)
 	}
 	return nil
+}
+
+// sep joins an input's name and a problem: "--flag: …" but "the Domain URL …".
+func sep(what string) string {
+	if strings.HasPrefix(what, "--") {
+		return ": "
+	}
+	return " "
 }
 
 // checkExtraURL checks another provider's Domain URL and returns it normalised.
 func (p *plan) checkExtraURL(url, what string) (string, error) {
 	norm, err := clerk.NormalizeIssuer(url)
 	if err != nil {
-		return "", fmt.Errorf("%s: %v", what, err)
+		return "", fmt.Errorf("%s%s%v", what, sep(what), err)
 	}
 	if norm == p.issuer {
 		return "", fmt.Errorf("%s %s is the Clerk issuer, which is already the first provider", what, url)
