@@ -189,12 +189,12 @@ func checkConvexEnvVar(ctx context.Context, s *state) outcome {
 		if o, ok := timedOut(err); ok {
 			return o
 		}
-		fix := "run npx convex dev once in this folder so it has a deployment (CONVEX_DEPLOYMENT in .env.local), then rerun"
+		fix := "run npx convex dev once in this folder so it has a deployment (CONVEX_DEPLOYMENT in .env.local), then run clerkconvex doctor again"
 		switch {
 		case errors.Is(err, run.ErrNotFound):
-			fix = "install Node.js (it includes npx), then rerun; or pass --offline to skip the checks that need npx"
+			fix = "install Node.js (it includes npx), then run clerkconvex doctor again; or pass --offline to skip the checks that need npx"
 		case s.in.Prod:
-			fix = "npx convex env get --prod needs your Convex login (npx convex login) in a project set up with npx convex dev, or CONVEX_DEPLOY_KEY set to a production deploy key (Convex dashboard → production deployment → Settings); then rerun"
+			fix = "npx convex env get --prod needs your Convex login (npx convex login) in a project set up with npx convex dev, or CONVEX_DEPLOY_KEY set to a production deploy key (Convex dashboard → production deployment → Settings); then run clerkconvex doctor again"
 		}
 		return fail(fix, "could not read %s from the %s deployment: %v", name, dep, err)
 	}

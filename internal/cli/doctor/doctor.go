@@ -65,16 +65,16 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			  clerk       the secret key works; both keys are one instance; the JWT template
 			              "convex" exists and its aud is the applicationID
 			  issuer      the issuer's OpenID configuration and RS256 key set
-			  convex      the deployment's CLERK_JWT_ISSUER_DOMAIN is the issuer, and the env file's
+			  convex      the deployment's CLERK_JWT_ISSUER_DOMAIN is the issuer and the env file's value
 			  token       with --token: the token passes Convex's checks
 
 			Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed, 2 on
 			bad flags. --offline skips the clerk, issuer and convex sections.`),
 		Example: cmdutil.Heredoc(`
-			$ clerkconvex doctor
-			$ clerkconvex doctor --prod
-			$ clerkconvex doctor --json | jq '.checks[] | select(.status == "fail")'
-			$ pbpaste | clerkconvex doctor --token -`),
+			  $ clerkconvex doctor
+			  $ clerkconvex doctor --prod
+			  $ clerkconvex doctor --json | jq '.checks[] | select(.status == "fail")'
+			  $ pbpaste | clerkconvex doctor --token -`),
 		Args: cmdutil.NoArgsUseDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.ProjectFlags.Validate(); err != nil {

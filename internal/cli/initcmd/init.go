@@ -57,10 +57,10 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			Every prompt has a flag. Without a terminal, or with --no-input or CI set, a missing
 			value is an error that names its flag and environment variable.`),
 		Example: cmdutil.Heredoc(`
-			$ clerkconvex init
-			$ clerkconvex init --no-input --secret-key "$CLERK_SECRET_KEY" --publishable-key pk_test_...
-			$ clerkconvex init --prod --yes
-			$ clerkconvex init --dry-run`),
+			  $ clerkconvex init
+			  $ clerkconvex init --no-input --publishable-key pk_test_...   # CLERK_SECRET_KEY in the environment
+			  $ clerkconvex init --prod --env-file .env.production
+			  $ clerkconvex init --dry-run`),
 		Args: cmdutil.NoArgsUseDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(opts.ApplicationIDs) > 1 && len(opts.ApplicationIDs) != len(opts.ProviderURLs) {
