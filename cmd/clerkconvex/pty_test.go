@@ -564,7 +564,7 @@ func TestInteractiveInitCtrlC(t *testing.T) {
 			tt.before(s)
 			s.answer(keyCtrlC, tt.prompt)
 			s.wantExit(130)
-			s.checkScreen("interrupted: nothing more was changed")
+			s.checkScreen("interrupted: nothing was changed")
 			s.checkNoSecret()
 			e.wantUnchanged(before)
 			if n := e.clerk.MutatingRequests(); n != 0 {

@@ -118,11 +118,13 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	code := cmdutil.ExitCode(err)
 	if err != nil && !errors.Is(err, cmdutil.ErrSilent) {
 		msg := err.Error()
-		if code == cmdutil.ExitInterrupted {
-			msg = "interrupted: nothing more was changed; run the command again to finish"
-			if cmd != nil && cmd.Name() == "doctor" {
-				msg = "interrupted: the checks were stopped; run clerkconvex doctor again"
-			}
+		var ie *cmdutil.InterruptedError
+		switch {
+		case code != cmdutil.ExitInterrupted, errors.As(err, &ie):
+		case cmd != nil && cmd.Name() == "doctor":
+			msg = "interrupted: the checks were stopped; run clerkconvex doctor again"
+		default:
+			msg = "interrupted: stopped before the next step; run the command again to finish"
 		}
 		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", f.IOStreams.Icon(iostreams.Fail), clerk.RedactSecrets(msg))
 	}

@@ -72,6 +72,13 @@ var ErrSilent = errors.New("silent error")
 // ErrInterrupted is Ctrl-C: exit 130.
 var ErrInterrupted = errors.New("interrupted")
 
+// InterruptedError is Ctrl-C with a sentence on the state it left things in; it is
+// ErrInterrupted for errors.Is.
+type InterruptedError struct{ Msg string }
+
+func (e *InterruptedError) Error() string        { return e.Msg }
+func (e *InterruptedError) Is(target error) bool { return target == ErrInterrupted }
+
 // ExitCode maps an error to the process exit code.
 func ExitCode(err error) int {
 	var fe *FlagError

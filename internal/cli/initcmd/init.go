@@ -3,6 +3,7 @@ package initcmd
 
 import (
 	"context"
+	"errors"
 
 	"github.com/spf13/cobra"
 
@@ -95,11 +96,15 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	return cmd
 }
 
-// interrupted turns any error after a cancelled context (Ctrl-C, SIGTERM) into the
-// interrupted error, whatever layer reported it.
-func interrupted(ctx context.Context, err error) error {
-	if err != nil && ctx.Err() != nil {
-		return cmdutil.ErrInterrupted
+// interrupted turns Ctrl-C at a prompt, and any error after a cancelled context (Ctrl-C,
+// SIGTERM) whatever layer reported it, into an interrupted error that says what state things
+// are in: untouched while planning, part done once applying began.
+func interrupted(ctx context.Context, err error, applying bool) error {
+	if err == nil || (ctx.Err() == nil && !errors.Is(err, prompt.ErrInterrupted)) {
+		return err
 	}
-	return err
+	if applying {
+		return &cmdutil.InterruptedError{Msg: "interrupted: stopped before the next step; run clerkconvex init again to finish"}
+	}
+	return &cmdutil.InterruptedError{Msg: "interrupted: nothing was changed"}
 }

@@ -73,14 +73,14 @@ func runInit(ctx context.Context, opts *Options) error {
 	io := opts.IO
 	p, err := makePlan(ctx, opts)
 	if err != nil {
-		return interrupted(ctx, err)
+		return interrupted(ctx, err, false)
 	}
 	if opts.DryRun {
 		return printDryRun(opts, p)
 	}
 	res, err := apply(ctx, opts, p)
 	if err != nil && !errors.Is(err, errConvexFailed) {
-		return interrupted(ctx, err)
+		return interrupted(ctx, err, true)
 	}
 	if opts.JSON {
 		if jerr := writeJSON(io.Out, res); jerr != nil {
