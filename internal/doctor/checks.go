@@ -20,7 +20,7 @@ func (s *state) checks() []check {
 		{id: "authconfig.provider", section: SectionAuthConfig, needs: []string{"authconfig.exists"}, after: []string{"env.file", "env.publishable_key"}, run: checkAuthProvider},
 		{id: "authconfig.application_id", section: SectionAuthConfig, needs: []string{"authconfig.provider"}, run: checkApplicationID},
 
-		{id: "client.provider_wiring", section: SectionClient, after: []string{"project.package_json"}, run: checkProviderWiring},
+		{id: "client.provider_wiring", section: SectionClient, needs: []string{"project.package_json"}, run: checkProviderWiring},
 
 		{id: "clerk.secret_key", section: SectionClerk, live: true, needs: []string{"env.secret_key"}, run: checkClerkSecretKey},
 		{id: "clerk.same_instance", section: SectionClerk, live: true, needs: []string{"clerk.secret_key", "env.publishable_key"}, run: checkSameInstance},

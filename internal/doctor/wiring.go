@@ -327,7 +327,10 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 			return fail("replace ConvexProvider with ConvexProviderWithClerk: "+example,
 				"%s uses ConvexProvider from convex/react, which sends Convex no Clerk token", facts.plainConvex[0])
 		}
-		return fail(example, "no <ConvexProviderWithClerk> (from convex/react-clerk) in %s (%d files read)", where, facts.files)
+		if facts.files == 0 {
+			return fail(example, "no .js, .jsx, .ts or .tsx source files in %s, so no <ConvexProviderWithClerk> (from convex/react-clerk)", where)
+		}
+		return fail(example, "no <ConvexProviderWithClerk> (from convex/react-clerk) in %s", where)
 	}
 	// The first use that is wired right wins; otherwise report the first use's problem.
 	var good *cpwcUse
