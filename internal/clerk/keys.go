@@ -111,8 +111,30 @@ type PublishableKey struct {
 // Kind returns "test" or "live".
 func (p PublishableKey) Kind() string { return kind(p.Live) }
 
-// Issuer is the Frontend API URL the key names: https://<host>.
-func (p PublishableKey) Issuer() string { return "https://" + p.Host }
+// Issuer is the Frontend API URL the key names: https://<host> (http:// for a host on this
+// machine, as the test fakes are).
+func (p PublishableKey) Issuer() string {
+	h := strings.ToLower(p.Host)
+	name := h
+	if hh, _, err := net.SplitHostPort(h); err == nil {
+		name = hh
+	}
+	if IsLoopback(strings.Trim(name, "[]")) {
+		return "http://" + h
+	}
+	return "https://" + h
+}
+
+// NamesIssuer tells whether an issuer URL (any scheme, a trailing slash or path ignored) is on
+// the host this key names: false means the key and the issuer come from two instances.
+func (p PublishableKey) NamesIssuer(issuer string) bool {
+	s := strings.TrimSpace(issuer)
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "https://"), "http://")
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	return s != "" && strings.EqualFold(s, p.Host)
+}
 
 // ParsePublishableKey decodes a publishable key; both padded and unpadded base64 are accepted.
 func ParsePublishableKey(s string) (PublishableKey, error) {

@@ -152,3 +152,30 @@ func FuzzParsePublishableKey(f *testing.F) {
 		}
 	})
 }
+
+func TestPublishableKeyIssuerAndNamesIssuer(t *testing.T) {
+	remote, _ := ParsePublishableKey(EncodePublishableKey("Happy-Cat-12.clerk.accounts.dev", false))
+	local, _ := ParsePublishableKey(EncodePublishableKey("127.0.0.1:8443", false))
+	if got := remote.Issuer(); got != "https://happy-cat-12.clerk.accounts.dev" {
+		t.Errorf("remote Issuer = %q", got)
+	}
+	if got := local.Issuer(); got != "http://127.0.0.1:8443" {
+		t.Errorf("loopback Issuer = %q", got)
+	}
+	for iss, want := range map[string]bool{
+		"https://happy-cat-12.clerk.accounts.dev":   true,
+		"https://HAPPY-cat-12.clerk.accounts.dev/":  true,
+		"http://happy-cat-12.clerk.accounts.dev/x":  true,
+		" https://happy-cat-12.clerk.accounts.dev":  true,
+		"https://other-app-99.clerk.accounts.dev":   false,
+		"https://happy-cat-12.clerk.accounts.dev.x": false,
+		"": false,
+	} {
+		if got := remote.NamesIssuer(iss); got != want {
+			t.Errorf("NamesIssuer(%q) = %v, want %v", iss, got, want)
+		}
+	}
+	if !local.NamesIssuer("http://127.0.0.1:8443") || local.NamesIssuer("http://127.0.0.1:9999") {
+		t.Error("loopback NamesIssuer wrong")
+	}
+}

@@ -40,10 +40,10 @@ func checkClerkSecretKey(ctx context.Context, s *state) outcome {
 }
 
 func checkSameInstance(ctx context.Context, s *state) outcome {
-	if urlHost(s.issuer) != strings.ToLower(s.pub.Host) {
+	if !s.pub.NamesIssuer(s.issuer) {
 		return fail("copy both keys from the same Clerk instance (dashboard → API keys)",
 			"the keys come from two Clerk instances: the secret key's issuer is %s, the publishable key's (%s) is %s",
-			s.issuer, s.pubFrom, issuerOfHost(s.pub.Host))
+			s.issuer, s.pubFrom, s.pub.Issuer())
 	}
 	return pass("both keys belong to %s", s.issuer)
 }

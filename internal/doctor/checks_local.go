@@ -231,20 +231,8 @@ func checkPublishableKey(ctx context.Context, s *state) outcome {
 		return fail("copy the publishable key again from the Clerk dashboard (API keys)", "%s: %v", from, err)
 	}
 	s.pub, s.pubFrom = pk, from
-	s.prefetchIssuer(issuerOfHost(pk.Host))
+	s.prefetchIssuer(pk.Issuer())
 	return pass("%s: %s instance %s", from, pk.Kind(), pk.Host)
-}
-
-// issuerOfHost is the issuer a publishable key names: https, or http on this machine.
-func issuerOfHost(host string) string {
-	h := host
-	if i := strings.LastIndex(h, ":"); i >= 0 && !strings.Contains(h[i:], "]") {
-		h = h[:i]
-	}
-	if clerk.IsLoopback(strings.Trim(h, "[]")) {
-		return "http://" + strings.ToLower(host)
-	}
-	return "https://" + strings.ToLower(host)
 }
 
 func checkSecretKey(ctx context.Context, s *state) outcome {
@@ -426,7 +414,7 @@ func (s *state) pickProvider(ps []convex.ParsedProvider) (*convex.ParsedProvider
 	}
 	if s.pub.Host != "" {
 		for i, p := range ps {
-			if oidcish(p) && p.DomainURL != "" && urlHost(p.DomainURL) == strings.ToLower(s.pub.Host) {
+			if oidcish(p) && p.DomainURL != "" && s.pub.NamesIssuer(p.DomainURL) {
 				return &ps[i], ""
 			}
 		}
@@ -439,7 +427,7 @@ func (s *state) pickProvider(ps []convex.ParsedProvider) (*convex.ParsedProvider
 	// A variable of any name whose value in the env file is the publishable key's issuer.
 	if s.pub.Host != "" {
 		for i, p := range ps {
-			if v, ok := s.fileValue(p.DomainEnv); ok && oidcish(p) && p.DomainEnv != "" && urlHost(v) == strings.ToLower(s.pub.Host) {
+			if v, ok := s.fileValue(p.DomainEnv); ok && oidcish(p) && p.DomainEnv != "" && s.pub.NamesIssuer(v) {
 				return &ps[i], ""
 			}
 		}
@@ -462,7 +450,7 @@ func (s *state) pickProvider(ps []convex.ParsedProvider) (*convex.ParsedProvider
 	}
 	why := "its domains are " + strings.Join(seen, ", ")
 	if s.pub.Host != "" {
-		why += fmt.Sprintf(", none of them %s or a CLERK_ variable", issuerOfHost(s.pub.Host))
+		why += fmt.Sprintf(", none of them %s or a CLERK_ variable", s.pub.Issuer())
 	}
 	return nil, why
 }
@@ -535,14 +523,6 @@ func relTo(dir, path string) string {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, ",\n}", " }")), " ")
-}
-
-func urlHost(u string) string {
-	s := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(u), "https://"), "http://")
-	if i := strings.IndexAny(s, "/?#"); i >= 0 {
-		s = s[:i]
-	}
-	return strings.ToLower(s)
 }
 
 // linesAre says "line 3 is" or "lines 3, 5 are".

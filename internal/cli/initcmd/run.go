@@ -211,9 +211,9 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	if err != nil {
 		return nil, authHint(err, p.secret, secretFrom)
 	}
-	if issuerHost(p.issuer) != strings.ToLower(p.pub.Host) {
-		return nil, cmdutil.FlagErrorf("the keys come from two Clerk instances: the secret key belongs to %s but the publishable key (%s) to https://%s; copy both keys from the same instance (Clerk dashboard, API keys)",
-			p.issuer, pubFrom, p.pub.Host)
+	if !p.pub.NamesIssuer(p.issuer) {
+		return nil, cmdutil.FlagErrorf("the keys come from two Clerk instances: the secret key belongs to %s but the publishable key (%s) to %s; copy both keys from the same instance (Clerk dashboard, API keys)",
+			p.issuer, pubFrom, p.pub.Issuer())
 	}
 	io.Step(iostreams.OK, "Clerk keys: %s instance, accepted by Clerk (secret key %s from %s)", p.secret.Kind(), p.secret, secretFrom)
 	io.Step(iostreams.OK, "Issuer: %s", p.issuer)
@@ -566,11 +566,6 @@ func firstOf(ss ...src) (string, string) {
 		}
 	}
 	return "", ""
-}
-
-func issuerHost(iss string) string {
-	s := strings.TrimPrefix(strings.TrimPrefix(iss, "https://"), "http://")
-	return strings.ToLower(strings.TrimSuffix(s, "/"))
 }
 
 func rel(dir, path string) string {
