@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
@@ -159,7 +158,7 @@ func checkEnvFile(ctx context.Context, s *state) outcome {
 	}
 	s.env = dotenv.Parse(data)
 	if bad := s.env.Malformed(); len(bad) > 0 {
-		return warn("write each line as NAME=value (or a # comment)", "%s: %s not NAME=value", s.in.EnvFile, linesAre(bad))
+		return warn("write each line as NAME=value (or a # comment)", "%s: %s not NAME=value", s.in.EnvFile, dotenv.LinesAre(bad))
 	}
 	return pass("%s found (%d variables)", s.in.EnvFile, len(s.env.Keys()))
 }
@@ -523,17 +522,4 @@ func relTo(dir, path string) string {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, ",\n}", " }")), " ")
-}
-
-// linesAre says "line 3 is" or "lines 3, 5 are".
-func linesAre(ns []int) string {
-	sort.Ints(ns)
-	parts := make([]string, len(ns))
-	for i, n := range ns {
-		parts[i] = fmt.Sprint(n)
-	}
-	if len(ns) == 1 {
-		return "line " + parts[0] + " is"
-	}
-	return "lines " + strings.Join(parts, ", ") + " are"
 }

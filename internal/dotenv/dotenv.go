@@ -19,6 +19,8 @@
 package dotenv
 
 import (
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -495,4 +497,18 @@ func encode(v string, style byte) string {
 	default:
 		return string(style) + v + string(style)
 	}
+}
+
+// LinesAre names line numbers for a message: "line 3 is" or "lines 3, 5 are".
+func LinesAre(lines []int) string {
+	ns := append([]int(nil), lines...)
+	sort.Ints(ns)
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	if len(ns) == 1 {
+		return "line " + parts[0] + " is"
+	}
+	return "lines " + strings.Join(parts, ", ") + " are"
 }

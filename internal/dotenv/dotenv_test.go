@@ -408,3 +408,13 @@ func BenchmarkSet(b *testing.B) {
 		}
 	})
 }
+
+func TestLinesAre(t *testing.T) {
+	if got := LinesAre([]int{3}); got != "line 3 is" {
+		t.Errorf("%q", got)
+	}
+	in := []int{5, 2, 3}
+	if got := LinesAre(in); got != "lines 2, 3, 5 are" || in[0] != 5 {
+		t.Errorf("%q (input %v must not be reordered)", got, in)
+	}
+}

@@ -129,7 +129,11 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	}
 	env := dotenv.Parse(envOld)
 	if bad := env.Malformed(); len(bad) > 0 {
-		p.warn(io, "%s: %s not KEY=value; left as %s", envRel, linesWord(bad), pronoun(bad))
+		they := "they are"
+		if len(bad) == 1 {
+			they = "it is"
+		}
+		p.warn(io, "%s: %s not KEY=value; left as %s", envRel, dotenv.LinesAre(bad), they)
 	}
 
 	// Keys.
@@ -578,24 +582,6 @@ func rel(dir, path string) string {
 
 func indent(s, pre string) string {
 	return pre + strings.ReplaceAll(s, "\n", "\n"+pre)
-}
-
-func linesWord(lines []int) string {
-	var parts []string
-	for _, l := range lines {
-		parts = append(parts, fmt.Sprint(l))
-	}
-	if len(lines) == 1 {
-		return "line " + parts[0] + " is"
-	}
-	return "lines " + strings.Join(parts, ", ") + " are"
-}
-
-func pronoun(lines []int) string {
-	if len(lines) == 1 {
-		return "it is"
-	}
-	return "they are"
 }
 
 // otherInstance describes the Clerk keys an env file holds when they belong to another instance
