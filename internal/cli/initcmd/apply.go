@@ -115,11 +115,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
-	cc, err := opts.Clerk(p.apiURL, p.secret)
-	if err != nil {
-		return res, err
-	}
-	t, err := cc.ApplyTemplate(ctx, p.tmplName, p.tmpl)
+	t, err := p.clerk.ApplyTemplate(ctx, p.tmplName, p.tmpl)
 	if err != nil {
 		return res, authHint(err, p.secret, "")
 	}

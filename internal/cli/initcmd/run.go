@@ -48,7 +48,7 @@ type plan struct {
 	proj      *project.Project
 	secret    clerk.SecretKey
 	pub       clerk.PublishableKey
-	apiURL    string
+	clerk     cmdutil.ClerkAPI // built once, while planning; apply reuses it
 	issuer    string
 	issuerVar string
 	appID     string
@@ -204,13 +204,15 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	}
 
 	// Clerk: discover the issuer.
-	if p.apiURL, err = opts.APIURL(opts.Getenv); err != nil {
-		return nil, err
-	}
-	cc, err := opts.Clerk(p.apiURL, p.secret)
+	apiURL, err := opts.APIURL(opts.Getenv)
 	if err != nil {
 		return nil, err
 	}
+	cc, err := opts.Clerk(apiURL, p.secret)
+	if err != nil {
+		return nil, err
+	}
+	p.clerk = cc
 	p.issuer, err = cc.Issuer(ctx)
 	if err != nil {
 		return nil, authHint(err, p.secret, secretFrom)
