@@ -11,6 +11,10 @@ import (
 	"strings"
 )
 
+// SecretKeyEnv is the environment variable that holds the secret key, in the process
+// environment and in the env file.
+const SecretKeyEnv = "CLERK_SECRET_KEY"
+
 // SecretKey is a Clerk secret key. Its String form is masked, so it can't leak through %v.
 type SecretKey struct {
 	raw  string

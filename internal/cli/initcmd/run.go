@@ -19,7 +19,7 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
-const secretKeyVar = "CLERK_SECRET_KEY"
+const secretKeyVar = clerk.SecretKeyEnv
 
 // filePlan is one file init may write.
 type filePlan struct {
