@@ -19,7 +19,6 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
-const secretKeyVar = clerk.SecretKeyEnv
 
 // filePlan is one file init may write.
 type filePlan struct {
@@ -140,12 +139,12 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	canPrompt := io.CanPrompt()
 	secretRaw, secretFrom := firstOf(
 		src{opts.SecretKey, "--secret-key"},
-		src{opts.Getenv(secretKeyVar), "$" + secretKeyVar},
-		fromFile(env, secretKeyVar, envRel),
+		src{opts.Getenv(clerk.SecretKeyEnv), "$" + clerk.SecretKeyEnv},
+		fromFile(env, clerk.SecretKeyEnv, envRel),
 	)
 	if secretRaw == "" {
 		if !canPrompt {
-			return nil, cmdutil.FlagErrorf("missing the Clerk secret key: pass --secret-key or set %s (in the environment or %s); copy it from the Clerk dashboard, API keys", secretKeyVar, envRel)
+			return nil, cmdutil.FlagErrorf("missing the Clerk secret key: pass --secret-key or set %s (in the environment or %s); copy it from the Clerk dashboard, API keys", clerk.SecretKeyEnv, envRel)
 		}
 		for {
 			secretRaw, err = opts.Prompter().Password("Clerk secret key (sk_test_… or sk_live_…, from the Clerk dashboard, API keys):")
@@ -319,7 +318,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 		}
 	}
 	newEnv := dotenv.Parse(envOld)
-	want := [][2]string{{fw.PublishableKeyVar, p.pub.Raw}, {secretKeyVar, p.secret.Reveal()}, {p.issuerVar, p.issuer}}
+	want := [][2]string{{fw.PublishableKeyVar, p.pub.Raw}, {clerk.SecretKeyEnv, p.secret.Reveal()}, {p.issuerVar, p.issuer}}
 	for _, kv := range want {
 		newEnv.Set(kv[0], kv[1])
 	}
@@ -596,9 +595,9 @@ func otherInstance(env *dotenv.File, pubVars []string, pub clerk.PublishableKey,
 			}
 		}
 	}
-	if v, ok := env.Get(secretKeyVar); ok {
+	if v, ok := env.Get(clerk.SecretKeyEnv); ok {
 		if old, err := clerk.ParseSecretKey(v); err == nil && old.Live != secret.Live {
-			return fmt.Sprintf("%s, a %s key", secretKeyVar, old.Kind())
+			return fmt.Sprintf("%s, a %s key", clerk.SecretKeyEnv, old.Kind())
 		}
 	}
 	return ""
