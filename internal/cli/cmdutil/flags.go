@@ -62,6 +62,19 @@ func (p *ProjectFlags) EnvFilePath(dir string) (string, error) {
 
 // climbsOut tells whether path, as written, leads out of dir (../x, or an absolute path
 // elsewhere), before any link is followed.
+// EnvFileRel is --env-file as a clean slash path relative to the project folder dir (how it
+// is shown, and how .gitignore names it): "./.env.local" and "/abs/dir/.env.local" both give
+// ".env.local".
+func (p *ProjectFlags) EnvFileRel(dir string) string {
+	rel := filepath.Clean(p.EnvFile)
+	if filepath.IsAbs(rel) {
+		if r, err := filepath.Rel(dir, rel); err == nil && !climbsOut(dir, r) {
+			rel = r
+		}
+	}
+	return filepath.ToSlash(rel)
+}
+
 func climbsOut(dir, path string) bool {
 	rel := filepath.Clean(path)
 	if filepath.IsAbs(rel) {

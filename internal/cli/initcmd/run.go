@@ -117,7 +117,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	}
 
 	// The env file: read it first, it may hold the keys.
-	envRel := opts.EnvFile
+	envRel := opts.EnvFileRel(dir)
 	envAbs, err := opts.EnvFilePath(dir)
 	if err != nil {
 		return nil, err
@@ -338,7 +338,11 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	}
 
 	// .gitignore.
-	if ignored, inRepo, err := gitx.IsIgnored(ctx, dir, envRel); err == nil && inRepo && !ignored {
+	tracked, _, _ := gitx.IsTracked(ctx, dir, envRel)
+	if tracked {
+		// Ignore rules do not apply to a tracked file: the secret would go into the next commit.
+		p.warn(io, "git tracks %s, which holds the secret key: run git rm --cached %s and commit, then make sure .gitignore lists it", envRel, envRel)
+	} else if ignored, inRepo, err := gitx.IsIgnored(ctx, dir, envRel); err == nil && inRepo && !ignored {
 		holds := "holds"
 		if !envExists {
 			holds = "will hold"
