@@ -12,12 +12,13 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
 )
 
 // Paths of the documents under the issuer.
@@ -91,7 +92,7 @@ func CheckDiscovery(d *Discovery, issuer string) error {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return fmt.Errorf("the discovery document at %s has jwks_uri %q, which is not an http(s) URL", DiscoveryURL(issuer), d.JWKSURI)
 	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+	if u.Scheme == "http" && !clerk.IsLoopback(u.Hostname()) {
 		return fmt.Errorf("the discovery document at %s has jwks_uri %q over plain http; it must be https", DiscoveryURL(issuer), d.JWKSURI)
 	}
 	return nil
@@ -187,12 +188,4 @@ func get(ctx context.Context, hc *http.Client, u string) ([]byte, error) {
 		}
 	}
 	return body, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
