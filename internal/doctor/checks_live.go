@@ -30,7 +30,7 @@ func checkClerkSecretKey(ctx context.Context, s *state) outcome {
 			return o
 		}
 		if clerk.IsUnauthorized(err) {
-			return fail("copy a current secret key from the Clerk dashboard (API keys) into "+secretKeyVar,
+			return fail("copy a current secret key from the Clerk dashboard (API keys) into "+clerk.SecretKeyEnv,
 				"Clerk rejected the secret key %s (from %s): %v", s.secret, s.secretFrom, err)
 		}
 		return fail(netFix, "%v", err)

@@ -18,8 +18,6 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
-const secretKeyVar = "CLERK_SECRET_KEY"
-
 // --- project ---
 
 func checkPackageJSON(ctx context.Context, s *state) outcome {
@@ -168,7 +166,7 @@ func checkEnvFile(ctx context.Context, s *state) outcome {
 // Without package.json's framework, any publishable key variable counts.
 func (s *state) keysFromEnvironment() bool {
 	set := func(name string) bool { return strings.TrimSpace(s.in.Getenv(name)) != "" }
-	if s.in.SecretKey == "" && !set(secretKeyVar) {
+	if s.in.SecretKey == "" && !set(clerk.SecretKeyEnv) {
 		return false
 	}
 	if s.in.PublishableKey != "" {
@@ -239,16 +237,16 @@ func checkSecretKey(ctx context.Context, s *state) outcome {
 	switch {
 	case s.in.SecretKey != "":
 		raw, from = s.in.SecretKey, "--secret-key"
-	case strings.TrimSpace(s.in.Getenv(secretKeyVar)) != "":
-		raw, from = s.in.Getenv(secretKeyVar), "$"+secretKeyVar
+	case strings.TrimSpace(s.in.Getenv(clerk.SecretKeyEnv)) != "":
+		raw, from = s.in.Getenv(clerk.SecretKeyEnv), "$"+clerk.SecretKeyEnv
 	default:
-		if v, ok := s.fileValue(secretKeyVar); ok {
-			raw, from = v, secretKeyVar+" in "+s.in.EnvFile
+		if v, ok := s.fileValue(clerk.SecretKeyEnv); ok {
+			raw, from = v, clerk.SecretKeyEnv+" in "+s.in.EnvFile
 		}
 	}
 	if raw == "" {
-		return fail(fmt.Sprintf("add %s=sk_test_… to %s (Clerk dashboard → API keys), or pass --secret-key", secretKeyVar, s.in.EnvFile),
-			"no Clerk secret key: %s is not in %s or the environment", secretKeyVar, s.in.EnvFile)
+		return fail(fmt.Sprintf("add %s=sk_test_… to %s (Clerk dashboard → API keys), or pass --secret-key", clerk.SecretKeyEnv, s.in.EnvFile),
+			"no Clerk secret key: %s is not in %s or the environment", clerk.SecretKeyEnv, s.in.EnvFile)
 	}
 	k, err := clerk.ParseSecretKey(raw)
 	if err != nil {
@@ -259,10 +257,10 @@ func checkSecretKey(ctx context.Context, s *state) outcome {
 	msg := fmt.Sprintf("%s: %s (%s instance)", from, k, k.Kind())
 	// The env file may hold another key than the one in use: env.secret_tracked looks for
 	// both, and the message says which one the live checks use.
-	if fv, ok := s.fileValue(secretKeyVar); ok && strings.TrimSpace(fv) != k.Reveal() {
+	if fv, ok := s.fileValue(clerk.SecretKeyEnv); ok && strings.TrimSpace(fv) != k.Reveal() {
 		s.fileSecret = strings.TrimSpace(fv)
 		msg += fmt.Sprintf("; %s in %s is another key (%s): the checks below use the one from %s, your app may use the file's",
-			secretKeyVar, s.in.EnvFile, clerk.Mask(s.fileSecret), from)
+			clerk.SecretKeyEnv, s.in.EnvFile, clerk.Mask(s.fileSecret), from)
 	}
 	return pass("%s", msg)
 }
@@ -283,7 +281,7 @@ func checkGitignored(ctx context.Context, s *state) outcome {
 	if s.env == nil {
 		return skip("%s does not exist", s.in.EnvFile)
 	}
-	if _, ok := s.fileValue(secretKeyVar); !ok {
+	if _, ok := s.fileValue(clerk.SecretKeyEnv); !ok {
 		return pass("%s holds no secret key", s.in.EnvFile)
 	}
 	// git applies .gitignore only to untracked files: a tracked env file (committed, or
