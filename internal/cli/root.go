@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -29,13 +30,12 @@ import (
 func NewFactory(getenv func(string) string) *cmdutil.Factory {
 	ios := iostreams.System(getenv)
 	f := &cmdutil.Factory{IOStreams: ios, Getenv: getenv}
-	var hc *http.Client
-	f.HTTPClient = func() *http.Client {
-		if hc == nil {
-			hc = httpx.NewClient(httpOptions(getenv))
-		}
-		return hc
-	}
+	// Doctor's checks ask for the client from several goroutines: build it once.
+	// httpOptions was checked by Run before any command could get here.
+	f.HTTPClient = sync.OnceValue(func() *http.Client {
+		o, _ := httpOptions(getenv)
+		return httpx.NewClient(o)
+	})
 	f.Clerk = func(baseURL string, key clerk.SecretKey) (cmdutil.ClerkAPI, error) {
 		return clerk.New(clerk.Config{BaseURL: baseURL, SecretKey: key, HTTPClient: f.HTTPClient()})
 	}
@@ -46,20 +46,26 @@ func NewFactory(getenv func(string) string) *cmdutil.Factory {
 	return f
 }
 
-// httpOptions reads the network knobs: CLERKCONVEX_HTTP_TIMEOUT (per attempt, default 15s) and
-// CLERKCONVEX_RETRY_BASE_DELAY (first backoff step, default 500ms), as Go durations.
-func httpOptions(getenv func(string) string) httpx.Options {
+// httpOptions reads the network knobs, as Go durations: CLERKCONVEX_HTTP_TIMEOUT (per attempt,
+// default 15s, must be positive) and CLERKCONVEX_RETRY_BASE_DELAY (first backoff step, default
+// 500ms; 0 retries at once). A value that does not parse is a usage error naming the variable.
+func httpOptions(getenv func(string) string) (httpx.Options, error) {
 	var o httpx.Options
-	if d, err := time.ParseDuration(getenv("CLERKCONVEX_HTTP_TIMEOUT")); err == nil && d > 0 {
+	if v := getenv("CLERKCONVEX_HTTP_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return o, cmdutil.FlagErrorf("CLERKCONVEX_HTTP_TIMEOUT=%q is not a positive duration: set it like 15s or 1m, or unset it", v)
+		}
 		o.Timeout = d
 	}
-	if d, err := time.ParseDuration(getenv("CLERKCONVEX_RETRY_BASE_DELAY")); err == nil && d >= 0 {
-		o.BaseDelay = d
-		if d == 0 {
-			o.BaseDelay = time.Nanosecond
+	if v := getenv("CLERKCONVEX_RETRY_BASE_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return o, cmdutil.FlagErrorf("CLERKCONVEX_RETRY_BASE_DELAY=%q is not a duration: set it like 500ms or 0, or unset it", v)
 		}
+		o.BaseDelay = max(d, time.Nanosecond)
 	}
-	return o
+	return o, nil
 }
 
 // NewCmdRoot builds the command tree.
@@ -108,6 +114,10 @@ func Main() int {
 
 // Run executes args and prints an error once, on stderr.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	if _, err := httpOptions(f.Getenv); err != nil {
+		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", f.IOStreams.Icon(iostreams.Fail), err)
+		return cmdutil.ExitCode(err)
+	}
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	root.SetIn(f.IOStreams.In)
