@@ -36,8 +36,8 @@ func (p Provider) Validate() error {
 		return errors.New("auth provider has both an environment variable and a URL for its domain; set only one")
 	case p.DomainEnv == "" && p.DomainURL == "":
 		return errors.New("auth provider has no domain; set an environment variable name or an issuer URL")
-	case p.DomainEnv != "" && !isEnvName(p.DomainEnv):
-		return fmt.Errorf("auth provider domain variable %q is not a valid environment variable name (letters, digits and _, not starting with a digit)", p.DomainEnv)
+	case p.DomainEnv != "" && !envNameRE.MatchString(p.DomainEnv):
+		return fmt.Errorf("auth provider domain variable %q is not a name Convex accepts for a deployment variable (a letter, then letters, digits and _)", p.DomainEnv)
 	case p.ApplicationID == "":
 		return errors.New("auth provider has an empty applicationID; use \"convex\" to match Clerk's convex JWT template")
 	}
@@ -50,15 +50,6 @@ func (p Provider) Validate() error {
 	return nil
 }
 
-func isEnvName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
-			return false
-		}
-	}
-	return s != ""
-}
 
 // Snippet returns the provider object as it would be pasted into the
 // providers array of auth.config.ts (ts) or auth.config.js: two-space

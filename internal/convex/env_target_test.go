@@ -25,3 +25,13 @@ func TestSetEnvTarget(t *testing.T) {
 		}
 	}
 }
+
+// auth.config and `npx convex env set` accept the same variable names.
+func TestOneVariableNameRule(t *testing.T) {
+	for name, ok := range map[string]bool{"CLERK_JWT_ISSUER_DOMAIN": true, "a1_b": true, "_X": false, "1X": false, "X-Y": false} {
+		err := Provider{DomainEnv: name, ApplicationID: "convex"}.Validate()
+		if (err == nil) != ok || (checkEnvName(name) == nil) != ok {
+			t.Errorf("%q: Validate %v, checkEnvName %v, want ok=%v", name, err, checkEnvName(name), ok)
+		}
+	}
+}
