@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
@@ -50,20 +51,8 @@ func checkConvexDependency(ctx context.Context, s *state) outcome {
 	return pass("depends on convex %s", v)
 }
 
-// clerkUseAuthPackages are the Clerk packages that export useAuth and ClerkProvider.
-var clerkUseAuthPackages = []string{
-	"@clerk/nextjs", "@clerk/clerk-react", "@clerk/react", "@clerk/clerk-expo", "@clerk/expo",
-	"@clerk/tanstack-react-start", "@clerk/tanstack-start",
-}
-
-func isClerkPackage(name string) bool {
-	for _, p := range clerkUseAuthPackages {
-		if p == name {
-			return true
-		}
-	}
-	return false
-}
+// isClerkPackage tells whether name is a Clerk package that exports useAuth and ClerkProvider.
+func isClerkPackage(name string) bool { return slices.Contains(project.AllClerkPackages(), name) }
 
 func checkClerkPackage(ctx context.Context, s *state) outcome {
 	p := s.proj
@@ -72,7 +61,7 @@ func checkClerkPackage(ctx context.Context, s *state) outcome {
 		return pass("depends on %s %s (the Clerk package for %s)", pkg, p.Deps[pkg], fw.Name)
 	}
 	var others []string
-	for _, n := range clerkUseAuthPackages {
+	for _, n := range project.AllClerkPackages() {
 		if p.Has(n) {
 			others = append(others, n)
 		}

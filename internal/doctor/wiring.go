@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
@@ -392,18 +393,9 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 	if cp == nil {
 		cp = &facts.clerkProviders[0]
 	}
-	if fwPkgs != nil && !contains(fwPkgs, good.useAuthFrom) {
+	if fwPkgs != nil && !slices.Contains(fwPkgs, good.useAuthFrom) {
 		return warn(fmt.Sprintf("import useAuth from %s", fwPkgs[0]),
 			"<ConvexProviderWithClerk> at %s uses the useAuth of %s, but this is a %s app (%s)", good.site, good.useAuthFrom, fwName, strings.Join(fwPkgs, " or "))
 	}
 	return pass("<ConvexProviderWithClerk> at %s with useAuth from %s, <ClerkProvider> at %s", good.site, good.useAuthFrom, cp)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

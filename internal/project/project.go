@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
@@ -36,6 +37,20 @@ func (f Framework) PublishableKeyVars() []string {
 	for _, v := range []string{Next.PublishableKeyVar, Vite.PublishableKeyVar, Expo.PublishableKeyVar, Unknown.PublishableKeyVar} {
 		if v != f.PublishableKeyVar {
 			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// AllClerkPackages are the Clerk packages of every framework (they export ClerkProvider and
+// useAuth), each once, in the order Next, Expo, TanStackStart, Vite.
+func AllClerkPackages() []string {
+	var out []string
+	for _, f := range []Framework{Next, Expo, TanStackStart, Vite} {
+		for _, p := range f.ClerkPackages {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -54,5 +55,24 @@ func TestPublishableKeyVars(t *testing.T) {
 	got := Next.PublishableKeyVars()
 	if got[0] != "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY" || len(got) != 4 {
 		t.Fatalf("%v", got)
+	}
+}
+
+func TestAllClerkPackages(t *testing.T) {
+	want := []string{
+		"@clerk/nextjs", "@clerk/expo", "@clerk/clerk-expo",
+		"@clerk/tanstack-react-start", "@clerk/tanstack-start", "@clerk/react", "@clerk/clerk-react",
+	}
+	got := AllClerkPackages()
+	if !slices.Equal(got, want) {
+		t.Fatalf("AllClerkPackages() = %v, want %v", got, want)
+	}
+	// Every framework's packages are in it, Unknown's included.
+	for _, f := range []Framework{Next, Expo, TanStackStart, Vite, Unknown} {
+		for _, p := range f.ClerkPackages {
+			if !slices.Contains(got, p) {
+				t.Errorf("%s's %s missing", f.ID, p)
+			}
+		}
 	}
 }
