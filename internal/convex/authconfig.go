@@ -50,7 +50,6 @@ func (p Provider) Validate() error {
 	return nil
 }
 
-
 // Snippet returns the provider object as it would be pasted into the
 // providers array of auth.config.ts (ts) or auth.config.js: two-space
 // indentation, double quotes, trailing commas, no indentation on the first

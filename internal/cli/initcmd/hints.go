@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"net/http"
 	"strings"
 
@@ -24,27 +23,14 @@ func authHint(err error, key clerk.SecretKey, from string) error {
 		if from != "" {
 			src = " (from " + from + ")"
 		}
-		return &cmdutil.ExitError{Code: cmdutil.ExitAuth, Err: fmt.Errorf("Clerk rejected the secret key %s%s: %w; copy a current secret key from the Clerk dashboard, API keys", key, src, err)}
+		return &cmdutil.ExitError{Code: cmdutil.ExitAuth, Err: fmt.Errorf("Clerk rejected the secret key %s%s: %w; %s", key, src, err, clerk.Fix(err, key))}
+	}
+	if fix := clerk.Fix(err, key); fix != "" {
+		return fmt.Errorf("%w; %s", err, fix)
 	}
 	var ae *clerk.APIError
-	var ne net.Error
-	switch {
-	case errors.As(err, &ae):
-		switch s := ae.Status; {
-		case s == http.StatusForbidden:
-			return fmt.Errorf("%w; check that the secret key %s is this instance's and still active (Clerk dashboard, API keys)", err, key)
-		case s == http.StatusNotFound:
-			return fmt.Errorf("%w; check the Clerk API URL (--clerk-api-url or $CLERK_API_URL; leave both unset for https://api.clerk.com)", err)
-		case s == http.StatusTooManyRequests:
-			return fmt.Errorf("%w; Clerk is limiting requests for this key: wait a minute and run the command again", err)
-		case s >= 500:
-			return fmt.Errorf("%w; Clerk, or a proxy on the way, failed: try again in a minute (https://status.clerk.com)", err)
-		case s == http.StatusBadRequest || s == http.StatusUnprocessableEntity:
-			return fmt.Errorf("%w; fix --claims or the JWT template in the Clerk dashboard (JWT templates), then run the command again", err)
-		}
-	case errors.As(err, &ne):
-		// No answer at all.
-		return fmt.Errorf("%w; check your network and proxy (HTTPS_PROXY, NO_PROXY) and try again (CLERKCONVEX_HTTP_TIMEOUT sets the time limit)", err)
+	if errors.As(err, &ae) && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusUnprocessableEntity) {
+		return fmt.Errorf("%w; fix --claims or the JWT template in the Clerk dashboard (JWT templates), then run the command again", err)
 	}
 	return err
 }

@@ -19,7 +19,6 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
-
 // filePlan is one file init may write.
 type filePlan struct {
 	Rel    string // as shown to the user, relative to the project
