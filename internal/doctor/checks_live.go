@@ -122,10 +122,7 @@ func checkJWKS(ctx context.Context, s *state) outcome {
 			"the key set at %s has no RS256 key (it has %s)", s.disc.JWKSURI, describeKeys(set))
 	}
 	s.jwks = set
-	ids := make([]string, len(keys))
-	for i, k := range keys {
-		ids[i] = k.KeyID
-	}
+	ids := oidc.KeyIDs(&jose.JSONWebKeySet{Keys: keys})
 	return pass("%d RS256 key(s) at %s (kid %s)", len(keys), s.disc.JWKSURI, strings.Join(ids, ", "))
 }
 
@@ -308,13 +305,14 @@ func describeKeys(set *jose.JSONWebKeySet) string {
 	if len(set.Keys) == 0 {
 		return "no keys"
 	}
-	var parts []string
-	for _, k := range set.Keys {
+	ids := oidc.KeyIDs(set)
+	parts := make([]string, len(ids))
+	for i, k := range set.Keys {
 		alg := k.Algorithm
 		if alg == "" {
 			alg = "no alg"
 		}
-		parts = append(parts, fmt.Sprintf("%s (%s)", orNone(k.KeyID), alg))
+		parts[i] = fmt.Sprintf("%s (%s)", ids[i], alg)
 	}
 	return strings.Join(parts, ", ")
 }
