@@ -125,11 +125,9 @@ func IsUnauthorized(err error) bool {
 
 var skPattern = regexp.MustCompile(`sk_(test|live)_[A-Za-z0-9]+`)
 
-// RedactSecrets masks anything shaped like a secret key in s.
-func RedactSecrets(s string) string { return redact(s) }
-
-// redact removes anything shaped like a secret key from text that came from elsewhere.
-func redact(s string) string {
+// RedactSecrets masks anything shaped like a secret key in s (text from elsewhere: Clerk's
+// messages, error strings).
+func RedactSecrets(s string) string {
 	return skPattern.ReplaceAllStringFunc(s, Mask)
 }
 
@@ -142,8 +140,8 @@ func wrapErr(op string, err error) error {
 		out := &APIError{Op: op, Status: ae.HTTPStatusCode, TraceID: ae.TraceID}
 		if len(ae.Errors) > 0 {
 			out.Code = ae.Errors[0].Code
-			out.Message = redact(ae.Errors[0].Message)
-			out.LongMessage = redact(ae.Errors[0].LongMessage)
+			out.Message = RedactSecrets(ae.Errors[0].Message)
+			out.LongMessage = RedactSecrets(ae.Errors[0].LongMessage)
 		}
 		return out
 	}
@@ -152,7 +150,7 @@ func wrapErr(op string, err error) error {
 	if errors.As(err, &te) {
 		msg = te.Error() // not url.Error's `Get "<url>": no answer from <url> …`
 	}
-	return &transportError{msg: fmt.Sprintf("Clerk API: %s failed: %s", op, redact(msg)), err: err}
+	return &transportError{msg: fmt.Sprintf("Clerk API: %s failed: %s", op, RedactSecrets(msg)), err: err}
 }
 
 // transportError is a call that got no answer (network, timeout, cancel). Its text is redacted;
@@ -213,7 +211,7 @@ func summarize(body []byte) string {
 	if len(s) > 80 {
 		s = s[:80] + "…"
 	}
-	return redact(s)
+	return RedactSecrets(s)
 }
 
 // Issuer returns the instance's primary Frontend API URL from GET /v1/domains, normalised.

@@ -43,9 +43,6 @@ func (realClock) Sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// RealClock is the wall clock.
-func RealClock() Clock { return realClock{} }
-
 // Retry is an http.RoundTripper that retries throttled and gateway failures.
 type Retry struct {
 	Next      http.RoundTripper
@@ -173,12 +170,10 @@ func drain(resp *http.Response) {
 
 // Options configure NewClient.
 type Options struct {
-	Timeout time.Duration // whole request, including retries' individual attempts
+	Timeout time.Duration // each attempt (headers and body); waits between retries are not counted
 	Clock   Clock
 	// BaseDelay is the first backoff step (default 500ms).
 	BaseDelay time.Duration
-	// Wrap, if set, wraps the transport below the retry layer (e.g. to rewrite error bodies).
-	Wrap func(http.RoundTripper) http.RoundTripper
 }
 
 // NewClient returns an http.Client with dial/TLS/header timeouts, the environment's proxy, and
@@ -198,9 +193,6 @@ func NewClient(o Options) *http.Client {
 		ForceAttemptHTTP2:     true,
 	}
 	var rt http.RoundTripper = &attemptTimeout{next: base, d: timeout}
-	if o.Wrap != nil {
-		rt = o.Wrap(rt)
-	}
 	return &http.Client{Transport: &Retry{Next: rt, Clock: o.Clock, BaseDelay: o.BaseDelay}}
 }
 

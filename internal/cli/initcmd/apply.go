@@ -90,10 +90,10 @@ func (p *plan) result(dry bool) *Result {
 		r.Files = append(r.Files, ResultFile{Path: ".gitignore", Action: "updated", Note: "added " + p.gitignore})
 	}
 	dep := "dev"
-	if p.prod() {
+	if p.prod {
 		dep = "prod"
 	}
-	r.Convex = ResultConvex{Variable: p.issuerVar, Value: p.issuer, Deployment: dep, Command: convex.ManualCommand(p.issuerVar, p.issuer, p.prod())}
+	r.Convex = ResultConvex{Variable: p.issuerVar, Value: p.issuer, Deployment: dep, Command: convex.ManualCommand(p.issuerVar, p.issuer, p.prod)}
 	return r
 }
 
@@ -103,8 +103,6 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
-
-func (p *plan) prod() bool { return p.prodFlag }
 
 // apply carries out the plan in order; each step is idempotent, so a rerun finishes the job.
 func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
@@ -162,7 +160,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		io.Step(iostreams.Skip, "Convex variable not set (--skip-convex-env); run: %s", res.Convex.Command)
 		return res, nil
 	}
-	target, err := convex.SetEnvTarget(ctx, opts.Runner(), p.dir, p.issuerVar, p.issuer, p.prod())
+	target, err := convex.SetEnvTarget(ctx, opts.Runner(), p.dir, p.issuerVar, p.issuer, p.prod)
 	if err != nil {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
@@ -247,7 +245,7 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 		fmt.Fprintf(out, "To do by hand: add to the providers array of %s:\n%s\n", p.authFile.Rel, indent(strings.Join(p.manual, ",\n"), "  "))
 	}
 	if r.Convex.Action == "set" || r.Convex.Action == "skipped" {
-		if p.prod() {
+		if p.prod {
 			fmt.Fprintln(out, "Next: deploy auth.config with `npx convex deploy`, then run `clerkconvex doctor --prod`.")
 		} else {
 			fmt.Fprintln(out, "Next: deploy auth.config with `npx convex dev`, then run `clerkconvex doctor`.")

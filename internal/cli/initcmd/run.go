@@ -27,7 +27,6 @@ type filePlan struct {
 	Exists bool
 	New    []byte
 	Perm   fs.FileMode
-	Note   string // e.g. why a manual edit is needed
 }
 
 func (f *filePlan) action() string {
@@ -52,7 +51,7 @@ type plan struct {
 	appID     string
 	providers []convex.Provider // [0] is Clerk's
 	tmplName  string
-	prodFlag  bool
+	prod      bool
 	tmpl      clerk.TemplatePlan
 	envFile   *filePlan
 	authFile  *filePlan
@@ -99,7 +98,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{dir: dir, tmplName: opts.TemplateName, prodFlag: opts.Prod}
+	p := &plan{dir: dir, tmplName: opts.TemplateName, prod: opts.Prod}
 	// --claims is checked before anything else is read or asked.
 	var extra map[string]any
 	if opts.Claims != "" {
