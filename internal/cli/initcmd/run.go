@@ -439,46 +439,39 @@ func (p *plan) chooseProviders(opts *Options, canPrompt bool, defaultApp string)
 		}
 	}
 	appCheck := func(v string) error { return appIDError(v, "the application ID") }
-	for first := true; ; first = false {
-		if first {
-			if _, err := ask("Enter the identity provider's Domain URL", p.issuer, func(v string) error {
-				return p.checkClerkURL(v, "the Domain URL")
-			}); err != nil {
-				return err
-			}
-			app, err := ask("Enter your application/client ID with this identity provider", defaultApp, appCheck)
-			if err != nil {
-				return err
-			}
-			p.providers = append(p.providers, convex.Provider{DomainEnv: p.issuerVar, ApplicationID: app})
-		} else {
-			var norm string
-			v, err := ask("Enter the identity provider's Domain URL (leave empty to stop adding)", "", func(v string) (err error) {
-				if v == "" {
-					return nil
-				}
-				norm, err = p.checkExtraURL(v, "the Domain URL")
-				return err
-			})
-			if err != nil {
-				return err
-			}
+	// Clerk's provider first: its Domain URL must be the issuer.
+	if _, err := ask("Enter the identity provider's Domain URL", p.issuer, func(v string) error {
+		return p.checkClerkURL(v, "the Domain URL")
+	}); err != nil {
+		return err
+	}
+	app, err := ask("Enter your application/client ID with this identity provider", defaultApp, appCheck)
+	if err != nil {
+		return err
+	}
+	p.providers = append(p.providers, convex.Provider{DomainEnv: p.issuerVar, ApplicationID: app})
+	// Then any others, while the user wants more.
+	for {
+		more, err := pr.Confirm("Would you like to add another provider?", false)
+		if err != nil || !more {
+			return err
+		}
+		var norm string
+		v, err := ask("Enter the identity provider's Domain URL (leave empty to stop adding)", "", func(v string) (err error) {
 			if v == "" {
 				return nil
 			}
-			app, err := ask("Enter your application/client ID with this identity provider", "convex", appCheck)
-			if err != nil {
-				return err
-			}
-			p.providers = append(p.providers, convex.Provider{DomainURL: norm, ApplicationID: app})
+			norm, err = p.checkExtraURL(v, "the Domain URL")
+			return err
+		})
+		if err != nil || v == "" {
+			return err
 		}
-		more, err := pr.Confirm("Would you like to add another provider?", false)
+		app, err := ask("Enter your application/client ID with this identity provider", "convex", appCheck)
 		if err != nil {
 			return err
 		}
-		if !more {
-			return nil
-		}
+		p.providers = append(p.providers, convex.Provider{DomainURL: norm, ApplicationID: app})
 	}
 }
 
