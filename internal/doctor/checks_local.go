@@ -312,7 +312,7 @@ func checkSecretTracked(ctx context.Context, s *state) outcome {
 	note := ""
 	if n := len(res.TooLarge); n > 0 {
 		note = fmt.Sprintf(" (%d tracked %s larger than %d MB not searched: %s)",
-			n, plural(n, "file", "files"), gitx.MaxSearchFileSize>>20, listSome(res.TooLarge, 5))
+			n, Plural(n, "file", "files"), gitx.MaxSearchFileSize>>20, listSome(res.TooLarge, 5))
 	}
 	var found []string
 	if files := res.Found[0]; len(files) > 0 {
@@ -332,7 +332,8 @@ func checkSecretTracked(ctx context.Context, s *state) outcome {
 	return pass("no file tracked by git contains the secret key%s", note)
 }
 
-func plural(n int, one, many string) string {
+// Plural returns one when n is 1, else many.
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}

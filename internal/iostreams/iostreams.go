@@ -99,9 +99,14 @@ const (
 	Info
 )
 
-// Icon returns the symbol for a status: ✓ ! ✗ – on a terminal, words otherwise.
-func (s *IOStreams) Icon(st Status) string {
-	if !s.stderrTTY {
+// Icon returns the symbol for a progress line on stderr: ✓ ! ✗ – on a terminal, words
+// (ok: warning: error: skipped:) otherwise.
+func (s *IOStreams) Icon(st Status) string { return s.IconFor(st, s.stderrTTY) }
+
+// IconFor returns the symbol for a status on a stream that is a terminal (tty) or not: ✓ ! ✗ –
+// (coloured when colour is on) on a terminal, the words of Icon otherwise.
+func (s *IOStreams) IconFor(st Status, tty bool) string {
+	if !tty {
 		switch st {
 		case OK:
 			return "ok:"
@@ -134,9 +139,30 @@ func (s *IOStreams) Icon(st Status) string {
 	return sym
 }
 
-// Bold wraps text in bold when colour is on.
-func (s *IOStreams) Bold(t string) string {
-	if s.color {
+// OutIcon returns the symbol for a line of a report on stdout: the symbols of IconFor when
+// stdout is a terminal, otherwise a four-letter word (pass warn FAIL skip info) so that
+// columns line up and FAIL stands out.
+func (s *IOStreams) OutIcon(st Status) string {
+	if s.stdoutTTY {
+		return s.IconFor(st, true)
+	}
+	switch st {
+	case OK:
+		return "pass"
+	case Warn:
+		return "warn"
+	case Fail:
+		return "FAIL"
+	case Skip:
+		return "skip"
+	default:
+		return "info"
+	}
+}
+
+// OutBold wraps text for stdout in bold when stdout is a terminal and colour is on.
+func (s *IOStreams) OutBold(t string) string {
+	if s.stdoutTTY && s.color {
 		return "\x1b[1m" + t + "\x1b[0m"
 	}
 	return t

@@ -63,3 +63,39 @@ func TestNoColor(t *testing.T) {
 		t.Fatal("colour despite NO_COLOR")
 	}
 }
+
+func TestOutIconFollowsStdout(t *testing.T) {
+	for _, tc := range []struct {
+		name                    string
+		stdoutTTY, stderrTTY, c bool
+		want                    []string // OK Warn Fail Skip Info
+		bold                    string
+	}{
+		{"pipe", false, true, true, []string{"pass", "warn", "FAIL", "skip", "info"}, "T"},
+		{"terminal", true, false, false, []string{"✓", "!", "✗", "–", "•"}, "T"},
+		{"terminal with colour", true, false, true, []string{"\x1b[32m✓\x1b[0m", "\x1b[33m!\x1b[0m", "\x1b[31m✗\x1b[0m", "\x1b[90m–\x1b[0m", "\x1b[36m•\x1b[0m"}, "\x1b[1mT\x1b[0m"},
+	} {
+		s, _, _, _ := Test()
+		s.SetTTY(false, tc.stdoutTTY, tc.stderrTTY)
+		s.SetColor(tc.c)
+		for i, st := range []Status{OK, Warn, Fail, Skip, Info} {
+			if got := s.OutIcon(st); got != tc.want[i] {
+				t.Errorf("%s: OutIcon(%d) = %q, want %q", tc.name, st, got, tc.want[i])
+			}
+		}
+		if got := s.OutBold("T"); got != tc.bold {
+			t.Errorf("%s: OutBold = %q, want %q", tc.name, got, tc.bold)
+		}
+	}
+}
+
+func TestIconForIgnoresTheStreams(t *testing.T) {
+	s, _, _, _ := Test() // no terminals
+	if got := s.IconFor(Fail, true); got != "✗" {
+		t.Errorf("IconFor(Fail, true) = %q", got)
+	}
+	s.SetTTY(true, true, true)
+	if got := s.IconFor(Fail, false); got != "error:" {
+		t.Errorf("IconFor(Fail, false) = %q", got)
+	}
+}

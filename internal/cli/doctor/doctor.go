@@ -243,16 +243,16 @@ func WriteText(ios *iostreams.IOStreams, rep *doctor.Report) error {
 			if title == "" {
 				title = section
 			}
-			b.WriteString(bold(ios, title) + "\n")
+			b.WriteString(ios.OutBold(title) + "\n")
 		}
-		fmt.Fprintf(&b, "  %s %-*s  %s\n", icon(ios, c.Status), width, c.ID, c.Message)
+		fmt.Fprintf(&b, "  %s %-*s  %s\n", ios.OutIcon(ioStatus(c.Status)), width, c.ID, c.Message)
 		if c.Fix != "" && (c.Status == doctor.Fail || c.Status == doctor.Warn) {
 			fmt.Fprintf(&b, "  %s %-*s  Fix: %s\n", strings.Repeat(" ", iconWidth(ios)), width, "", c.Fix)
 		}
 	}
 	n := rep.Count()
 	summary := fmt.Sprintf("%d passed, %d %s, %d failed, %d skipped",
-		n[doctor.Pass], n[doctor.Warn], pl(n[doctor.Warn], "warning", "warnings"), n[doctor.Fail], n[doctor.Skip])
+		n[doctor.Pass], n[doctor.Warn], doctor.Plural(n[doctor.Warn], "warning", "warnings"), n[doctor.Fail], n[doctor.Skip])
 	if rep.OK() {
 		summary = "\n" + summary + ": the Clerk → Convex chain looks right.\n"
 		if n[doctor.Skip] > 0 {
@@ -269,23 +269,17 @@ func WriteText(ios *iostreams.IOStreams, rep *doctor.Report) error {
 	return err
 }
 
-func icon(ios *iostreams.IOStreams, st doctor.Status) string {
-	if !ios.IsStdoutTTY() {
-		return map[doctor.Status]string{doctor.Pass: "pass", doctor.Warn: "warn", doctor.Fail: "FAIL", doctor.Skip: "skip"}[st]
-	}
-	sym, code := "–", "90"
+// ioStatus is the iostreams status whose symbol a check's status prints with.
+func ioStatus(st doctor.Status) iostreams.Status {
 	switch st {
 	case doctor.Pass:
-		sym, code = "✓", "32"
+		return iostreams.OK
 	case doctor.Warn:
-		sym, code = "!", "33"
+		return iostreams.Warn
 	case doctor.Fail:
-		sym, code = "✗", "31"
+		return iostreams.Fail
 	}
-	if ios.ColorEnabled() {
-		return "\x1b[" + code + "m" + sym + "\x1b[0m"
-	}
-	return sym
+	return iostreams.Skip
 }
 
 func iconWidth(ios *iostreams.IOStreams) int {
@@ -293,18 +287,4 @@ func iconWidth(ios *iostreams.IOStreams) int {
 		return 4
 	}
 	return 1
-}
-
-func bold(ios *iostreams.IOStreams, s string) string {
-	if ios.IsStdoutTTY() && ios.ColorEnabled() {
-		return "\x1b[1m" + s + "\x1b[0m"
-	}
-	return s
-}
-
-func pl(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
