@@ -129,7 +129,6 @@ func checkFunctionsDir(ctx context.Context, s *state) outcome {
 // --- env ---
 
 func checkEnvFile(ctx context.Context, s *state) outcome {
-	s.envPath = filepath.Join(s.in.Dir, s.in.EnvFile)
 	data, exists, err := readProjectFile(s.in.Dir, s.in.EnvFile)
 	if err != nil {
 		return fail(err.fix, "%v", err)

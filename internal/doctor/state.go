@@ -30,7 +30,6 @@ type state struct {
 
 	// env.*
 	env                 *dotenv.File // nil when the file does not exist
-	envPath             string
 	pub                 clerk.PublishableKey
 	pubFrom, secretFrom string
 	secret              clerk.SecretKey

@@ -35,8 +35,6 @@ const maxBody = 1 << 20
 type Discovery struct {
 	Issuer  string `json:"issuer"`
 	JWKSURI string `json:"jwks_uri"`
-	// IDTokenSigningAlgs is id_token_signing_alg_values_supported (informational).
-	IDTokenSigningAlgs []string `json:"id_token_signing_alg_values_supported"`
 }
 
 // DiscoveryURL is where the discovery document of issuer lives (a trailing slash on the

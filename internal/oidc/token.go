@@ -16,7 +16,6 @@ import (
 type Token struct {
 	Alg    string // header "alg"
 	KeyID  string // header "kid"
-	Type   string // header "typ"
 	Claims jwt.Claims
 	raw    string
 }
@@ -46,12 +45,11 @@ func ParseToken(raw string) (*Token, error) {
 	var hdr struct {
 		Alg string `json:"alg"`
 		Kid string `json:"kid"`
-		Typ string `json:"typ"`
 	}
 	if err := decodeSegment(parts[0], &hdr); err != nil {
 		return nil, fmt.Errorf("%w: its header %v", ErrNotJWT, err)
 	}
-	t := &Token{Alg: hdr.Alg, KeyID: hdr.Kid, Type: hdr.Typ, raw: s}
+	t := &Token{Alg: hdr.Alg, KeyID: hdr.Kid, raw: s}
 	if err := decodeSegment(parts[1], &t.Claims); err != nil {
 		return nil, fmt.Errorf("%w: its payload %v", ErrNotJWT, err)
 	}
