@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,15 +21,13 @@ import (
 // --- project ---
 
 func checkPackageJSON(ctx context.Context, s *state) outcome {
-	// project.Load reads the file with os.ReadFile, which would block forever on a named
-	// pipe: read it through fsutil first, which refuses anything but a regular file.
-	if _, _, err := readProjectFile(s.in.Dir, "package.json"); err != nil {
-		return fail(err.fix, "%v", err)
-	}
 	p, err := project.Load(s.in.Dir)
 	if errors.Is(err, project.ErrNoPackageJSON) {
 		return fail("run clerkconvex doctor in your app's folder (where package.json is), or pass -C <folder>",
 			"no package.json in %s", s.in.Dir)
+	}
+	if fe := readFailure(s.in.Dir, "package.json", err); fe != nil {
+		return fail(fe.fix, "%v", fe)
 	}
 	if err != nil {
 		return fail("fix package.json: it must be a JSON object", "%v", err)
@@ -109,11 +106,10 @@ func installedVersion(dir, pkg string) string {
 }
 
 func checkFunctionsDir(ctx context.Context, s *state) outcome {
-	// convex.FunctionsDir reads convex.json with os.ReadFile: refuse a pipe there first.
-	if _, _, err := readProjectFile(s.in.Dir, "convex.json"); err != nil {
-		return fail(err.fix, "%v", err)
-	}
 	dir, exists, err := convex.FunctionsDir(s.in.Dir)
+	if fe := readFailure(s.in.Dir, "convex.json", err); fe != nil {
+		return fail(fe.fix, "%v", fe)
+	}
 	if err != nil {
 		return fail("fix convex.json's \"functions\", or create that folder", "%v", err)
 	}
@@ -467,37 +463,37 @@ func (e *fileError) Unwrap() error { return e.err }
 // fsutil.ReadFileIfExists, which refuses named pipes and devices (a read from them would
 // block forever). A missing file is exists == false, not an error.
 func readProjectFile(dir, rel string) (data []byte, exists bool, ferr *fileError) {
-	path := filepath.Join(dir, filepath.FromSlash(rel))
-	data, exists, err := fsutil.ReadFileIfExists(path)
-	if err == nil {
-		return data, exists, nil
-	}
-	fe := &fileError{rel: rel, err: err, fix: "make " + rel + " readable by you (chmod 600 " + rel + ")"}
-	// Stat does not open the file, so it cannot block on a pipe.
-	if st, serr := os.Stat(path); serr == nil {
-		switch {
-		case st.IsDir():
-			fe.err = fmt.Errorf("it is a folder, not a file")
-			fe.fix = "move the folder " + rel + " away and put a plain file there"
-		case !st.Mode().IsRegular():
-			fe.err = fmt.Errorf("it is not a regular file (%s)", fileKind(st.Mode()))
-			fe.fix = "replace " + rel + " with a plain file (doctor does not read pipes or devices)"
+	data, exists, err := fsutil.ReadFileIfExists(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		if fe := readFailure(dir, rel, err); fe != nil {
+			return nil, false, fe
 		}
+		return nil, false, &fileError{rel: rel, err: err, fix: chmodFix(rel)}
 	}
-	return nil, false, fe
+	return data, exists, nil
 }
 
-func fileKind(m fs.FileMode) string {
+// readFailure describes err, when it is (or wraps) fsutil.ReadFileIfExists's failure to read
+// rel in dir, with how to fix that; it is nil for any other error (bad JSON, say).
+func readFailure(dir, rel string, err error) *fileError {
+	var notRegular *fsutil.NotRegularError
+	var pathErr *fs.PathError
 	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
+	case err == nil:
+		return nil
+	case errors.As(err, &notRegular):
+		return &fileError{rel: rel, err: fmt.Errorf("it is not a regular file (%s)", notRegular.Kind),
+			fix: "replace " + rel + " with a plain file (doctor does not read pipes or devices)"}
+	case errors.Is(err, fsutil.ErrIsDir):
+		return &fileError{rel: rel, err: errors.New("it is a folder, not a file"),
+			fix: "move the folder " + rel + " away and put a plain file there"}
+	case errors.As(err, &pathErr) && pathErr.Path == filepath.Join(dir, filepath.FromSlash(rel)):
+		return &fileError{rel: rel, err: pathErr.Err, fix: chmodFix(rel)}
 	}
-	return m.Type().String()
+	return nil
 }
+
+func chmodFix(rel string) string { return "make " + rel + " readable by you (chmod 600 " + rel + ")" }
 
 func relTo(dir, path string) string {
 	r, err := filepath.Rel(dir, path)

@@ -720,3 +720,27 @@ func TestMissingEnvFile(t *testing.T) {
 		})
 	}
 }
+
+// A folder where package.json or convex.json should be fails the check with the file's
+// name and a fix for that file.
+func TestProjectFileIsAFolder(t *testing.T) {
+	for _, tc := range []struct{ path, id string }{
+		{"package.json", "project.package_json"},
+		{"convex.json", "project.functions_dir"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			f := newFixture(t, doctortest.Options{})
+			f.noGit = true
+			t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(f.dir))
+			f.remove(tc.path)
+			if err := os.Mkdir(filepath.Join(f.dir, tc.path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			c := find(f.run(), tc.id)
+			message, fix := "reading "+tc.path+": it is a folder, not a file", "move the folder "+tc.path+" away and put a plain file there"
+			if c.Status != doctor.Fail || c.Message != message || c.Fix != fix {
+				t.Fatalf("%s = %s %q (fix %q); want fail %q, fix %q", tc.id, c.Status, c.Message, c.Fix, message, fix)
+			}
+		})
+	}
+}

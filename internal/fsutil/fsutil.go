@@ -203,9 +203,43 @@ func within(root, p string) bool {
 	return rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
+// ErrIsDir is wrapped by ReadFileIfExists's error when a folder is where the file should be.
+var ErrIsDir = errors.New("is a folder, not a file")
+
+// ErrNotRegular is what a *NotRegularError is: neither a file nor a folder is at the path.
+var ErrNotRegular = errors.New("is not a regular file")
+
+// NotRegularError is ReadFileIfExists's error for a named pipe, a socket or a device, which
+// it does not read: a read could block forever. errors.Is(err, ErrNotRegular) holds.
+type NotRegularError struct {
+	Path string
+	Kind string // "a named pipe", "a socket", "a device", or the mode's type letters
+}
+
+func (e *NotRegularError) Error() string {
+	return fmt.Sprintf("%s %v (%s): replace it with a plain file", e.Path, ErrNotRegular, e.Kind)
+}
+
+// Is makes errors.Is(err, ErrNotRegular) true.
+func (e *NotRegularError) Is(target error) bool { return target == ErrNotRegular }
+
+// fileKind names what a non-regular file is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return m.Type().String()
+}
+
 // ReadFileIfExists reads path. A missing file is not an error: it returns
-// exists == false. A folder at path is an error. On error, data is nil and
-// exists is false.
+// exists == false. A folder at path is an error that wraps ErrIsDir; a named
+// pipe, socket or device is a *NotRegularError (it Is ErrNotRegular). On
+// error, data is nil and exists is false.
 func ReadFileIfExists(path string) (data []byte, exists bool, err error) {
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -215,11 +249,10 @@ func ReadFileIfExists(path string) (data []byte, exists bool, err error) {
 		return nil, false, fmt.Errorf("read %s: %w", path, err)
 	}
 	if fi.IsDir() {
-		return nil, false, fmt.Errorf("%s is a folder, not a file; move it away or choose another path", path)
+		return nil, false, fmt.Errorf("%s %w; move it away or choose another path", path, ErrIsDir)
 	}
 	if !fi.Mode().IsRegular() {
-		// A named pipe or a device would block the read forever.
-		return nil, false, fmt.Errorf("%s is not a regular file (%v): replace it with a plain file", path, fi.Mode().Type())
+		return nil, false, &NotRegularError{Path: path, Kind: fileKind(fi.Mode())}
 	}
 	data, err = os.ReadFile(path)
 	if err != nil {

@@ -351,6 +351,9 @@ func TestReadFileIfExists(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), path) {
 					t.Fatalf("err = %v, want one naming %s and containing %q", err, path, tt.wantErr)
 				}
+				if !errors.Is(err, ErrIsDir) || errors.Is(err, ErrNotRegular) {
+					t.Fatalf("err = %v: want it to wrap ErrIsDir only", err)
+				}
 				return
 			}
 			if err != nil {
