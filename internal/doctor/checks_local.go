@@ -289,9 +289,6 @@ func checkGitignored(ctx context.Context, s *state) outcome {
 }
 
 func checkSecretTracked(ctx context.Context, s *state) outcome {
-	if _, inRepo, err := gitx.IsIgnored(ctx, s.in.Dir, "package.json"); err == nil && !inRepo {
-		return skip("not in a git repository")
-	}
 	needles := []string{s.secret.Reveal()}
 	if s.fileSecret != "" {
 		needles = append(needles, s.fileSecret)
@@ -303,6 +300,9 @@ func checkSecretTracked(ctx context.Context, s *state) outcome {
 	}
 	if err != nil {
 		return warn("search your tracked files for the key by hand (git grep -l sk_)", "%v", err)
+	}
+	if !res.InRepo {
+		return skip("not in a git repository")
 	}
 	note := ""
 	if n := len(res.TooLarge); n > 0 {

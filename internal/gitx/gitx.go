@@ -107,6 +107,9 @@ type TrackedSearch struct {
 	// TooLarge lists the tracked files larger than MaxSearchFileSize, which
 	// were not searched.
 	TooLarge []string
+	// InRepo is false when dir is not in a git repository, or git is not
+	// installed: then nothing was searched.
+	InRepo bool
 }
 
 // SearchTracked searches the files git tracks under dir, as they are in
@@ -136,6 +139,7 @@ func SearchTracked(ctx context.Context, dir string, needles []string, except ...
 	if err != nil {
 		return nil, fmt.Errorf("list tracked files: %w", err)
 	}
+	res.InRepo = true
 	skip := make(map[string]bool, len(except))
 	for _, e := range except {
 		skip[filepath.ToSlash(filepath.Clean(e))] = true
@@ -154,7 +158,7 @@ func SearchTracked(ctx context.Context, dir string, needles []string, except ...
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("search tracked files: %w", err)
 		}
-		hits, tooLarge, err := searchFile(ctx, filepath.Join(dir, filepath.FromSlash(name)), bneedles, buf)
+		hits, tooLarge, err := searchFile(ctx, filepath.Join(dir, filepath.FromSlash(name)), bneedles, longest, buf)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("search tracked files: %w", err)
@@ -185,11 +189,11 @@ func TrackedFilesContaining(ctx context.Context, dir, needle string, except ...s
 }
 
 // searchFile reports which needles the regular file at path contains,
-// reading it in chunks into buf (at least 64 KiB longer than the longest
-// needle) and checking ctx before each. Anything but a regular file, or a
+// reading it in chunks into buf (at least 64 KiB longer than longest, the
+// length of the longest needle) and checking ctx before each. Anything but a regular file, or a
 // missing file, contains none; a file larger than MaxSearchFileSize is not
 // read (tooLarge).
-func searchFile(ctx context.Context, path string, needles [][]byte, buf []byte) (hits []bool, tooLarge bool, err error) {
+func searchFile(ctx context.Context, path string, needles [][]byte, longest int, buf []byte) (hits []bool, tooLarge bool, err error) {
 	hits = make([]bool, len(needles))
 	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -209,10 +213,7 @@ func searchFile(ctx context.Context, path string, needles [][]byte, buf []byte) 
 		return nil, false, err
 	}
 	defer f.Close()
-	longest, left := 0, len(needles)
-	for _, n := range needles {
-		longest = max(longest, len(n))
-	}
+	left := len(needles)
 	keep := 0 // bytes carried over from the previous chunk
 	for {
 		if err := ctx.Err(); err != nil {

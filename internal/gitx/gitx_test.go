@@ -352,9 +352,16 @@ func TestSearchTracked(t *testing.T) {
 	want := &TrackedSearch{
 		Found:    [][]string{{"a.ts", "both.md"}, {"b.ts", "both.md", "limit.bin"}},
 		TooLarge: []string{"huge.bin"},
+		InRepo:   true,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("SearchTracked = %+v, want %+v", got, want)
+	}
+	outside := t.TempDir()
+	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(outside))
+	write(t, filepath.Join(outside, "a.ts"), secret)
+	if got, err := SearchTracked(context.Background(), outside, []string{secret}); err != nil || got.InRepo || len(got.Found[0]) != 0 {
+		t.Fatalf("outside a repository: %+v, %v; want InRepo false, nothing found", got, err)
 	}
 	for _, bad := range [][]string{nil, {secret, ""}} {
 		if _, err := SearchTracked(context.Background(), repo, bad); err == nil {
