@@ -2,7 +2,6 @@ package doctor
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -43,7 +42,7 @@ func checkPackageJSON(ctx context.Context, s *state) outcome {
 func checkConvexDependency(ctx context.Context, s *state) outcome {
 	v, ok := s.proj.ConvexVersion()
 	if !ok {
-		return fail("npm install convex", "package.json does not depend on convex")
+		return fail(project.AddCommand(s.in.Dir, "convex"), "package.json does not depend on convex")
 	}
 	return pass("depends on convex %s", v)
 }
@@ -65,10 +64,10 @@ func checkClerkPackage(ctx context.Context, s *state) outcome {
 	}
 	want := fw.ClerkPackages[0]
 	if len(others) > 0 {
-		return fail("npm install "+want+" and import ClerkProvider and useAuth from it",
+		return fail(project.AddCommand(p.Dir, want)+" and import ClerkProvider and useAuth from it",
 			"package.json depends on %s, which is not the Clerk package for %s (%s)", strings.Join(others, ", "), fw.Name, want)
 	}
-	return fail("npm install "+want, "package.json depends on no Clerk package (for %s: %s)", fw.Name, strings.Join(fw.ClerkPackages, " or "))
+	return fail(project.AddCommand(p.Dir, want), "package.json depends on no Clerk package (for %s: %s)", fw.Name, strings.Join(fw.ClerkPackages, " or "))
 }
 
 // brokenConvex is the release whose ConvexProviderWithClerk ignored the JWT template.
@@ -76,8 +75,8 @@ const brokenConvex = "1.33.0"
 
 func checkConvexVersion(ctx context.Context, s *state) outcome {
 	declared, _ := s.proj.ConvexVersion()
-	fix := "npm install convex@latest (1.33.1 or later)"
-	installed := installedVersion(s.in.Dir, "convex")
+	fix := project.AddCommand(s.in.Dir, "convex@latest") + " (1.33.1 or later)"
+	installed, _ := project.InstalledVersion(s.in.Dir, "convex")
 	if installed == brokenConvex {
 		return warn(fix, "convex %s is installed: its ConvexProviderWithClerk ignores the JWT template %q, so Convex gets a token without aud %q", brokenConvex, s.in.TemplateName, "convex")
 	}
@@ -87,22 +86,7 @@ func checkConvexVersion(ctx context.Context, s *state) outcome {
 	if installed != "" {
 		return pass("convex %s installed", installed)
 	}
-	return pass("convex %s in package.json (not installed yet: npm install)", declared)
-}
-
-// installedVersion reads node_modules/<pkg>/package.json's version, "" when absent.
-func installedVersion(dir, pkg string) string {
-	b, exists, err := fsutil.ReadFileIfExists(filepath.Join(dir, "node_modules", pkg, "package.json"))
-	if err != nil || !exists {
-		return ""
-	}
-	var v struct {
-		Version string `json:"version"`
-	}
-	if json.Unmarshal(b, &v) != nil {
-		return ""
-	}
-	return v.Version
+	return pass("convex %s in package.json (not installed yet: %s)", declared, project.InstallCommand(s.in.Dir))
 }
 
 func checkFunctionsDir(ctx context.Context, s *state) outcome {
