@@ -82,8 +82,8 @@ func Load(dir string) (*Project, error) {
 		Dependencies    map[string]string `json:"dependencies"`
 		DevDependencies map[string]string `json:"devDependencies"`
 	}
-	if err := json.Unmarshal(data, &pj); err != nil {
-		return nil, fmt.Errorf("%s is not valid JSON: %v", path, err)
+	if err := json.Unmarshal(stripBOM(data), &pj); err != nil {
+		return nil, fmt.Errorf("%s is not valid JSON: %w; fix the JSON in package.json", path, err)
 	}
 	p := &Project{Dir: dir, Name: pj.Name, Deps: map[string]string{}}
 	for k, v := range pj.DevDependencies {

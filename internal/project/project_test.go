@@ -1,10 +1,12 @@
 package project
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -48,6 +50,17 @@ func TestLoad(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{`), 0o644)
 	if _, err := Load(dir); err == nil {
 		t.Fatal("bad JSON accepted")
+	}
+	os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"name":1}`), 0o644)
+	_, err = Load(dir)
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) || !strings.HasSuffix(err.Error(), "; fix the JSON in package.json") {
+		t.Fatalf("wrong type: err %v, want a wrapped *json.UnmarshalTypeError and the fix", err)
+	}
+	// npm accepts a UTF-8 byte order mark at the start.
+	os.WriteFile(filepath.Join(dir, "package.json"), []byte("\ufeff{\"name\":\"bom\",\"dependencies\":{\"next\":\"15\"}}"), 0o644)
+	if p, err := Load(dir); err != nil || p.Name != "bom" || p.Framework.ID != "next" {
+		t.Fatalf("with a BOM: %+v, %v", p, err)
 	}
 }
 
