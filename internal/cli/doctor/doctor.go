@@ -119,7 +119,7 @@ func runDoctor(ctx context.Context, opts *Options) error {
 	rep, err := doctor.Run(ctx, in)
 	if err != nil {
 		if ctx.Err() != nil {
-			return cmdutil.ErrInterrupted
+			return &cmdutil.InterruptedError{Msg: "interrupted: the checks were stopped; run clerkconvex doctor again"}
 		}
 		return err
 	}

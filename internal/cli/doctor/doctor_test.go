@@ -345,3 +345,27 @@ func BenchmarkDoctorLatency(b *testing.B) {
 	b.ReportMetric(float64(total)/float64(slowest), "x-slowest-check")
 	b.ReportMetric(float64(total.Milliseconds())/float64(n), "ms-total")
 }
+
+// Ctrl-C (a cancelled context) is an InterruptedError that says what to do, so the root
+// command prints it as is, and it is ErrInterrupted (exit code 130).
+func TestInterruptedSaysRunAgain(t *testing.T) {
+	h := newHarness(t, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	cmd := NewCmdDoctor(h.f, nil)
+	cmd.SetArgs([]string{"-C", h.dir, "--offline"})
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true
+	err := cmd.ExecuteContext(ctx)
+	var ie *cmdutil.InterruptedError
+	if !errors.As(err, &ie) || !errors.Is(err, cmdutil.ErrInterrupted) || cmdutil.ExitCode(err) != cmdutil.ExitInterrupted {
+		t.Fatalf("err = %#v, want a *cmdutil.InterruptedError (exit %d)", err, cmdutil.ExitInterrupted)
+	}
+	if want := "interrupted: the checks were stopped; run clerkconvex doctor again"; err.Error() != want {
+		t.Fatalf("err = %q, want %q", err, want)
+	}
+	if h.out.Len() != 0 {
+		t.Fatalf("an interrupted run printed a report:\n%s", h.out)
+	}
+}
