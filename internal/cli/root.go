@@ -121,7 +121,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	root.SetIn(f.IOStreams.In)
-	cmd, err := root.ExecuteContextC(ctx)
+	err := root.ExecuteContext(ctx)
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
 		err = &cmdutil.FlagError{Err: err}
 	}
@@ -131,8 +131,6 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		var ie *cmdutil.InterruptedError
 		switch {
 		case code != cmdutil.ExitInterrupted, errors.As(err, &ie):
-		case cmd != nil && cmd.Name() == "doctor":
-			msg = "interrupted: the checks were stopped; run clerkconvex doctor again"
 		default:
 			msg = "interrupted: stopped before the next step; run the command again to finish"
 		}

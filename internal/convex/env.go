@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/clerkconvex/clerkconvex/internal/project"
 	"github.com/clerkconvex/clerkconvex/internal/run"
 )
 
@@ -180,30 +181,6 @@ func absDir(dir string) string {
 	return dir
 }
 
-// installCommand is how to install convex in dir, after the package manager whose lock file
-// is in dir or the nearest folder above holding one; npm when there is none.
-func installCommand(dir string) string {
-	locks := []struct{ file, pm, add string }{
-		{"package-lock.json", "npm", "npm install convex"},
-		{"pnpm-lock.yaml", "pnpm", "pnpm add convex"},
-		{"yarn.lock", "yarn", "yarn add convex"},
-		{"bun.lock", "bun", "bun add convex"},
-		{"bun.lockb", "bun", "bun add convex"},
-	}
-	for d := absDir(dir); ; {
-		for _, l := range locks {
-			if _, err := os.Stat(filepath.Join(d, l.file)); err == nil {
-				return l.pm + " install (or " + l.add + ")"
-			}
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "npm install (or npm install convex)"
-		}
-		d = parent
-	}
-}
-
 // SetEnv runs `npx convex env set NAME VALUE [--prod]` in dir: one call. On failure the
 // error carries the CLI's message and the command to run by hand (without the value when
 // the value looks like a secret).
@@ -297,7 +274,7 @@ func callError(ctx context.Context, err error, res run.Result, dir, command, man
 		}
 		ce := &CLIError{Command: command, ExitCode: code, Stderr: strings.TrimSpace(string(res.Stderr)), Manual: manual}
 		if notInstalled(dir, ce.Stderr) {
-			ce.NotInstalledIn, ce.Install = absDir(dir), installCommand(dir)
+			ce.NotInstalledIn, ce.Install = absDir(dir), project.InstallCommand(dir)+" (or "+project.AddCommand(dir, "convex")+")"
 		}
 		return ce
 	default:

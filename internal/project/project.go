@@ -83,7 +83,7 @@ func Load(dir string) (*Project, error) {
 		DevDependencies map[string]string `json:"devDependencies"`
 	}
 	if err := json.Unmarshal(stripBOM(data), &pj); err != nil {
-		return nil, fmt.Errorf("%s is not valid JSON: %w; fix the JSON in package.json", path, err)
+		return nil, fmt.Errorf("%s is not valid JSON: %w; fix package.json (npm cannot read it either)", path, err)
 	}
 	p := &Project{Dir: dir, Name: pj.Name, Deps: map[string]string{}}
 	for k, v := range pj.DevDependencies {

@@ -54,7 +54,7 @@ func TestLoad(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"name":1}`), 0o644)
 	_, err = Load(dir)
 	var typeErr *json.UnmarshalTypeError
-	if !errors.As(err, &typeErr) || !strings.HasSuffix(err.Error(), "; fix the JSON in package.json") {
+	if !errors.As(err, &typeErr) || !strings.HasSuffix(err.Error(), "; fix package.json (npm cannot read it either)") {
 		t.Fatalf("wrong type: err %v, want a wrapped *json.UnmarshalTypeError and the fix", err)
 	}
 	// npm accepts a UTF-8 byte order mark at the start.

@@ -50,7 +50,10 @@ func projectError(err error) error {
 	if errors.Is(err, project.ErrNoPackageJSON) {
 		return &cmdutil.FlagError{Err: err}
 	}
-	return &cmdutil.FlagError{Err: fmt.Errorf("%w; fix package.json (npm cannot read it either) or pass -C <folder>", err)}
+	if strings.Contains(err.Error(), "; fix ") {
+		return &cmdutil.FlagError{Err: fmt.Errorf("%w, or pass -C <folder>", err)} // project.Load said how
+	}
+	return &cmdutil.FlagError{Err: fmt.Errorf("%w; fix package.json or pass -C <folder>", err)}
 }
 
 // envFileError is an env file that cannot be read, with the fix.
