@@ -111,7 +111,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 		return nil, projectError(err)
 	}
 	if !p.proj.Has("convex") {
-		p.warn(io, "package.json does not depend on convex: run npm install convex (npx convex needs it)")
+		p.warn(io, "package.json does not depend on convex: run %s (npx convex needs it)", project.AddCommand(dir, "convex"))
 	}
 
 	// The env file: read it first, it may hold the keys.
