@@ -19,6 +19,15 @@ import (
 
 const netFix = "check your network connection and proxy settings (HTTPS_PROXY), or --clerk-api-url / $CLERK_API_URL"
 
+// clerkFix is the advice for a failed Clerk call: clerk.Fix's when it has one (a wrong API URL,
+// throttling, an outage, …), else the network one.
+func clerkFix(err error, key clerk.SecretKey) string {
+	if fix := clerk.Fix(err, key); fix != "" {
+		return fix
+	}
+	return netFix
+}
+
 func checkClerkSecretKey(ctx context.Context, s *state) outcome {
 	iss, _ := s.clerkFutures()
 	if iss == nil {
@@ -33,7 +42,7 @@ func checkClerkSecretKey(ctx context.Context, s *state) outcome {
 			return fail("copy a current secret key from the Clerk dashboard (API keys) into "+clerk.SecretKeyEnv,
 				"Clerk rejected the secret key %s (from %s): %v", s.secret, s.secretFrom, err)
 		}
-		return fail(netFix, "%v", err)
+		return fail(clerkFix(err, s.secret), "%v", err)
 	}
 	s.issuer = issuer
 	return pass("Clerk accepts the secret key; the instance's issuer is %s", issuer)
@@ -55,7 +64,7 @@ func checkTemplate(ctx context.Context, s *state) outcome {
 		if o, ok := timedOut(err); ok {
 			return o
 		}
-		return fail(netFix, "%v", err)
+		return fail(clerkFix(err, s.secret), "%v", err)
 	}
 	name := s.in.TemplateName
 	t, near := clerk.FindTemplate(all, name)
