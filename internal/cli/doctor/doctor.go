@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -146,12 +145,7 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 	if _, err := opts.EnvFilePath(dir); err != nil {
 		return doctor.Inputs{}, err
 	}
-	envRel := filepath.Clean(opts.EnvFile)
-	if filepath.IsAbs(envRel) {
-		if r, err := filepath.Rel(dir, envRel); err == nil && !strings.HasPrefix(r, "..") {
-			envRel = r
-		}
-	}
+	envRel := opts.EnvFileRel(dir)
 	apiURL, err := opts.APIURL(opts.Getenv)
 	if err != nil {
 		return doctor.Inputs{}, err
