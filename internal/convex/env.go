@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -152,14 +153,22 @@ func notInstalled(dir, stderr string) bool {
 	if npxCanceledRE.MatchString(stderr) {
 		return true
 	}
-	return npmErrorRE.MatchString(stderr) && !installed(dir)
+	return npmErrorRE.MatchString(stderr) && !convexInstalled(dir)
 }
 
-// installed reports whether Node's module resolution from dir finds the convex package (in
-// dir/node_modules or a folder above, a workspace root).
-func installed(dir string) bool {
-	_, ok := project.InstalledVersion(dir, "convex")
-	return ok
+// convexInstalled reports whether Node's module resolution from dir finds the convex
+// package: dir/node_modules/convex or the same in a folder above (a workspace root).
+func convexInstalled(dir string) bool {
+	for d := absDir(dir); ; {
+		if _, err := os.Stat(filepath.Join(d, "node_modules", "convex", "package.json")); err == nil {
+			return true
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return false
+		}
+		d = parent
+	}
 }
 
 func absDir(dir string) string {
