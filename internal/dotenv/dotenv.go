@@ -62,35 +62,123 @@ func Parse(data []byte) *File {
 	return &File{entries: parseEntries(string(data))}
 }
 
-type physLine struct{ text, eol string }
-
-func splitLines(s string) []physLine {
-	var lines []physLine
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '\n')
-		if i < 0 {
-			lines = append(lines, physLine{s, ""})
-			break
-		}
-		text, eol := s[:i], "\n"
-		if strings.HasSuffix(text, "\r") {
-			text, eol = text[:len(text)-1], "\r\n"
-		}
-		lines = append(lines, physLine{text, eol})
-		s = s[i+1:]
-	}
-	return lines
+// parser reads a file in one pass. steps counts the bytes it examines, so
+// tests can hold the parse to linear work (never a wall clock): every byte
+// is looked at by its own line's parse and at most by one search for a
+// closing quote of each kind (the next quote of that kind ends the search).
+type parser struct {
+	s     string
+	steps int
 }
 
 func parseEntries(s string) []entry {
-	lines := splitLines(s)
-	entries := make([]entry, 0, len(lines))
-	for i := 0; i < len(lines); i++ {
-		e, consumed := parseEntry(lines[i:], i == 0)
+	es, _ := parseCounted(s)
+	return es
+}
+
+// parseCounted parses s and returns the work done (bytes examined).
+func parseCounted(s string) ([]entry, int) {
+	p := &parser{s: s}
+	entries := make([]entry, 0, strings.Count(s, "\n")+1)
+	p.steps += len(s) // the count of line ends above
+	for pos := 0; pos < len(s); {
+		e, next := p.entry(pos, pos == 0)
 		entries = append(entries, e)
-		i += consumed - 1
+		pos = next
 	}
-	return entries
+	return entries, p.steps
+}
+
+// line returns the physical line starting at pos: its text (without the
+// line end), its line end ("\n", "\r\n" or "") and where the next one starts.
+func (p *parser) line(pos int) (text, eol string, next int) {
+	rest := p.s[pos:]
+	i := strings.IndexByte(rest, '\n')
+	if i < 0 {
+		p.steps += len(rest)
+		return rest, "", len(p.s)
+	}
+	p.steps += i + 1
+	text, eol = rest[:i], "\n"
+	if strings.HasSuffix(text, "\r") {
+		text, eol = text[:len(text)-1], "\r\n"
+	}
+	return text, eol, pos + i + 1
+}
+
+// parseLine parses one line on its own (no continuation onto later lines).
+func parseLine(text, eol string, first bool) entry {
+	p := &parser{s: text + eol}
+	e, _ := p.entry(0, first)
+	return e
+}
+
+// entry parses the logical line starting at pos and returns it and where
+// the next one starts.
+func (p *parser) entry(pos int, first bool) (entry, int) {
+	text, eol, next := p.line(pos)
+	e := entry{text: text, eol: eol}
+	i := 0
+	if first && strings.HasPrefix(text, bom) {
+		i = len(bom)
+	}
+	i = skipSpace(text, i)
+	switch {
+	case i == len(text):
+		e.kind = blank
+		return e, next
+	case text[i] == '#':
+		e.kind = comment
+		return e, next
+	}
+	key, valStart, ok := "", 0, false
+	if rest := text[i:]; strings.HasPrefix(rest, "export") && len(rest) > 6 && isSpace(rest[6]) {
+		key, valStart, ok = parseKey(text, skipSpace(text, i+6))
+	}
+	if !ok {
+		key, valStart, ok = parseKey(text, i)
+	}
+	if !ok {
+		e.kind = malformed
+		return e, next
+	}
+	e.kind, e.key, e.valStart = assign, key, valStart
+
+	if valStart < len(text) {
+		if q := text[valStart]; q == '"' || q == '\'' || q == '`' {
+			// Look for the closing quote, on this line or a later one, in
+			// one pass over the rest of the file.
+			end, found := closingQuote(p.s[pos:], valStart+1, q)
+			p.steps += end - valStart
+			if found {
+				// The logical line runs to the end of the physical line
+				// holding the closing quote.
+				lineEnd := len(p.s) - pos
+				if j := strings.IndexByte(p.s[pos+end:], '\n'); j >= 0 {
+					lineEnd = end + j
+				}
+				p.steps += lineEnd - end
+				joined := p.s[pos : pos+lineEnd]
+				jeol := ""
+				if pos+lineEnd < len(p.s) {
+					jeol = "\n"
+					if strings.HasSuffix(joined, "\r") && lineEnd > end+1 {
+						joined, jeol = joined[:len(joined)-1], "\r\n"
+					}
+				}
+				if restIsComment(joined[end+1:]) {
+					e.text, e.eol = joined, jeol
+					e.quote, e.valEnd = q, end+1
+					e.value = decodeQuoted(joined[valStart+1:end], q)
+					return e, pos + len(joined) + len(jeol)
+				}
+				// npm dotenv then reads the line as an unquoted value
+			}
+			e.dangling = q
+		}
+	}
+	e.valEnd, e.value = unquotedValue(text, valStart)
+	return e, next
 }
 
 // isSpace reports white space inside a line (what npm dotenv's \s matches).
@@ -125,66 +213,10 @@ func parseKey(s string, i int) (key string, valStart int, ok bool) {
 	return key, skipSpace(s, j+1), true
 }
 
-// parseEntry parses the logical line starting at lines[0] and returns it and
-// how many physical lines it covers.
-func parseEntry(lines []physLine, first bool) (entry, int) {
-	text := lines[0].text
-	e := entry{text: text, eol: lines[0].eol}
-	i := 0
-	if first && strings.HasPrefix(text, bom) {
-		i = len(bom)
-	}
-	i = skipSpace(text, i)
-	switch {
-	case i == len(text):
-		e.kind = blank
-		return e, 1
-	case text[i] == '#':
-		e.kind = comment
-		return e, 1
-	}
-	key, valStart, ok := "", 0, false
-	if rest := text[i:]; strings.HasPrefix(rest, "export") && len(rest) > 6 && isSpace(rest[6]) {
-		key, valStart, ok = parseKey(text, skipSpace(text, i+6))
-	}
-	if !ok {
-		key, valStart, ok = parseKey(text, i)
-	}
-	if !ok {
-		e.kind = malformed
-		return e, 1
-	}
-	e.kind, e.key, e.valStart = assign, key, valStart
-
-	if valStart < len(text) {
-		if q := text[valStart]; q == '"' || q == '\'' || q == '`' {
-			// Look for the closing quote, on this line or a later one.
-			joined := text
-			for n := 1; n <= len(lines); n++ {
-				if end, found := closingQuote(joined, valStart+1, q); found {
-					if restIsComment(joined[end+1:]) {
-						e.text, e.eol = joined, lines[n-1].eol
-						e.quote, e.valEnd = q, end+1
-						e.value = decodeQuoted(joined[valStart+1:end], q)
-						return e, n
-					}
-					break // npm dotenv then reads the line as an unquoted value
-				}
-				if n == len(lines) {
-					break
-				}
-				joined += lines[n-1].eol + lines[n].text
-			}
-			e.dangling = q
-		}
-	}
-	e.valEnd, e.value = unquotedValue(text, valStart)
-	return e, 1
-}
-
 // closingQuote finds the quote q that closes a value starting at s[from:].
 // In double quotes a backslash escapes any byte; in single quotes and
 // backticks only the quote itself (as npm dotenv's pattern does).
+// When there is none it returns len(s), how far it looked.
 func closingQuote(s string, from int, q byte) (int, bool) {
 	for i := from; i < len(s); i++ {
 		switch {
@@ -194,7 +226,7 @@ func closingQuote(s string, from int, q byte) (int, bool) {
 			return i, true
 		}
 	}
-	return 0, false
+	return len(s), false
 }
 
 // restIsComment reports whether what follows a closing quote is only white
@@ -363,8 +395,7 @@ func (f *File) Set(key, value string) (changed bool) {
 			if style == 0 && strings.HasPrefix(suffix, "#") {
 				suffix = " " + suffix // keep the comment a comment
 			}
-			e, _ := parseEntry([]physLine{{old.text[:old.valStart] + token + suffix, old.eol}}, pos == 0)
-			return e
+			return parseLine(old.text[:old.valStart]+token+suffix, old.eol, pos == 0)
 		}
 	} else {
 		eol := "\n"
@@ -382,8 +413,7 @@ func (f *File) Set(key, value string) (changed bool) {
 		pos = len(f.entries)
 		f.entries = append(f.entries, entry{})
 		build = func(style byte) entry {
-			e, _ := parseEntry([]physLine{{key + "=" + encode(value, style), eol}}, pos == 0)
-			return e
+			return parseLine(key+"="+encode(value, style), eol, pos == 0)
 		}
 	}
 	for _, style := range styles {

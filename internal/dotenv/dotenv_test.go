@@ -315,6 +315,10 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// Time as well as correctness: the work is bounded by the size, whatever the bytes.
+		if _, steps := parseCounted(string(data)); steps > maxSteps(len(data)) {
+			t.Fatalf("%d bytes took %d steps, want at most %d: %q", len(data), steps, maxSteps(len(data)), data)
+		}
 		p := Parse(data)
 		if got := p.Bytes(); string(got) != string(data) {
 			t.Fatalf("Bytes() = %q, want %q", got, data)
