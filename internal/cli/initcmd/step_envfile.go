@@ -1,0 +1,120 @@
+package initcmd
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/dotenv"
+	"github.com/clerkconvex/clerkconvex/internal/gitx"
+)
+
+// envFileStep plans the env file: the publishable key under the framework's name, the secret
+// key and the issuer, set in the file as it is, every other line kept.
+type envFileStep struct{}
+
+func (envFileStep) String() string { return "env file" }
+
+func (envFileStep) Plan(ctx context.Context, s *planState) error {
+	opts, p := s.opts, s.p
+	fw := p.proj.Framework
+	// With --prod, keys of another instance in the file are most likely the developer's own:
+	// replacing them would send local development to the production instance.
+	if opts.Prod && s.envExists {
+		if err := s.keepOtherInstance(); err != nil {
+			return err
+		}
+	}
+	newEnv := dotenv.Parse(s.envOld)
+	want := [][2]string{{fw.PublishableKeyVar, p.pub.Raw}, {clerk.SecretKeyEnv, p.secret.Reveal()}, {p.issuerVar, p.issuer}}
+	for _, kv := range want {
+		newEnv.Set(kv[0], kv[1])
+	}
+	// Read the result back as a dotenv reader would: an unclosed quote earlier in the file can
+	// swallow later lines.
+	check := dotenv.Parse(newEnv.Bytes())
+	for _, kv := range want {
+		if got, _ := check.Get(kv[0]); got != kv[1] {
+			return cmdutil.FlagErrorf("%s: %s could not be written so that it reads back (an unclosed quote above it?); fix the file's quoting and run init again", s.envRel, kv[0])
+		}
+	}
+	p.envFile = &filePlan{Rel: s.envRel, Abs: s.envAbs, Old: s.envOld, Exists: s.envExists, New: newEnv.Bytes(), Perm: 0o600}
+	if s.envExists {
+		if st, err := os.Stat(s.envAbs); err == nil && st.Mode().Perm()&0o077 != 0 {
+			p.warn(s.io, "%s is readable by other users (mode %04o) and holds the secret key: chmod 600 %s", s.envRel, st.Mode().Perm(), s.envRel)
+		}
+	}
+	return nil
+}
+
+// keepOtherInstance stops a --prod run (unless --yes, or the user agrees) from replacing the
+// keys of another Clerk instance in the env file.
+func (s *planState) keepOtherInstance() error {
+	opts, p := s.opts, s.p
+	other := otherInstance(s.env, p.proj.Framework.PublishableKeyVars(), p.pub, p.secret)
+	switch {
+	case other == "":
+		return nil
+	case opts.Yes:
+		p.warn(s.io, "--prod --yes: replacing the keys of another Clerk instance in %s (%s) with the production keys", s.envRel, other)
+		return nil
+	case opts.DryRun:
+		p.warn(s.io, "--prod: %s holds the keys of another Clerk instance (%s); init would stop here without --yes (or use --env-file .env.production)", s.envRel, other)
+		return nil
+	case !s.canPrompt:
+		return cmdutil.FlagErrorf("--prod: %s holds the keys of another Clerk instance (%s), most likely your development one; pass --env-file .env.production to keep production keys apart, or --yes to replace them", s.envRel, other)
+	}
+	ok, err := opts.Prompter().Confirm(fmt.Sprintf("%s holds the keys of another Clerk instance (%s), most likely your development one. Replace them with these production keys?", s.envRel, other), false)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("left %s as it is; run init --prod --env-file .env.production to keep the production keys in their own file", s.envRel)}
+	}
+	return nil
+}
+
+// gitignoreStep keeps the env file, which holds the secret key, out of git: it warns about a
+// tracked file, and offers (or with --yes plans) a .gitignore line for an unignored one.
+type gitignoreStep struct{}
+
+func (gitignoreStep) String() string { return "gitignore" }
+
+func (gitignoreStep) Plan(ctx context.Context, s *planState) error {
+	opts, p, envRel := s.opts, s.p, s.envRel
+	p.gitignore = ""
+	tracked, _, _ := gitx.IsTracked(ctx, p.dir, envRel)
+	if tracked {
+		// Ignore rules do not apply to a tracked file: the secret would go into the next commit.
+		p.warn(s.io, "git tracks %s, which holds the secret key: run git rm --cached %s and commit, then make sure .gitignore lists it", envRel, envRel)
+		return nil
+	}
+	ignored, inRepo, err := gitx.IsIgnored(ctx, p.dir, envRel)
+	if err != nil || !inRepo || ignored {
+		return nil
+	}
+	holds := "holds"
+	if !s.envExists {
+		holds = "will hold"
+	}
+	fix, asked := opts.Yes, false
+	if !fix && s.canPrompt && !opts.DryRun {
+		fix, err = opts.Prompter().Confirm(fmt.Sprintf("%s %s your secret key but git does not ignore it. Add it to .gitignore?", envRel, holds), true)
+		if err != nil {
+			return err
+		}
+		asked = true
+	}
+	switch {
+	case fix:
+		p.gitignore = "/" + filepath.ToSlash(envRel)
+	case asked:
+		p.warn(s.io, "git does not ignore %s, which %s the secret key: keep it out of your commits", envRel, holds)
+	default:
+		p.warn(s.io, "git does not ignore %s, which %s the secret key: add %s to .gitignore (or rerun with --yes)", envRel, holds, envRel)
+	}
+	return nil
+}

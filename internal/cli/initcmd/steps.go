@@ -1,0 +1,107 @@
+package initcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/dotenv"
+	"github.com/clerkconvex/clerkconvex/internal/iostreams"
+)
+
+// planStep is one step of init's planning, in the manner of goreleaser's pipes: it reads what
+// the steps before it left in the state, decides its part of the plan (asking the user when it
+// may), and changes nothing outside the process. Steps run in the order of planSteps.
+type planStep interface {
+	String() string
+	Plan(ctx context.Context, s *planState) error
+}
+
+// planSteps lists init's planning steps in order. A new step (users sync, client wiring) is
+// one more entry here.
+func planSteps() []planStep {
+	return []planStep{
+		projectStep{},    // the project folder, package.json, --claims, the env file's text
+		keysStep{},       // the secret and publishable keys
+		instanceStep{},   // the Clerk instance: its issuer, and that both keys belong to it
+		providersStep{},  // auth.config's providers: Clerk's, then any others
+		templateStep{},   // the JWT template
+		envFileStep{},    // the keys and issuer in the env file
+		gitignoreStep{},  // the env file kept out of git
+		authConfigStep{}, // convex/auth.config.ts
+	}
+}
+
+// planState is what the steps share while planning: the options, the plan they fill in, and
+// what one step found that a later one needs.
+type planState struct {
+	opts      *Options
+	io        *iostreams.IOStreams
+	canPrompt bool
+	p         *plan
+
+	extra map[string]any // --claims
+
+	// The env file as it is (projectStep).
+	env       *dotenv.File
+	envRel    string
+	envAbs    string
+	envOld    []byte
+	envExists bool
+
+	// Where the keys came from, for messages (keysStep).
+	secretFrom string
+	pubFrom    string
+
+	// The Convex side (providersStep).
+	authPath   string
+	authTS     bool
+	authExists bool
+	authOld    []byte
+	parsed     []convex.ParsedProvider
+}
+
+// redo asks the step runner to go back to an earlier step and run again from there (a key that
+// Clerk rejected is asked again by keysStep). The step that returns it has already said why.
+type redo struct{ step string }
+
+func (r *redo) Error() string { return "redo from step " + r.step }
+
+// runSteps runs the steps in order. A step that returns a redo sends the run back to the named
+// step; at most maxRedo times, so that a step cannot loop forever.
+func runSteps(ctx context.Context, s *planState, steps []planStep) error {
+	const maxRedo = 20
+	redos := 0
+	for i := 0; i < len(steps); i++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := steps[i].Plan(ctx, s)
+		var r *redo
+		if !errors.As(err, &r) {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		j := indexOfStep(steps[:i+1], r.step)
+		if j < 0 {
+			return fmt.Errorf("internal error: step %s asked to redo unknown step %q", steps[i], r.step)
+		}
+		if redos++; redos > maxRedo {
+			return fmt.Errorf("gave up after %d attempts at the %s step", maxRedo, r.step)
+		}
+		i = j - 1
+	}
+	return nil
+}
+
+func indexOfStep(steps []planStep, name string) int {
+	for i, st := range steps {
+		if st.String() == name {
+			return i
+		}
+	}
+	return -1
+}
