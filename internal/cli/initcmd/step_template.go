@@ -18,7 +18,7 @@ func (templateStep) String() string { return "template" }
 
 func (templateStep) Plan(ctx context.Context, s *planState) error {
 	opts, p := s.opts, s.p
-	all, err := p.clerk.Templates(ctx)
+	all, err := s.templates(ctx)
 	if err != nil {
 		return authHint(err, p.secret, s.secretFrom)
 	}

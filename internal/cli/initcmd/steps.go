@@ -22,14 +22,15 @@ type planStep interface {
 // one more entry here.
 func planSteps() []planStep {
 	return []planStep{
-		projectStep{},    // the project folder, package.json, --claims, the env file's text
-		keysStep{},       // the secret and publishable keys
-		instanceStep{},   // the Clerk instance: its issuer, and that both keys belong to it
-		providersStep{},  // auth.config's providers: Clerk's, then any others
-		templateStep{},   // the JWT template
-		envFileStep{},    // the keys and issuer in the env file
-		gitignoreStep{},  // the env file kept out of git
-		authConfigStep{}, // convex/auth.config.ts
+		projectStep{},        // the project folder, package.json, --claims, the env file's text
+		secretKeyStep{},      // the secret key (on a terminal, checked at Clerk at once)
+		publishableKeyStep{}, // the publishable key, of the same instance
+		instanceStep{},       // the Clerk instance: its issuer, and that both keys belong to it
+		providersStep{},      // auth.config's providers: Clerk's, then any others
+		templateStep{},       // the JWT template
+		envFileStep{},        // the keys and issuer in the env file
+		gitignoreStep{},      // the env file kept out of git
+		authConfigStep{},     // convex/auth.config.ts
 	}
 }
 
@@ -50,9 +51,14 @@ type planState struct {
 	envOld    []byte
 	envExists bool
 
-	// Where the keys came from, for messages (keysStep).
+	// Where the keys came from, for messages (the key steps).
 	secretFrom string
 	pubFrom    string
+
+	// The Clerk client's key, and the template listing it started (clerkClient).
+	clientKey    string
+	templateList chan templateList
+	listed       *templateList
 
 	// The Convex side (providersStep).
 	authPath   string

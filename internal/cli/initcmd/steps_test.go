@@ -82,7 +82,7 @@ func TestPlanStepsOrder(t *testing.T) {
 	for _, st := range planSteps() {
 		names = append(names, st.String())
 	}
-	want := "project,keys,instance,providers,template,env file,gitignore,auth.config"
+	want := "project,secret key,publishable key,instance,providers,template,env file,gitignore,auth.config"
 	if got := strings.Join(names, ","); got != want {
 		t.Fatalf("steps %s, want %s", got, want)
 	}
@@ -133,7 +133,7 @@ func TestKeysStepSources(t *testing.T) {
 	h := newHarness(t, false)
 	os.WriteFile(filepath.Join(h.dir, ".env.local"), []byte("CLERK_SECRET_KEY=sk_test_FILEabcdefghijklmnopqrstuvwxyz0123\nVITE_CLERK_PUBLISHABLE_KEY="+pk()+"\n"), 0o600)
 	h.opts.SecretKey = sk
-	s, err := h.stateAfter(t, "keys")
+	s, err := h.stateAfter(t, "publishable key")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestKeysStepSources(t *testing.T) {
 func TestKeysStepTwoKinds(t *testing.T) {
 	h := newHarness(t, false)
 	h.opts.SecretKey, h.opts.PublishableKey = sk, clerk.EncodePublishableKey(host, true)
-	_, err := h.stateAfter(t, "keys")
+	_, err := h.stateAfter(t, "publishable key")
 	if err == nil || cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), "--publishable-key") || !strings.Contains(err.Error(), "--secret-key") {
 		t.Fatalf("err %v", err)
 	}
@@ -156,7 +156,7 @@ func TestKeysStepTwoKinds(t *testing.T) {
 
 func TestKeysStepMissingWithoutTerminal(t *testing.T) {
 	h := newHarness(t, false)
-	_, err := h.stateAfter(t, "keys")
+	_, err := h.stateAfter(t, "publishable key")
 	if err == nil || cmdutil.ExitCode(err) != 2 || !strings.Contains(err.Error(), "--secret-key") {
 		t.Fatalf("err %v", err)
 	}
