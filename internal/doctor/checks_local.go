@@ -42,6 +42,9 @@ func checkPackageJSON(ctx context.Context, s *state) outcome {
 func checkConvexDependency(ctx context.Context, s *state) outcome {
 	v, ok := s.proj.ConvexVersion()
 	if !ok {
+		if v, where, found := s.workspaceConvex(); found {
+			return pass("convex %s declared in %s (a package of the workspace)", v, where)
+		}
 		return fail(project.AddCommand(s.in.Dir, "convex"), "package.json does not depend on convex")
 	}
 	return pass("depends on convex %s", v)
@@ -74,7 +77,10 @@ func checkClerkPackage(ctx context.Context, s *state) outcome {
 const brokenConvex = "1.33.0"
 
 func checkConvexVersion(ctx context.Context, s *state) outcome {
-	declared, _ := s.proj.ConvexVersion()
+	declared, ok := s.proj.ConvexVersion()
+	if !ok {
+		declared, _, _ = s.workspaceConvex()
+	}
 	fix := project.AddCommand(s.in.Dir, "convex@latest") + " (1.33.1 or later)"
 	installed, _ := project.InstalledVersion(s.in.Dir, "convex")
 	if installed == brokenConvex {
@@ -90,8 +96,8 @@ func checkConvexVersion(ctx context.Context, s *state) outcome {
 }
 
 func checkFunctionsDir(ctx context.Context, s *state) outcome {
-	dir, exists, err := convex.FunctionsDir(s.in.Dir)
-	if fe := readFailure(s.in.Dir, "convex.json", err); fe != nil {
+	dir, exists, err := convex.FunctionsDir(s.convexDir())
+	if fe := readFailure(s.convexDir(), "convex.json", err); fe != nil {
 		return fail(fe.fix, "%v", fe)
 	}
 	if err != nil {
@@ -99,11 +105,11 @@ func checkFunctionsDir(ctx context.Context, s *state) outcome {
 	}
 	rel := relTo(s.in.Dir, dir) + "/"
 	if !exists {
-		return fail("run npx convex dev once: it creates convex/ and your dev deployment",
+		return fail("run npx convex dev once"+s.inConvexDir()+": it creates convex/ and your dev deployment",
 			"no Convex functions folder: %s does not exist", rel)
 	}
 	s.funcDir = dir
-	return pass("functions folder %s", rel)
+	return pass("functions folder %s%s", rel, s.convexPackageNote())
 }
 
 // --- env ---
@@ -134,14 +140,14 @@ func checkEnvFile(ctx context.Context, s *state) outcome {
 // Without package.json's framework, any publishable key variable counts.
 func (s *state) keysFromEnvironment() bool {
 	set := func(name string) bool { return strings.TrimSpace(s.in.Getenv(name)) != "" }
-	if s.in.SecretKey == "" && !set(clerk.SecretKeyEnv) {
+	if s.in.SecretKey == "" && !set(clerk.SecretKeyEnv) && !set(s.secretVar()) {
 		return false
 	}
 	if s.in.PublishableKey != "" {
 		return true
 	}
 	if s.proj != nil {
-		return set(s.proj.Framework.PublishableKeyVar)
+		return slices.ContainsFunc(s.proj.Framework.KeyLookup, set)
 	}
 	for _, name := range project.Unknown.PublishableKeyVars() {
 		if set(name) {
@@ -167,16 +173,22 @@ func checkPublishableKey(ctx context.Context, s *state) outcome {
 	case s.in.PublishableKey != "":
 		raw, from = s.in.PublishableKey, "--publishable-key"
 	default:
-		// As the app sees it: the environment wins over the env file (Next.js and Vite both).
-		if v := s.in.Getenv(want); strings.TrimSpace(v) != "" {
-			raw, from = v, "$"+want
+		// As the app sees it: its Clerk package's lookup order, and for each name the
+		// environment over the env file (Next.js and Vite both).
+		for _, name := range fw.KeyLookup {
+			if v := s.in.Getenv(name); strings.TrimSpace(v) != "" {
+				raw, from = v, "$"+name
+				break
+			}
+			if v, ok := s.fileValue(name); ok {
+				raw, from = v, name+" in "+s.in.EnvFile
+				break
+			}
+		}
+		if raw != "" {
 			break
 		}
-		if v, ok := s.fileValue(want); ok {
-			raw, from = v, want+" in "+s.in.EnvFile
-			break
-		}
-		for _, name := range fw.PublishableKeyVars()[1:] {
+		for _, name := range fw.PublishableKeyVars()[len(fw.KeyLookup):] {
 			if _, ok := s.fileValue(name); ok {
 				foundAs = name
 				break
@@ -202,19 +214,25 @@ func checkPublishableKey(ctx context.Context, s *state) outcome {
 
 func checkSecretKey(ctx context.Context, s *state) outcome {
 	var raw, from string
+	fileVar := s.secretVar()
 	switch {
 	case s.in.SecretKey != "":
 		raw, from = s.in.SecretKey, "--secret-key"
 	case strings.TrimSpace(s.in.Getenv(clerk.SecretKeyEnv)) != "":
 		raw, from = s.in.Getenv(clerk.SecretKeyEnv), "$"+clerk.SecretKeyEnv
+	case fileVar != clerk.SecretKeyEnv && strings.TrimSpace(s.in.Getenv(fileVar)) != "":
+		raw, from = s.in.Getenv(fileVar), "$"+fileVar
 	default:
-		if v, ok := s.fileValue(clerk.SecretKeyEnv); ok {
-			raw, from = v, clerk.SecretKeyEnv+" in "+s.in.EnvFile
+		if v, ok := s.fileValue(fileVar); ok {
+			raw, from = v, fileVar+" in "+s.in.EnvFile
+		} else if _, ok := s.fileValue(clerk.SecretKeyEnv); ok && fileVar != clerk.SecretKeyEnv {
+			return fail(fmt.Sprintf("rename %s to %s in %s", clerk.SecretKeyEnv, fileVar, s.in.EnvFile),
+				"%s has the secret key as %s, but %s's server reads %s", s.in.EnvFile, clerk.SecretKeyEnv, s.proj.Framework.Name, fileVar)
 		}
 	}
 	if raw == "" {
-		return fail(fmt.Sprintf("add %s=sk_test_… to %s (Clerk dashboard → API keys), or pass --secret-key", clerk.SecretKeyEnv, s.in.EnvFile),
-			"no Clerk secret key: %s is not in %s or the environment", clerk.SecretKeyEnv, s.in.EnvFile)
+		return fail(fmt.Sprintf("add %s=sk_test_… to %s (Clerk dashboard → API keys), or pass --secret-key", fileVar, s.in.EnvFile),
+			"no Clerk secret key: %s is not in %s or the environment", fileVar, s.in.EnvFile)
 	}
 	k, err := clerk.ParseSecretKey(raw)
 	if err != nil {
@@ -225,10 +243,10 @@ func checkSecretKey(ctx context.Context, s *state) outcome {
 	msg := fmt.Sprintf("%s: %s (%s instance)", from, k, k.Kind())
 	// The env file may hold another key than the one in use: env.secret_tracked looks for
 	// both, and the message says which one the live checks use.
-	if fv, ok := s.fileValue(clerk.SecretKeyEnv); ok && strings.TrimSpace(fv) != k.Reveal() {
+	if fv, ok := s.fileValue(fileVar); ok && strings.TrimSpace(fv) != k.Reveal() {
 		s.fileSecret = strings.TrimSpace(fv)
 		msg += fmt.Sprintf("; %s in %s is another key (%s): the checks below use the one from %s, your app may use the file's",
-			clerk.SecretKeyEnv, s.in.EnvFile, clerk.Mask(s.fileSecret), from)
+			fileVar, s.in.EnvFile, clerk.Mask(s.fileSecret), from)
 	}
 	return pass("%s", msg)
 }
@@ -249,7 +267,7 @@ func checkGitignored(ctx context.Context, s *state) outcome {
 	if s.env == nil {
 		return skip("%s does not exist", s.in.EnvFile)
 	}
-	if _, ok := s.fileValue(clerk.SecretKeyEnv); !ok {
+	if _, ok := s.fileValue(s.secretVar()); !ok {
 		return pass("%s holds no secret key", s.in.EnvFile)
 	}
 	// git applies .gitignore only to untracked files: a tracked env file (committed, or

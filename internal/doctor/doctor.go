@@ -98,8 +98,15 @@ type ClerkAPI interface {
 
 // Inputs are everything a run reads besides the project's files.
 type Inputs struct {
-	Dir     string // absolute project folder
-	EnvFile string // env file, relative to Dir (e.g. .env.local)
+	Dir string // absolute project folder (the app's)
+	// ConvexDir is the absolute folder of the package that holds the Convex functions (where
+	// convex.json is and npx convex runs); "" means Dir. In a workspace it may be another
+	// package than the app's.
+	ConvexDir string
+	// Workspace are the other packages of the app's workspace (absolute folders, the root
+	// first); nil outside a workspace. convex declared in one of them counts as the app's.
+	Workspace []string
+	EnvFile   string // env file, relative to Dir (e.g. .env.local)
 	// EnvFileExplicit is true when the user named the env file (--env-file). With Prod, the
 	// env file's issuer is compared with the deployment's only then: the default .env.local
 	// holds development values.

@@ -304,6 +304,9 @@ func (w *wiringFacts) add(rel, src string) {
 }
 
 func checkProviderWiring(ctx context.Context, s *state) outcome {
+	if o, ok := s.wiringNotChecked(); ok {
+		return o
+	}
 	facts, err := scanWiring(ctx, s.in.Dir)
 	if errors.Is(err, context.DeadlineExceeded) {
 		return warn(localTimeoutFix, "could not finish reading the client code in %s", s.in.Timeout)

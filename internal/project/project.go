@@ -13,40 +13,108 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 )
 
-// Framework is a front-end framework we know the conventions of.
+// Framework is a front-end framework we know the conventions of. The variable names and their
+// order follow each Clerk package's published source (see docs/init.md, "Frameworks").
 type Framework struct {
-	ID   string // next, expo, tanstack-start, vite, unknown
+	ID   string // next, expo, tanstack-start, vite, react-router, remix, sveltekit, astro, nuxt, node, unknown
 	Name string // for people
-	// PublishableKeyVar is where the framework's client code reads the publishable key.
+	// PublishableKeyVar is the variable init writes the publishable key to when the env file
+	// has none of KeyLookup.
 	PublishableKeyVar string
+	// KeyLookup are the variables the framework's Clerk package (or, where the package takes
+	// the key as a prop, the framework's env loader) reads the publishable key from, in its
+	// order: the first one set is the key the app uses.
+	KeyLookup []string
+	// SecretKeyVar is where the app's server reads the secret key.
+	SecretKeyVar string
 	// ClerkPackages are the Clerk packages that fit (new names first).
 	ClerkPackages []string
+	// WiringChecked is true for React frameworks, whose client wiring (ConvexProviderWithClerk
+	// with Clerk's useAuth) doctor reads; for the others it says plainly that it does not.
+	WiringChecked bool
 }
 
-var (
-	Next          = Framework{"next", "Next.js", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", []string{"@clerk/nextjs"}}
-	Expo          = Framework{"expo", "Expo", "EXPO_PUBLIC_CLERK_PUBLISHABLE_KEY", []string{"@clerk/expo", "@clerk/clerk-expo"}}
-	TanStackStart = Framework{"tanstack-start", "TanStack Start", "VITE_CLERK_PUBLISHABLE_KEY", []string{"@clerk/tanstack-react-start", "@clerk/tanstack-start"}}
-	Vite          = Framework{"vite", "Vite", "VITE_CLERK_PUBLISHABLE_KEY", []string{"@clerk/react", "@clerk/clerk-react"}}
-	Unknown       = Framework{"unknown", "an unknown framework", "CLERK_PUBLISHABLE_KEY", []string{"@clerk/react", "@clerk/clerk-react"}}
+const (
+	secretKeyVar = "CLERK_SECRET_KEY"
+	barePK       = "CLERK_PUBLISHABLE_KEY"
+	vitePK       = "VITE_CLERK_PUBLISHABLE_KEY"
+	publicPK     = "PUBLIC_CLERK_PUBLISHABLE_KEY"
 )
 
-// PublishableKeyVars are every name a publishable key goes by, the framework's first.
+// The lookup orders, from the packages' dist code:
+//   - @clerk/nextjs: process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY only.
+//   - @clerk/expo takes the key as a prop (Expo inlines only EXPO_PUBLIC_ variables, and not
+//     inside node_modules); @clerk/clerk-expo falls back to EXPO_PUBLIC_… then
+//     CLERK_PUBLISHABLE_KEY, but Metro never inlines the latter into the app, so only the
+//     EXPO_PUBLIC_ name reaches a running app.
+//   - @clerk/tanstack-react-start and @clerk/react-router: VITE_CLERK_PUBLISHABLE_KEY, then
+//     CLERK_PUBLISHABLE_KEY (read on the server, which hands the key to the client).
+//   - @clerk/react 6 falls back to VITE_… then CLERK_…, from import.meta.env, where Vite puts
+//     only VITE_ variables; @clerk/clerk-react 5 takes a prop. In a Vite app only VITE_ works.
+//   - @clerk/remix: CLERK_PUBLISHABLE_KEY (server loader). svelte-clerk and @clerk/astro:
+//     PUBLIC_CLERK_PUBLISHABLE_KEY. @clerk/nuxt: runtime config, so NUXT_PUBLIC_CLERK_… and
+//     NUXT_CLERK_SECRET_KEY. @clerk/express: CLERK_PUBLISHABLE_KEY.
+var (
+	Next = Framework{ID: "next", Name: "Next.js", PublishableKeyVar: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
+		KeyLookup: []string{"NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"}, SecretKeyVar: secretKeyVar,
+		ClerkPackages: []string{"@clerk/nextjs"}, WiringChecked: true}
+	Expo = Framework{ID: "expo", Name: "Expo", PublishableKeyVar: "EXPO_PUBLIC_CLERK_PUBLISHABLE_KEY",
+		KeyLookup: []string{"EXPO_PUBLIC_CLERK_PUBLISHABLE_KEY"}, SecretKeyVar: secretKeyVar,
+		ClerkPackages: []string{"@clerk/expo", "@clerk/clerk-expo"}, WiringChecked: true}
+	TanStackStart = Framework{ID: "tanstack-start", Name: "TanStack Start", PublishableKeyVar: vitePK,
+		KeyLookup: []string{vitePK, barePK}, SecretKeyVar: secretKeyVar,
+		ClerkPackages: []string{"@clerk/tanstack-react-start", "@clerk/tanstack-start"}, WiringChecked: true}
+	Vite = Framework{ID: "vite", Name: "Vite", PublishableKeyVar: vitePK,
+		KeyLookup: []string{vitePK}, SecretKeyVar: secretKeyVar,
+		ClerkPackages: []string{"@clerk/react", "@clerk/clerk-react"}, WiringChecked: true}
+	ReactRouter = Framework{ID: "react-router", Name: "React Router", PublishableKeyVar: vitePK,
+		KeyLookup: []string{vitePK, barePK}, SecretKeyVar: secretKeyVar,
+		ClerkPackages: []string{"@clerk/react-router"}, WiringChecked: true}
+	Remix = Framework{ID: "remix", Name: "Remix", PublishableKeyVar: barePK,
+		KeyLookup: []string{barePK}, SecretKeyVar: secretKeyVar,
+		ClerkPackages: []string{"@clerk/remix"}, WiringChecked: true}
+	SvelteKit = Framework{ID: "sveltekit", Name: "SvelteKit", PublishableKeyVar: publicPK,
+		KeyLookup: []string{publicPK}, SecretKeyVar: secretKeyVar,
+		ClerkPackages: []string{"svelte-clerk"}}
+	Astro = Framework{ID: "astro", Name: "Astro", PublishableKeyVar: publicPK,
+		KeyLookup: []string{publicPK}, SecretKeyVar: secretKeyVar,
+		ClerkPackages: []string{"@clerk/astro"}}
+	Nuxt = Framework{ID: "nuxt", Name: "Nuxt", PublishableKeyVar: "NUXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
+		KeyLookup: []string{"NUXT_PUBLIC_CLERK_PUBLISHABLE_KEY"}, SecretKeyVar: "NUXT_CLERK_SECRET_KEY",
+		ClerkPackages: []string{"@clerk/nuxt"}}
+	Node = Framework{ID: "node", Name: "a Node.js server", PublishableKeyVar: barePK,
+		KeyLookup: []string{barePK}, SecretKeyVar: secretKeyVar,
+		ClerkPackages: []string{"@clerk/express", "@clerk/fastify", "@clerk/backend"}}
+	Unknown = Framework{ID: "unknown", Name: "an unknown framework", PublishableKeyVar: barePK,
+		KeyLookup: []string{barePK}, SecretKeyVar: secretKeyVar,
+		ClerkPackages: []string{"@clerk/react", "@clerk/clerk-react"}, WiringChecked: true}
+)
+
+// Frameworks are all the frameworks Detect knows, in the order it tries them.
+var Frameworks = []Framework{Next, Expo, TanStackStart, ReactRouter, Remix, SvelteKit, Astro, Nuxt, Vite, Node}
+
+// PublishableKeyVars are every name a publishable key goes by, the framework's lookup order
+// first: a key under one of the others is in the wrong place for this framework.
 func (f Framework) PublishableKeyVars() []string {
-	out := []string{f.PublishableKeyVar}
-	for _, v := range []string{Next.PublishableKeyVar, Vite.PublishableKeyVar, Expo.PublishableKeyVar, Unknown.PublishableKeyVar} {
-		if v != f.PublishableKeyVar {
-			out = append(out, v)
+	out := slices.Clone(f.KeyLookup)
+	for _, g := range append(slices.Clone(Frameworks), Unknown) {
+		for _, v := range g.KeyLookup {
+			if !slices.Contains(out, v) {
+				out = append(out, v)
+			}
 		}
 	}
 	return out
 }
 
-// AllClerkPackages are the Clerk packages of every framework (they export ClerkProvider and
-// useAuth), each once, in the order Next, Expo, TanStackStart, Vite.
+// AllClerkPackages are the Clerk packages that export ClerkProvider and useAuth for React,
+// each once, in the order of Frameworks.
 func AllClerkPackages() []string {
 	var out []string
-	for _, f := range []Framework{Next, Expo, TanStackStart, Vite} {
+	for _, f := range Frameworks {
+		if !f.WiringChecked {
+			continue
+		}
 		for _, p := range f.ClerkPackages {
 			if !slices.Contains(out, p) {
 				out = append(out, p)
@@ -96,7 +164,8 @@ func Load(dir string) (*Project, error) {
 	return p, nil
 }
 
-// Detect picks the framework from dependencies.
+// Detect picks the framework from dependencies. Meta-frameworks come before Vite, which most
+// of them depend on; a Node server is one with a server framework and none of the others.
 func Detect(deps map[string]string) Framework {
 	has := func(names ...string) bool {
 		for _, n := range names {
@@ -113,8 +182,20 @@ func Detect(deps map[string]string) Framework {
 		return Expo
 	case has("@tanstack/react-start", "@tanstack/start", "@clerk/tanstack-react-start"):
 		return TanStackStart
+	case has("@react-router/dev", "@clerk/react-router"):
+		return ReactRouter
+	case has("@remix-run/react", "@remix-run/node", "@remix-run/dev", "@clerk/remix"):
+		return Remix
+	case has("@sveltejs/kit", "svelte-clerk"):
+		return SvelteKit
+	case has("astro", "@clerk/astro"):
+		return Astro
+	case has("nuxt", "@clerk/nuxt"):
+		return Nuxt
 	case has("vite"):
 		return Vite
+	case has("express", "fastify", "hono", "koa", "@clerk/express", "@clerk/fastify", "@clerk/backend"):
+		return Node
 	}
 	return Unknown
 }

@@ -21,6 +21,18 @@ func TestDetect(t *testing.T) {
 		{map[string]string{"@clerk/clerk-expo": "2"}, Expo},
 		{map[string]string{"@tanstack/react-start": "1", "vite": "7"}, TanStackStart},
 		{map[string]string{"react": "19"}, Unknown},
+		// Meta-frameworks depend on vite: they win over it.
+		{map[string]string{"@react-router/dev": "7", "react-router": "7", "vite": "6"}, ReactRouter},
+		{map[string]string{"react-router-dom": "7", "vite": "6"}, Vite},
+		{map[string]string{"@remix-run/react": "2", "vite": "5"}, Remix},
+		{map[string]string{"@sveltejs/kit": "2", "svelte": "5", "vite": "6"}, SvelteKit},
+		{map[string]string{"svelte-clerk": "1"}, SvelteKit},
+		{map[string]string{"astro": "5", "@astrojs/react": "4", "vite": "6"}, Astro},
+		{map[string]string{"nuxt": "4"}, Nuxt},
+		{map[string]string{"express": "5", "@clerk/express": "1"}, Node},
+		{map[string]string{"hono": "4"}, Node},
+		// A Next.js app with an express server is a Next.js app.
+		{map[string]string{"next": "15", "express": "5"}, Next},
 	} {
 		if got := Detect(tc.deps); got.ID != tc.want.ID {
 			t.Errorf("Detect(%v) = %s, want %s", tc.deps, got.ID, tc.want.ID)
@@ -66,22 +78,49 @@ func TestLoad(t *testing.T) {
 
 func TestPublishableKeyVars(t *testing.T) {
 	got := Next.PublishableKeyVars()
-	if got[0] != "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY" || len(got) != 4 {
+	want := []string{"NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", "EXPO_PUBLIC_CLERK_PUBLISHABLE_KEY", "VITE_CLERK_PUBLISHABLE_KEY",
+		"CLERK_PUBLISHABLE_KEY", "PUBLIC_CLERK_PUBLISHABLE_KEY", "NUXT_PUBLIC_CLERK_PUBLISHABLE_KEY"}
+	if !slices.Equal(got, want) {
 		t.Fatalf("%v", got)
+	}
+	// The framework's own lookup order comes first.
+	if got := TanStackStart.PublishableKeyVars(); !slices.Equal(got[:2], []string{"VITE_CLERK_PUBLISHABLE_KEY", "CLERK_PUBLISHABLE_KEY"}) {
+		t.Fatalf("%v", got)
+	}
+}
+
+// Every framework writes a variable its Clerk package reads, first in the lookup order.
+func TestFrameworkVars(t *testing.T) {
+	for _, f := range append(slices.Clone(Frameworks), Unknown) {
+		if len(f.KeyLookup) == 0 || f.KeyLookup[0] != f.PublishableKeyVar || f.SecretKeyVar == "" || len(f.ClerkPackages) == 0 {
+			t.Errorf("%s: %+v", f.ID, f)
+		}
+	}
+	for id, want := range map[string]string{"sveltekit": "PUBLIC_CLERK_PUBLISHABLE_KEY", "astro": "PUBLIC_CLERK_PUBLISHABLE_KEY",
+		"nuxt": "NUXT_PUBLIC_CLERK_PUBLISHABLE_KEY", "remix": "CLERK_PUBLISHABLE_KEY", "node": "CLERK_PUBLISHABLE_KEY"} {
+		for _, f := range Frameworks {
+			if f.ID == id && f.PublishableKeyVar != want {
+				t.Errorf("%s writes %s, want %s", id, f.PublishableKeyVar, want)
+			}
+		}
+	}
+	if Nuxt.SecretKeyVar != "NUXT_CLERK_SECRET_KEY" {
+		t.Errorf("nuxt secret %s", Nuxt.SecretKeyVar)
 	}
 }
 
 func TestAllClerkPackages(t *testing.T) {
 	want := []string{
 		"@clerk/nextjs", "@clerk/expo", "@clerk/clerk-expo",
-		"@clerk/tanstack-react-start", "@clerk/tanstack-start", "@clerk/react", "@clerk/clerk-react",
+		"@clerk/tanstack-react-start", "@clerk/tanstack-start", "@clerk/react-router", "@clerk/remix",
+		"@clerk/react", "@clerk/clerk-react",
 	}
 	got := AllClerkPackages()
 	if !slices.Equal(got, want) {
 		t.Fatalf("AllClerkPackages() = %v, want %v", got, want)
 	}
 	// Every framework's packages are in it, Unknown's included.
-	for _, f := range []Framework{Next, Expo, TanStackStart, Vite, Unknown} {
+	for _, f := range []Framework{Next, Expo, TanStackStart, Vite, ReactRouter, Remix, Unknown} {
 		for _, p := range f.ClerkPackages {
 			if !slices.Contains(got, p) {
 				t.Errorf("%s's %s missing", f.ID, p)

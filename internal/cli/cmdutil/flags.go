@@ -2,6 +2,7 @@ package cmdutil
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
 // ProjectFlags are the inputs init and doctor share: where the project is, the Clerk keys and
@@ -21,6 +23,9 @@ type ProjectFlags struct {
 	ClerkAPIURL    string
 	TemplateName   string
 	Prod           bool
+	// ConvexDir is --convex-dir: the workspace package that holds the Convex functions, when
+	// detection cannot tell.
+	ConvexDir string
 }
 
 // Register declares the shared flags; envFileUsage and prodUsage say what the command does
@@ -33,6 +38,24 @@ func (p *ProjectFlags) Register(fl *pflag.FlagSet, envFileUsage, prodUsage strin
 	fl.StringVar(&p.ClerkAPIURL, "clerk-api-url", "", "Clerk Backend API `URL` (default: $CLERK_API_URL or https://api.clerk.com)")
 	fl.StringVar(&p.TemplateName, "template-name", "convex", "`name` of the Clerk JWT template")
 	fl.BoolVar(&p.Prod, "prod", false, prodUsage)
+	fl.StringVar(&p.ConvexDir, "convex-dir", "", "in a workspace, the package `folder` that holds convex/ (default: found from the workspace)")
+}
+
+// Layout finds the workspace around the project folder dir and the package holding the Convex
+// functions (--convex-dir when given). A workspace where several packages hold functions, or a
+// bad --convex-dir, is a usage error naming the candidates and the flag.
+func (p *ProjectFlags) Layout(dir string) (project.Layout, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		cwd = dir
+	}
+	l, err := project.Locate(dir, p.ConvexDir, "--convex-dir", cwd)
+	var amb *project.AmbiguousError
+	var fv *project.FlagValueError
+	if errors.As(err, &amb) || errors.As(err, &fv) {
+		return l, &FlagError{Err: err}
+	}
+	return l, err
 }
 
 // Validate refuses empty values of the shared flags.

@@ -146,12 +146,24 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 		return doctor.Inputs{}, err
 	}
 	envRel := opts.EnvFileRel(dir)
+	layout, err := opts.Layout(dir)
+	if err != nil {
+		return doctor.Inputs{}, err
+	}
+	var others []string
+	for _, p := range layout.Packages {
+		if p != dir {
+			others = append(others, p)
+		}
+	}
 	apiURL, err := opts.APIURL(opts.Getenv)
 	if err != nil {
 		return doctor.Inputs{}, err
 	}
 	in := doctor.Inputs{
 		Dir:             dir,
+		ConvexDir:       layout.Convex,
+		Workspace:       others,
 		EnvFile:         envRel,
 		EnvFileExplicit: opts.EnvFileExplicit,
 		SecretKey:       opts.SecretKey,
@@ -172,7 +184,7 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 	if opts.Runner != nil {
 		r := opts.Runner()
 		in.ConvexEnv = func(ctx context.Context, name string, prod bool) (string, bool, error) {
-			return convex.GetEnv(ctx, r, dir, name, prod)
+			return convex.GetEnv(ctx, r, layout.Convex, name, prod)
 		}
 	}
 	return in, nil
