@@ -160,7 +160,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		io.Step(iostreams.Skip, "Convex variable not set (--skip-convex-env); run: %s", res.Convex.Command)
 		return res, nil
 	}
-	target, err := convex.SetEnvTarget(ctx, opts.Runner(), p.dir, p.issuerVar, p.issuer, p.prod)
+	target, err := convex.SetEnvTarget(ctx, opts.Runner(), p.convexDir(), p.issuerVar, p.issuer, p.prod)
 	if err != nil {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
@@ -177,7 +177,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		if len(p.manual) > 0 {
 			done = "The rest is done, but for the auth.config edit above. "
 		}
-		fmt.Fprintf(io.ErrOut, "  %sSet it by hand, in %s:\n    %s\n", done, p.dir, res.Convex.Command)
+		fmt.Fprintf(io.ErrOut, "  %sSet it by hand, in %s:\n    %s\n", done, p.convexDir(), res.Convex.Command)
 		return res, errConvexFailed
 	}
 	res.Convex.Action = "set"

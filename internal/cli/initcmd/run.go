@@ -38,7 +38,12 @@ func (f *filePlan) action() string {
 
 // plan is everything init will do, decided before anything changes.
 type plan struct {
-	dir       string
+	dir string
+	// layout is the workspace around dir and the package holding the Convex functions, where
+	// auth.config is written and npx convex runs (dir itself outside a workspace).
+	layout    project.Layout
+	pubVar    string // the env file's name for the publishable key (the framework's lookup)
+	secretVar string // the env file's name for the secret key (the framework's)
 	proj      *project.Project
 	secret    clerk.SecretKey
 	pub       clerk.PublishableKey
@@ -55,6 +60,15 @@ type plan struct {
 	manual    []string // snippets to paste by hand
 	gitignore string   // pattern to add to .gitignore, when accepted
 	warnings  []string
+}
+
+// convexDir is the folder of the package holding the Convex functions: where auth.config is
+// written and npx convex runs.
+func (p *plan) convexDir() string {
+	if p.layout.Convex != "" {
+		return p.layout.Convex
+	}
+	return p.dir
 }
 
 func (p *plan) warn(io *iostreams.IOStreams, format string, a ...any) {

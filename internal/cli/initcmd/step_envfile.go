@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
-	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 	"github.com/clerkconvex/clerkconvex/internal/dotenv"
 	"github.com/clerkconvex/clerkconvex/internal/gitx"
@@ -29,7 +29,17 @@ func (envFileStep) Plan(ctx context.Context, s *planState) error {
 		}
 	}
 	newEnv := dotenv.Parse(s.envOld)
-	want := [][2]string{{fw.PublishableKeyVar, p.pub.Raw}, {clerk.SecretKeyEnv, p.secret.Reveal()}, {p.issuerVar, p.issuer}}
+	// The names the app reads: the first of its Clerk package's lookup order the file already
+	// uses (TanStack's CLERK_PUBLISHABLE_KEY, say), else the framework's usual one.
+	p.pubVar = fw.PublishableKeyVar
+	for _, name := range fw.KeyLookup {
+		if v, ok := s.env.Get(name); ok && strings.TrimSpace(v) != "" {
+			p.pubVar = name
+			break
+		}
+	}
+	p.secretVar = fw.SecretKeyVar
+	want := [][2]string{{p.pubVar, p.pub.Raw}, {p.secretVar, p.secret.Reveal()}, {p.issuerVar, p.issuer}}
 	for _, kv := range want {
 		newEnv.Set(kv[0], kv[1])
 	}

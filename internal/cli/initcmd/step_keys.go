@@ -33,6 +33,7 @@ func (secretKeyStep) Plan(ctx context.Context, s *planState) error {
 		src{opts.SecretKey, "--secret-key"},
 		src{opts.Getenv(clerk.SecretKeyEnv), "$" + clerk.SecretKeyEnv},
 		fromFile(s.env, clerk.SecretKeyEnv, s.envRel),
+		fromFile(s.env, s.p.proj.Framework.SecretKeyVar, s.envRel),
 	)
 	for {
 		if raw == "" {
@@ -81,11 +82,16 @@ func (publishableKeyStep) String() string { return "publishable key" }
 func (publishableKeyStep) Plan(ctx context.Context, s *planState) error {
 	opts, p := s.opts, s.p
 	fw := p.proj.Framework
+	// As the app reads it: its Clerk package's lookup order, the environment over the file for
+	// each name; then any other name a publishable key goes by.
 	srcs := []src{{opts.PublishableKey, "--publishable-key"}}
-	for _, name := range fw.PublishableKeyVars() {
+	for _, name := range fw.KeyLookup {
+		srcs = append(srcs, src{opts.Getenv(name), "$" + name}, fromFile(s.env, name, s.envRel))
+	}
+	for _, name := range fw.PublishableKeyVars()[len(fw.KeyLookup):] {
 		srcs = append(srcs, src{opts.Getenv(name), "$" + name})
 	}
-	for _, name := range fw.PublishableKeyVars() {
+	for _, name := range fw.PublishableKeyVars()[len(fw.KeyLookup):] {
 		srcs = append(srcs, fromFile(s.env, name, s.envRel))
 	}
 	raw, from := firstOf(srcs...)

@@ -6,6 +6,7 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/dotenv"
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
@@ -27,8 +28,16 @@ func (projectStep) Plan(ctx context.Context, s *planState) error {
 	if err != nil {
 		return projectError(err)
 	}
-	if !p.proj.Has("convex") {
+	// The workspace and its Convex package, before anything is asked or called: an ambiguous
+	// workspace stops here (exit 2) with nothing changed.
+	if p.layout, err = opts.Layout(p.dir); err != nil {
+		return err
+	}
+	if !p.proj.Has("convex") && !workspaceHasConvex(p.layout, p.dir) {
 		p.warn(s.io, "package.json does not depend on convex: run %s (npx convex needs it)", project.AddCommand(p.dir, "convex"))
+	}
+	if !p.layout.ConvexIsApp() {
+		s.io.Step(iostreams.OK, "Workspace: Convex functions in %s (auth.config is written and npx convex runs there)", rel(p.dir, p.layout.Convex))
 	}
 
 	s.envRel = opts.EnvFileRel(p.dir)
@@ -49,4 +58,19 @@ func (projectStep) Plan(ctx context.Context, s *planState) error {
 		p.warn(s.io, "%s: %s not KEY=value; left as %s", s.envRel, dotenv.LinesAre(bad), they)
 	}
 	return nil
+}
+
+// workspaceHasConvex tells whether a package of the workspace other than the app declares
+// convex: the one holding the functions, or any other (the root, a sibling).
+func workspaceHasConvex(l project.Layout, app string) bool {
+	dirs := append([]string{l.Convex}, l.Packages...)
+	for _, d := range dirs {
+		if d == app {
+			continue
+		}
+		if pj, err := project.Load(d); err == nil && pj.Has("convex") {
+			return true
+		}
+	}
+	return false
 }

@@ -22,7 +22,7 @@ func (providersStep) String() string { return "providers" }
 func (providersStep) Plan(ctx context.Context, s *planState) error {
 	p := s.p
 	p.providers = nil
-	funcDir, _, err := convex.FunctionsDir(p.dir)
+	funcDir, _, err := convex.FunctionsDir(p.convexDir())
 	if err != nil {
 		return &cmdutil.FlagError{Err: err}
 	}
