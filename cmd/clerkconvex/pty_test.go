@@ -49,9 +49,9 @@ const (
 	promptSecret  = "Clerk secret key"
 	promptPub     = "Clerk publishable key"
 	promptDomain  = "Enter the identity provider's Domain URL"
-	promptAppID   = "Enter your application/client ID with this identity provider"
+	promptAppID   = "Enter your application/client ID with this provider"
 	promptAnother = "Would you like to add another provider?"
-	promptUpdate  = "Update it?"
+	promptUpdate  = `Update JWT template "convex"?`
 
 	keyEnter = "\r" // what a terminal sends for Enter
 	keyCtrlC = "\x03"
@@ -409,7 +409,7 @@ func TestInteractiveInitFullRun(t *testing.T) {
 	s.answer(sk1+keyEnter, promptSecret)
 	s.answer(pk+keyEnter, promptPub)
 	// The first provider: the defaults shown are the discovered issuer and "convex".
-	s.answer(keyEnter, promptDomain, "("+issuer1+")")
+	s.answer(keyEnter, "Clerk's issuer: "+issuer1+" (press Enter to use it)", promptDomain)
 	s.answer(keyEnter, promptAppID, "(convex)")
 	s.answer("y"+keyEnter, promptAnother, "(y/N)")
 	s.answer("https://auth.example.com"+keyEnter, promptDomain)
@@ -601,7 +601,7 @@ func TestInteractiveInitExistingTemplate(t *testing.T) {
 			before := e.snapshot()
 
 			s := e.start("init")
-			s.answer(keyEnter, promptDomain, "("+issuer1+")")
+			s.answer(keyEnter, "Clerk's issuer: "+issuer1+" (press Enter to use it)", promptDomain)
 			s.answer(keyEnter, promptAppID, "(convex)")
 			s.answer(keyEnter, promptAnother, "(y/N)") // the default: no
 			s.answer(tt.reply+keyEnter, `JWT template "convex" needs a change (aud: "other" → "convex")`, promptUpdate, "(Y/n)")

@@ -27,6 +27,7 @@ type Options struct {
 	ApplicationIDs []string
 	Claims         string
 	SkipConvexEnv  bool
+	Reconfigure    bool
 	DryRun         bool
 	Yes            bool
 	NoInput        bool
@@ -88,6 +89,7 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	fl.StringArrayVar(&opts.ProviderURLs, "identity-provider-url", nil, "the identity provider's Domain `URL` (default: the discovered Clerk issuer); repeat with --application-id for more providers")
 	fl.StringArrayVar(&opts.ApplicationIDs, "application-id", nil, "application/client `ID` with the identity provider, the JWT's aud (default: convex)")
 	fl.StringVar(&opts.Claims, "claims", "", "extra template claims as a JSON `object`, e.g. '{\"org\":\"{{org.slug}}\"}'")
+	fl.BoolVar(&opts.Reconfigure, "reconfigure", false, "ask the provider questions again, even when auth.config and the JWT template agree")
 	fl.BoolVar(&opts.SkipConvexEnv, "skip-convex-env", false, "do not run npx convex env set")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change, change nothing")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "accept changes to an existing template and .gitignore without asking")

@@ -148,7 +148,7 @@ func TestDeclinedTemplateUpdate(t *testing.T) {
 		prompt.Answer{Match: "Domain URL"},
 		prompt.Answer{Match: "application/client ID"},
 		prompt.Answer{Match: "add another provider"},
-		prompt.Answer{Match: `JWT template "convex" needs a change`, Confirm: false},
+		prompt.Answer{Match: `Update JWT template "convex"?`, Confirm: false},
 	)
 	if _, err := h.fake.AddTemplate(sk, clerkapi.Template{Name: "convex", Claims: []byte(`{"aud":"x"}`)}); err != nil {
 		t.Fatal(err)

@@ -77,7 +77,8 @@ func (s *planState) keepOtherInstance() error {
 	case !s.canPrompt:
 		return cmdutil.FlagErrorf("--prod: %s holds the keys of another Clerk instance (%s), most likely your development one; pass --env-file .env.production to keep production keys apart, or --yes to replace them", s.envRel, other)
 	}
-	ok, err := opts.Prompter().Confirm(fmt.Sprintf("%s holds the keys of another Clerk instance (%s), most likely your development one. Replace them with these production keys?", s.envRel, other), false)
+	s.hint("%s holds the keys of another Clerk instance (%s), most likely your development one.", s.envRel, other)
+	ok, err := opts.Prompter().Confirm("Replace them with these production keys?", false)
 	if err != nil {
 		return err
 	}
@@ -112,7 +113,8 @@ func (gitignoreStep) Plan(ctx context.Context, s *planState) error {
 	}
 	fix, asked := opts.Yes, false
 	if !fix && s.canPrompt && !opts.DryRun {
-		fix, err = opts.Prompter().Confirm(fmt.Sprintf("%s %s your secret key but git does not ignore it. Add it to .gitignore?", envRel, holds), true)
+		s.hint("%s %s your secret key but git does not ignore it.", envRel, holds)
+		fix, err = opts.Prompter().Confirm(fmt.Sprintf("Add %s to .gitignore?", envRel), true)
 		if err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ type providersStep struct{}
 func (providersStep) String() string { return "providers" }
 
 func (providersStep) Plan(ctx context.Context, s *planState) error {
-	p := s.p
+	opts, p := s.opts, s.p
 	p.providers = nil
 	funcDir, _, err := convex.FunctionsDir(p.convexDir())
 	if err != nil {
@@ -36,57 +36,76 @@ func (providersStep) Plan(ctx context.Context, s *planState) error {
 		s.parsed, _ = convex.ParseAuthConfig(s.authOld)
 	}
 	p.issuerVar = convex.DefaultIssuerEnv
-	defaultApp := "convex"
+	defaultApp, cfgApp := "convex", ""
 	for _, pp := range s.parsed {
 		if pp.DomainEnv != "" && isClerkIssuerVar(pp.DomainEnv) {
 			p.issuerVar = pp.DomainEnv
 			if pp.ApplicationID != "" {
-				defaultApp = pp.ApplicationID
+				defaultApp, cfgApp = pp.ApplicationID, pp.ApplicationID
 			}
 			break
 		}
 	}
-	if err := p.chooseProviders(s.opts, s.canPrompt, defaultApp); err != nil {
+	switch {
+	case len(opts.ProviderURLs) > 0 || len(opts.ApplicationIDs) > 0 || !s.canPrompt:
+		err = p.providersFromFlags(opts, defaultApp)
+	default:
+		err = s.askProviders(ctx, defaultApp, cfgApp)
+	}
+	if err != nil {
 		return err
 	}
 	p.appID = p.providers[0].ApplicationID
 	return nil
 }
 
-func (p *plan) chooseProviders(opts *Options, canPrompt bool, defaultApp string) error {
-	if len(opts.ProviderURLs) > 0 || len(opts.ApplicationIDs) > 0 || !canPrompt {
-		url := ""
-		if len(opts.ProviderURLs) > 0 {
-			url = opts.ProviderURLs[0]
+// providersFromFlags takes the providers from --identity-provider-url and --application-id,
+// with the defaults for what they leave out.
+func (p *plan) providersFromFlags(opts *Options, defaultApp string) error {
+	url := ""
+	if len(opts.ProviderURLs) > 0 {
+		url = opts.ProviderURLs[0]
+	}
+	app := defaultApp
+	if len(opts.ApplicationIDs) > 0 {
+		app = opts.ApplicationIDs[0]
+	}
+	if url != "" {
+		if err := p.checkClerkURL(url, "--identity-provider-url"); err != nil {
+			return &cmdutil.FlagError{Err: err}
 		}
-		app := defaultApp
-		if len(opts.ApplicationIDs) > 0 {
-			app = opts.ApplicationIDs[0]
+	}
+	if err := checkAppID(app); err != nil {
+		return err
+	}
+	p.providers = append(p.providers, convex.Provider{DomainEnv: p.issuerVar, ApplicationID: app})
+	for i := 1; i < len(opts.ProviderURLs); i++ {
+		norm, assumed, err := p.checkExtraURL(opts.ProviderURLs[i], "--identity-provider-url")
+		if err != nil {
+			return &cmdutil.FlagError{Err: err}
 		}
-		if url != "" {
-			if err := p.checkClerkURL(url, "--identity-provider-url"); err != nil {
-				return &cmdutil.FlagError{Err: err}
-			}
-		}
-		if err := checkAppID(app); err != nil {
+		if err := checkAppID(opts.ApplicationIDs[i]); err != nil {
 			return err
 		}
-		p.providers = append(p.providers, convex.Provider{DomainEnv: p.issuerVar, ApplicationID: app})
-		for i := 1; i < len(opts.ProviderURLs); i++ {
-			norm, err := p.checkExtraURL(opts.ProviderURLs[i], "--identity-provider-url")
-			if err != nil {
-				return &cmdutil.FlagError{Err: err}
-			}
-			if err := checkAppID(opts.ApplicationIDs[i]); err != nil {
-				return err
-			}
-			p.providers = append(p.providers, convex.Provider{DomainURL: norm, ApplicationID: opts.ApplicationIDs[i]})
+		if assumed {
+			opts.IO.Step(iostreams.Info, "--identity-provider-url %s: taken as %s", opts.ProviderURLs[i], norm)
 		}
-		return nil
+		p.providers = append(p.providers, convex.Provider{DomainURL: norm, ApplicationID: opts.ApplicationIDs[i]})
 	}
+	return nil
+}
 
-	// Interactive: the questions of the old `npx convex auth add`. A wrong answer is explained
-	// and the same question asked again.
+// askProviders asks the questions of the old `npx convex auth add`, unless a rerun finds
+// nothing to change (see keepProviders). A wrong answer is explained and the same question
+// asked again.
+func (s *planState) askProviders(ctx context.Context, defaultApp, cfgApp string) error {
+	p, opts := s.p, s.opts
+	if !opts.Reconfigure {
+		kept, err := s.keepProviders(ctx, cfgApp)
+		if err != nil || kept {
+			return err
+		}
+	}
 	pr := opts.Prompter()
 	ask := func(msg, def string, check func(string) error) (string, error) {
 		for {
@@ -94,44 +113,58 @@ func (p *plan) chooseProviders(opts *Options, canPrompt bool, defaultApp string)
 			if err != nil {
 				return "", err
 			}
-			v = strings.TrimSpace(v)
+			v = cleanAnswer(v)
 			if err := check(v); err != nil {
-				opts.IO.Step(iostreams.Warn, "%v; try again", err)
+				s.io.Step(iostreams.Warn, "%v; try again", err)
 				continue
 			}
 			return v, nil
 		}
 	}
 	appCheck := func(v string) error { return appIDError(v, "the application ID") }
-	// Clerk's provider first: its Domain URL must be the issuer.
-	if _, err := ask("Enter the identity provider's Domain URL", p.issuer, func(v string) error {
+	// Clerk's provider first: its Domain URL must be the issuer. The default is on a line of
+	// its own: in the question it would pass 80 columns.
+	s.hint("Clerk's issuer: %s (press Enter to use it)", p.issuer)
+	if _, err := ask(promptDomain, "", func(v string) error {
+		if v == "" {
+			return nil
+		}
 		return p.checkClerkURL(v, "the Domain URL")
 	}); err != nil {
 		return err
 	}
-	app, err := ask("Enter your application/client ID with this identity provider", defaultApp, appCheck)
+	app, err := s.chooseAppID(ctx, defaultApp, cfgApp)
 	if err != nil {
 		return err
+	}
+	if app == "" {
+		if app, err = ask(promptAppID, defaultApp, appCheck); err != nil {
+			return err
+		}
 	}
 	p.providers = append(p.providers, convex.Provider{DomainEnv: p.issuerVar, ApplicationID: app})
 	// Then any others, while the user wants more.
 	for {
-		more, err := pr.Confirm("Would you like to add another provider?", false)
+		more, err := pr.Confirm(promptAnother, false)
 		if err != nil || !more {
 			return err
 		}
 		var norm string
-		v, err := ask("Enter the identity provider's Domain URL (leave empty to stop adding)", "", func(v string) (err error) {
+		var assumed bool
+		v, err := ask(promptDomainMore, "", func(v string) (err error) {
 			if v == "" {
 				return nil
 			}
-			norm, err = p.checkExtraURL(v, "the Domain URL")
+			norm, assumed, err = p.checkExtraURL(v, "the Domain URL")
 			return err
 		})
 		if err != nil || v == "" {
 			return err
 		}
-		app, err := ask("Enter your application/client ID with this identity provider", "convex", appCheck)
+		if assumed {
+			s.io.Step(iostreams.Info, "taken as %s", norm)
+		}
+		app, err := ask(promptAppID, "convex", appCheck)
 		if err != nil {
 			return err
 		}
@@ -164,21 +197,31 @@ func sep(what string) string {
 	return " "
 }
 
-// checkExtraURL checks another provider's Domain URL and returns it normalised.
-func (p *plan) checkExtraURL(url, what string) (string, error) {
-	norm, err := clerk.NormalizeIssuer(url)
+// checkExtraURL checks another provider's Domain URL and returns it normalised. A bare host
+// (example.auth0.com, as Convex's Auth0 docs write it) is taken as https://host; assumed says so.
+func (p *plan) checkExtraURL(url, what string) (norm string, assumed bool, err error) {
+	norm, err = clerk.NormalizeIssuer(url)
+	if err != nil && !strings.Contains(url, "://") {
+		if n, herr := clerk.NormalizeIssuer("https://" + strings.TrimSpace(url)); herr == nil {
+			norm, assumed, err = n, true, nil
+		}
+	}
 	if err != nil {
-		return "", fmt.Errorf("%s%s%v", what, sep(what), err)
+		msg := err.Error()
+		if strings.Contains(msg, "is not a URL") {
+			msg = fmt.Sprintf("%q is not a URL like https://example.auth0.com", url)
+		}
+		return "", false, fmt.Errorf("%s%s%s", what, sep(what), msg)
 	}
 	if norm == p.issuer {
-		return "", fmt.Errorf("%s %s is the Clerk issuer, which is already the first provider", what, url)
+		return "", false, fmt.Errorf("%s %s is the Clerk issuer, which is already the first provider", what, url)
 	}
 	for _, prov := range p.providers {
 		if prov.DomainURL == norm {
-			return "", fmt.Errorf("%s %s is given twice", what, url)
+			return "", false, fmt.Errorf("%s %s is given twice", what, url)
 		}
 	}
-	return norm, nil
+	return norm, assumed, nil
 }
 
 // checkAppID checks --application-id.

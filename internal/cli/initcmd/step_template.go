@@ -39,14 +39,15 @@ func (templateStep) Plan(ctx context.Context, s *planState) error {
 	for _, n := range near {
 		p.warn(s.io, "Clerk has a JWT template named %q: Convex's Clerk provider asks for exactly %q; delete or rename %q in the Clerk dashboard to avoid confusion", n, opts.TemplateName, n)
 	}
-	if p.tmpl.Action != clerk.Updated || opts.DryRun || opts.Yes {
+	if p.tmpl.Action != clerk.Updated || opts.DryRun || opts.Yes || s.audChosen {
 		return nil
 	}
 	changes := strings.Join(p.tmpl.Changes, "; ")
 	if !s.canPrompt {
 		return cmdutil.FlagErrorf("JWT template %q needs a change (%s): rerun with --yes to allow it", opts.TemplateName, changes)
 	}
-	ok, err := opts.Prompter().Confirm(fmt.Sprintf("JWT template %q needs a change (%s). Update it?", opts.TemplateName, changes), true)
+	s.hint("JWT template %q needs a change (%s).", opts.TemplateName, changes)
+	ok, err := opts.Prompter().Confirm(fmt.Sprintf("Update JWT template %q?", opts.TemplateName), true)
 	if err != nil {
 		return err
 	}

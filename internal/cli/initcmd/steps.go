@@ -60,6 +60,10 @@ type planState struct {
 	templateList chan templateList
 	listed       *templateList
 
+	// audChosen: the user already chose between auth.config's applicationID and the
+	// template's aud, so the template's update is not asked again.
+	audChosen bool
+
 	// The Convex side (providersStep).
 	authPath   string
 	authTS     bool

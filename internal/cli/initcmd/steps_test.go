@@ -255,7 +255,7 @@ func TestEnvFileStepKeepsOtherLines(t *testing.T) {
 }
 
 func TestEnvFileStepProdOtherInstance(t *testing.T) {
-	h := newHarness(t, true, prompt.Answer{Match: "holds the keys of another Clerk instance", Confirm: false})
+	h := newHarness(t, true, prompt.Answer{Match: "Replace them with these production keys?", Confirm: false})
 	h.opts.SecretKey, h.opts.PublishableKey, h.opts.Prod = sk, pk(), true
 	h.opts.ProviderURLs = []string{"https://" + host} // no provider questions
 	os.WriteFile(filepath.Join(h.dir, ".env.local"), []byte("VITE_CLERK_PUBLISHABLE_KEY="+clerk.EncodePublishableKey("dev-ant-1.clerk.accounts.dev", false)+"\n"), 0o600)
