@@ -179,3 +179,24 @@ func TestPublishableKeyIssuerAndNamesIssuer(t *testing.T) {
 		t.Error("loopback NamesIssuer wrong")
 	}
 }
+
+func TestIsFrontendAPIHost(t *testing.T) {
+	for host, want := range map[string]bool{
+		"happy-cat-12.clerk.accounts.dev":          true,
+		"https://happy-cat-12.clerk.accounts.dev/": true,
+		"clerk.example.com":                        true,
+		"https://clerk.my-app.co.uk":               true,
+		"frontend-api.clerk.services":              true,
+		"clerk.happy.lcl.dev":                      true,
+		"auth.example.com":                         false,
+		"https://example.com":                      false,
+		"clerk.com":                                false,
+		"clerkish.example.com":                     false,
+		"":                                         false,
+		"http://127.0.0.1:8080":                    false,
+	} {
+		if got := IsFrontendAPIHost(host); got != want {
+			t.Errorf("IsFrontendAPIHost(%q) = %v, want %v", host, got, want)
+		}
+	}
+}

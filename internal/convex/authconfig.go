@@ -131,6 +131,11 @@ type ParsedProvider struct {
 	Type          string // type: "customJwt" / "oidc"; empty when absent
 	IssuerEnv     string // customJwt issuer: process.env.NAME
 	IssuerURL     string // customJwt issuer: "https://..."
+	// DomainEnvs are every process.env variable the domain reads: the one of DomainEnv, its
+	// fallbacks (process.env.A ?? process.env.B), those in a template literal, and those read
+	// by a top-level const the domain names (const domain = process.env.X; … { domain }).
+	// For an Expr element, the variables that expression reads.
+	DomainEnvs []string
 	// Expr is the source text of an element that is not an object literal
 	// (for example "...baseProviders" or "clerkProvider"); all other fields
 	// but Line are then empty.

@@ -2,6 +2,7 @@ package convex
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
@@ -65,7 +66,7 @@ func FuzzMergeKeepsUserText(f *testing.F) {
 		for i := range before {
 			b, a := before[i], after[i]
 			b.Line, a.Line = 0, 0
-			if b != a {
+			if !reflect.DeepEqual(b, a) {
 				t.Fatalf("provider %d changed: %+v -> %+v", i, before[i], after[i])
 			}
 		}

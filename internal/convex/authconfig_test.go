@@ -276,7 +276,7 @@ export default {
 		t.Fatal(err)
 	}
 	want := []ParsedProvider{
-		{DomainEnv: "CLERK_JWT_ISSUER_DOMAIN", ApplicationID: "convex", Line: 4},
+		{DomainEnv: "CLERK_JWT_ISSUER_DOMAIN", DomainEnvs: []string{"CLERK_JWT_ISSUER_DOMAIN"}, ApplicationID: "convex", Line: 4},
 		{DomainURL: "https://a.example.com", ApplicationID: "abc", Line: 5},
 		{Type: "customJwt", IssuerEnv: "ISSUER", ApplicationID: "svc", Line: 9},
 		{DomainURL: "https://tpl.example.com", ApplicationID: "t", Line: 10},

@@ -1,0 +1,38 @@
+package clerk
+
+import (
+	"net/url"
+	"strings"
+)
+
+// IsFrontendAPIHost tells whether host (a host name, or a URL) is one Clerk serves an
+// instance's Frontend API from: <slug>.clerk.accounts.dev (development instances, and the
+// older accounts.lclclerk.com / lcl.dev ones), clerk.<your-domain> (production instances), or
+// Clerk's frontend-api.clerk.services proxy target. Such a host is some Clerk instance's
+// issuer.
+func IsFrontendAPIHost(host string) bool {
+	h := strings.ToLower(strings.TrimSpace(host))
+	if strings.Contains(h, "://") {
+		u, err := url.Parse(h)
+		if err != nil {
+			return false
+		}
+		h = u.Hostname()
+	} else if i := strings.IndexAny(h, "/:?#"); i >= 0 {
+		h = h[:i]
+	}
+	h = strings.TrimSuffix(h, ".")
+	switch {
+	case h == "":
+		return false
+	case strings.HasSuffix(h, ".clerk.accounts.dev"),
+		strings.HasSuffix(h, ".accounts.lclclerk.com"),
+		strings.HasSuffix(h, ".lcl.dev"),
+		h == "frontend-api.clerk.services",
+		strings.HasSuffix(h, ".clerk.services"):
+		return true
+	case strings.HasPrefix(h, "clerk.") && strings.Count(h, ".") >= 2:
+		return true
+	}
+	return false
+}
