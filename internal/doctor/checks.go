@@ -19,8 +19,10 @@ func (s *state) checks() []check {
 		{id: "authconfig.exists", section: SectionAuthConfig, needs: []string{"project.functions_dir"}, run: checkAuthConfigExists},
 		{id: "authconfig.provider", section: SectionAuthConfig, needs: []string{"authconfig.exists"}, after: []string{"env.file", "env.publishable_key"}, run: checkAuthProvider},
 		{id: "authconfig.application_id", section: SectionAuthConfig, needs: []string{"authconfig.provider"}, run: checkApplicationID},
+		{id: "authconfig.other_instance", section: SectionAuthConfig, needs: []string{"authconfig.exists", "env.publishable_key"}, after: []string{"authconfig.provider", "env.file"}, run: checkOtherInstance},
 
 		{id: "client.provider_wiring", section: SectionClient, needs: []string{"project.package_json"}, run: checkProviderWiring},
+		{id: "client.publishable_key", section: SectionClient, needs: []string{"env.publishable_key"}, after: []string{"client.provider_wiring"}, run: checkPublishableKeyLiterals},
 
 		{id: "clerk.secret_key", section: SectionClerk, live: true, needs: []string{"env.secret_key"}, run: checkClerkSecretKey},
 		{id: "clerk.same_instance", section: SectionClerk, live: true, needs: []string{"clerk.secret_key", "env.publishable_key"}, run: checkSameInstance},
@@ -31,6 +33,7 @@ func (s *state) checks() []check {
 		{id: "issuer.jwks", section: SectionIssuer, live: true, needs: []string{"issuer.discovery"}, run: checkJWKS},
 
 		{id: "convex.env_var", section: SectionConvex, live: true, needs: []string{"authconfig.provider", "clerk.secret_key"}, run: checkConvexEnvVar},
+		{id: "convex.auth_env", section: SectionConvex, live: true, needs: []string{"authconfig.exists"}, after: []string{"authconfig.provider", "env.publishable_key", "convex.env_var"}, run: checkAuthEnv},
 		{id: "convex.env_matches_file", section: SectionConvex, live: true, needs: []string{"convex.env_var", "env.file"}, run: checkConvexEnvMatchesFile},
 	}
 	if s.in.Token != "" {

@@ -10,9 +10,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
-	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/oidc"
-	"github.com/clerkconvex/clerkconvex/internal/run"
 )
 
 // --- clerk ---
@@ -133,129 +131,6 @@ func checkJWKS(ctx context.Context, s *state) outcome {
 	s.jwks = set
 	ids := oidc.KeyIDs(&jose.JSONWebKeySet{Keys: keys})
 	return pass("%d RS256 key(s) at %s (kid %s)", len(keys), s.disc.JWKSURI, strings.Join(ids, ", "))
-}
-
-// --- convex ---
-
-func (s *state) deployment() string {
-	if s.in.Prod {
-		return "prod"
-	}
-	return "dev"
-}
-
-// prodWithTestKeys is --prod with the keys of a development instance: the issuer doctor
-// learns from Clerk is the development instance's, which production must not be pointed at.
-func (s *state) prodWithTestKeys() bool { return s.in.Prod && !s.secret.Live }
-
-// liveKeysFix says how to check production with its own instance's keys.
-func (s *state) liveKeysFix() string {
-	pubVar := "VITE_CLERK_PUBLISHABLE_KEY"
-	if s.proj != nil {
-		pubVar = s.proj.Framework.PublishableKeyVar
-	}
-	return fmt.Sprintf("check production with its Clerk instance's keys, and doctor names the issuer to set: CLERK_SECRET_KEY=sk_live_… %s=pk_live_… clerkconvex doctor --prod", pubVar)
-}
-
-// judgeProdWithTestKeys is what convex.env_var says under --prod with test keys about the
-// domain production trusts (what: where it comes from). It never offers the development
-// issuer as production's value.
-func (s *state) judgeProdWithTestKeys(what, value string) outcome {
-	if strings.TrimRight(value, "/") == s.issuer {
-		return warn(s.liveKeysFix(),
-			"%s is %s, the issuer of the development instance your test keys belong to: production would accept its sign-ins", what, value)
-	}
-	return warn(s.liveKeysFix(),
-		"%s is %q; with test keys doctor knows only the development issuer %s, so it cannot tell whether that is your production instance's", what, value, s.issuer)
-}
-
-func checkConvexEnvVar(ctx context.Context, s *state) outcome {
-	if s.issuerVar == "" {
-		lit := s.provider.DomainURL
-		switch {
-		case s.prodWithTestKeys():
-			return s.judgeProdWithTestKeys(fmt.Sprintf("%s's provider domain", s.authRel), lit)
-		case lit == s.issuer:
-			return pass("%s names the issuer literally (%s): no deployment variable needed", s.authRel, lit)
-		case strings.TrimRight(lit, "/") == s.issuer:
-			return warn(fmt.Sprintf("write the domain as %q in %s", s.issuer, s.authRel),
-				"%s's domain %q has a trailing slash the issuer %s does not have", s.authRel, lit, s.issuer)
-		}
-		return fail(fmt.Sprintf("set the provider's domain in %s to %q", s.authRel, s.issuer),
-			"%s's provider domain %q is not the issuer %s", s.authRel, lit, s.issuer)
-	}
-	f := s.convexEnvFuture()
-	if f == nil {
-		return skip("npx convex env get was not run")
-	}
-	name, dep := s.issuerVar, s.deployment()
-	set := convex.ManualCommand(name, s.issuer, s.in.Prod)
-	v, err := f.wait(ctx)
-	if err != nil {
-		if o, ok := timedOut(err); ok {
-			return o
-		}
-		fix := "run npx convex dev once in this folder so it has a deployment (CONVEX_DEPLOYMENT in .env.local), then run clerkconvex doctor again"
-		switch {
-		case errors.Is(err, run.ErrNotFound):
-			fix = "install Node.js (it includes npx), then run clerkconvex doctor again; or pass --offline to skip the checks that need npx"
-		case s.in.Prod:
-			fix = "npx convex env get --prod needs your Convex login (npx convex login) in a project set up with npx convex dev, or CONVEX_DEPLOY_KEY set to a production deploy key (Convex dashboard → production deployment → Settings); then run clerkconvex doctor again"
-		}
-		return fail(fix, "could not read %s from the %s deployment: %v", name, dep, err)
-	}
-	if !v.found {
-		if s.prodWithTestKeys() {
-			return fail(s.liveKeysFix(),
-				"%s is not set on the Convex prod deployment, so auth.config's domain is empty (with test keys doctor knows only your development instance's issuer, which is not production's value)", name)
-		}
-		return fail(set, "%s is not set on the Convex %s deployment, so auth.config's domain is empty", name, dep)
-	}
-	s.deployValue = v.value
-	switch {
-	case s.prodWithTestKeys():
-		return s.judgeProdWithTestKeys(fmt.Sprintf("the prod deployment's %s", name), v.value)
-	case v.value == s.issuer:
-		return pass("the %s deployment's %s is %s", dep, name, v.value)
-	case strings.TrimRight(v.value, "/") == s.issuer:
-		return warn(set, "the %s deployment's %s is %q, the issuer with a trailing slash (Convex ignores it, other tools may not)", dep, name, v.value)
-	}
-	return fail(set, "the %s deployment's %s is %q, but the issuer is %s: Convex would look for tokens from the wrong issuer", dep, name, v.value, s.issuer)
-}
-
-func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {
-	if s.issuerVar == "" {
-		return skip("%s names the domain literally", s.authRel)
-	}
-	if s.in.Prod && !s.in.EnvFileExplicit {
-		return skip("--prod: %s holds development values, so it is not compared with the prod deployment; pass --env-file with your production env file to compare them", s.in.EnvFile)
-	}
-	if s.env == nil {
-		return skip("%s does not exist: nothing to compare with the %s deployment", s.in.EnvFile, s.deployment())
-	}
-	name := s.issuerVar
-	fileVal, ok := s.fileValue(name)
-	// Under --prod with test keys the issuer doctor knows is the development instance's:
-	// it is no value to write for production.
-	want := s.issuer
-	if s.prodWithTestKeys() {
-		want = "<your production Clerk instance's issuer>"
-	}
-	if !ok {
-		return warn(fmt.Sprintf("add %s=%s to %s", name, want, s.in.EnvFile),
-			"%s is not in %s (the %s deployment has %s)", name, s.in.EnvFile, s.deployment(), s.deployValue)
-	}
-	if strings.TrimRight(fileVal, "/") == strings.TrimRight(s.deployValue, "/") {
-		return pass("%s in %s matches the %s deployment", name, s.in.EnvFile, s.deployment())
-	}
-	fix := fmt.Sprintf("set %s=%s in %s", name, want, s.in.EnvFile)
-	switch {
-	case s.prodWithTestKeys():
-		fix += ", the same as on the prod deployment; " + s.liveKeysFix()
-	case strings.TrimRight(s.deployValue, "/") != s.issuer:
-		fix += " and run: " + convex.ManualCommand(name, s.issuer, s.in.Prod)
-	}
-	return fail(fix, "%s is %q in %s but %q on the %s deployment", name, fileVal, s.in.EnvFile, s.deployValue, s.deployment())
 }
 
 // --- token ---

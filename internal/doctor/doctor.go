@@ -4,7 +4,7 @@
 // for a problem, the fix.
 //
 // Independent checks run concurrently. Network and process work (Clerk's API, the issuer's
-// documents, `npx convex env get`) starts as soon as its inputs are known, in the background,
+// documents, `npx convex env list`) starts as soon as its inputs are known, in the background,
 // and the checks that judge it wait for it with their own time limit.
 package doctor
 
@@ -125,8 +125,9 @@ type Inputs struct {
 	NewClerk func(clerk.SecretKey) (ClerkAPI, error)
 	// HTTPClient fetches the issuer's documents.
 	HTTPClient *http.Client
-	// ConvexEnv reads one deployment variable (`npx convex env get NAME [--prod]`).
-	ConvexEnv func(ctx context.Context, name string, prod bool) (value string, found bool, err error)
+	// ConvexEnvList reads every variable of the deployment in one call (`npx convex env list
+	// --include-values [--prod]`).
+	ConvexEnvList func(ctx context.Context, prod bool) (map[string]string, error)
 
 	// Timeout limits each check, and each call to Clerk, the issuer or npx (default 30 s).
 	Timeout time.Duration

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -53,17 +54,15 @@ func newFixture(t *testing.T, o doctortest.Options) *fixture {
 			return clerk.New(clerk.Config{BaseURL: env.Clerk.URL, SecretKey: k, HTTPClient: &http.Client{}})
 		},
 		HTTPClient: &http.Client{},
-		ConvexEnv: func(ctx context.Context, name string, prod bool) (string, bool, error) {
+		ConvexEnvList: func(ctx context.Context, prod bool) (map[string]string, error) {
 			f.calls.Add(1)
 			if f.envErr != nil {
-				return "", false, f.envErr
+				return nil, f.envErr
 			}
 			if prod {
-				v, ok := f.prod[name]
-				return v, ok, nil
+				return maps.Clone(f.prod), nil
 			}
-			v, ok := f.vars[name]
-			return v, ok, nil
+			return maps.Clone(f.vars), nil
 		},
 		Timeout: 10 * time.Second,
 	}
@@ -164,7 +163,7 @@ func TestHealthyProjectPassesEverything(t *testing.T) {
 		t.Fatalf("checks %v, want %v", ids(rep), doctor.IDs(true))
 	}
 	if n := f.calls.Load(); n != 1 {
-		t.Errorf("npx convex env get ran %d times, want once", n)
+		t.Errorf("npx convex env list ran %d times, want once", n)
 	}
 	// Only reads reach Clerk, and each endpoint once.
 	seen := map[string]int{}
@@ -244,10 +243,20 @@ func TestEachBrokenLinkFailsExactlyItsCheck(t *testing.T) {
 			message: "convex/auth.config.ts does not exist", fix: "process.env.CLERK_JWT_ISSUER_DOMAIN!"},
 		{id: "authconfig.provider", mutate: func(f *fixture) {
 			f.write("convex/auth.config.ts", "export default { providers: [{ domain: process.env.AUTH0_DOMAIN!, applicationID: \"convex\" }] };\n")
+			f.vars["AUTH0_DOMAIN"] = "https://example.us.auth0.com/"
 		}, message: "no provider for Clerk: its domains are process.env.AUTH0_DOMAIN", fix: "add this provider"},
 		{id: "authconfig.application_id", mutate: func(f *fixture) {
 			f.write("convex/auth.config.ts", "export default { providers: [{ domain: process.env.CLERK_JWT_ISSUER_DOMAIN! }] };\n")
 		}, message: "has no applicationID", fix: `add applicationID: "convex"`},
+		{id: "authconfig.other_instance", mutate: func(f *fixture) {
+			// A starter's leftover provider: its author's own development instance.
+			f.write("convex/auth.config.ts", strings.Replace(doctortest.Project["convex/auth.config.ts"], "  providers: [\n",
+				"  providers: [\n    { domain: \"https://fond-owl-31.clerk.accounts.dev\", applicationID: \"convex\" },\n", 1))
+		}, message: `convex/auth.config.ts:5 domain "https://fond-owl-31.clerk.accounts.dev": another Clerk instance than this project's 127.0.0.1:`,
+			fix: "replace that provider with { domain: process.env.CLERK_JWT_ISSUER_DOMAIN!"},
+		{id: "client.publishable_key", status: doctor.Warn, mutate: func(f *fixture) {
+			f.write("src/clerk.ts", "export const publishableKey = \""+f.env.OtherPublishableKey()+"\";\n")
+		}, message: "hard-codes a publishable key of another Clerk instance than this project's 127.0.0.1:", fix: "read VITE_CLERK_PUBLISHABLE_KEY instead"},
 		{id: "client.provider_wiring", mutate: func(f *fixture) {
 			f.write("src/main.tsx", strings.NewReplacer(
 				`import { ConvexProviderWithClerk } from "convex/react-clerk";`, "",
@@ -270,6 +279,9 @@ func TestEachBrokenLinkFailsExactlyItsCheck(t *testing.T) {
 			message: "has no RS256 key (it has ins_", fix: "RS256"},
 		{id: "convex.env_var", mutate: func(f *fixture) { delete(f.vars, "CLERK_JWT_ISSUER_DOMAIN") },
 			message: "CLERK_JWT_ISSUER_DOMAIN is not set on the Convex dev deployment", fix: "npx convex env set CLERK_JWT_ISSUER_DOMAIN http://127.0.0.1:"},
+		{id: "convex.auth_env", mutate: func(f *fixture) {
+			f.write("convex/auth.config.ts", "console.log(process.env.DEBUG_AUTH);\n"+doctortest.Project["convex/auth.config.ts"])
+		}, message: "convex/auth.config.ts reads DEBUG_AUTH (convex/auth.config.ts:1), not set on the Convex dev deployment", fix: "npx convex env set DEBUG_AUTH <value>"},
 		{id: "convex.env_matches_file", mutate: func(f *fixture) {
 			f.envFile(map[string]string{"CLERK_JWT_ISSUER_DOMAIN": "CLERK_JWT_ISSUER_DOMAIN=https://old.clerk.accounts.dev"})
 		}, message: `is "https://old.clerk.accounts.dev" in .env.local but "http://127.0.0.1:`, fix: "set CLERK_JWT_ISSUER_DOMAIN=http://127.0.0.1:"},
@@ -333,7 +345,7 @@ func TestEachBrokenLinkFailsExactlyItsCheck(t *testing.T) {
 				t.Errorf("OK() = %v", rep.OK())
 			}
 			if n := f.calls.Load(); n > 1 {
-				t.Errorf("npx convex env get ran %d times", n)
+				t.Errorf("npx convex env list ran %d times", n)
 			}
 		})
 	}
@@ -358,7 +370,7 @@ func TestDependentsAreSkippedWithTheirReason(t *testing.T) {
 	// The deployment variable is read as soon as auth.config names it, even though no check
 	// can use it now: it costs time only in the background, and only once.
 	if n := f.calls.Load(); n != 1 {
-		t.Errorf("npx convex env get ran %d times, want once", n)
+		t.Errorf("npx convex env list ran %d times, want once", n)
 	}
 	if len(f.env.Clerk.Requests()) != 0 {
 		t.Errorf("Clerk was called without a secret key: %v", f.env.Clerk.Requests())
@@ -383,7 +395,7 @@ func TestOfflineMakesNoCalls(t *testing.T) {
 		}
 	}
 	sort.Strings(skipped)
-	want := []string{"clerk.same_instance", "clerk.secret_key", "clerk.template", "clerk.template_aud", "convex.env_matches_file", "convex.env_var", "issuer.discovery", "issuer.jwks", "token.iss", "token.signature"}
+	want := []string{"clerk.same_instance", "clerk.secret_key", "clerk.template", "clerk.template_aud", "convex.auth_env", "convex.env_matches_file", "convex.env_var", "issuer.discovery", "issuer.jwks", "token.iss", "token.signature"}
 	if !reflect.DeepEqual(skipped, want) {
 		t.Errorf("skipped %v, want %v", skipped, want)
 	}
@@ -459,7 +471,7 @@ func TestProdWithTestKeys(t *testing.T) {
 				}
 			}
 			if n := f.calls.Load(); n != 1 {
-				t.Errorf("npx convex env get ran %d times, want once", n)
+				t.Errorf("npx convex env list ran %d times, want once", n)
 			}
 		})
 	}
@@ -553,7 +565,7 @@ func TestConvexEnvVarVariants(t *testing.T) {
 	}{
 		{"trailing slash", func(f *fixture) { f.vars["CLERK_JWT_ISSUER_DOMAIN"] = f.env.IssuerURL() + "/" }, doctor.Warn, "the issuer with a trailing slash"},
 		{"other issuer", func(f *fixture) { f.vars["CLERK_JWT_ISSUER_DOMAIN"] = "https://x.clerk.accounts.dev" }, doctor.Fail, `is "https://x.clerk.accounts.dev", but the issuer is`},
-		{"npx fails", func(f *fixture) { f.envErr = errors.New("npx convex exited with status 1: No CONVEX_DEPLOYMENT set") }, doctor.Fail, "could not read CLERK_JWT_ISSUER_DOMAIN from the dev deployment: npx convex exited"},
+		{"npx fails", func(f *fixture) { f.envErr = errors.New("npx convex exited with status 1: No CONVEX_DEPLOYMENT set") }, doctor.Fail, "could not read the variables of the dev deployment: npx convex exited"},
 		{"literal domain", func(f *fixture) {
 			f.write("convex/auth.config.ts", fmt.Sprintf("export default { providers: [{ domain: %q, applicationID: \"convex\" }] };\n", f.env.IssuerURL()))
 		}, doctor.Pass, "names the issuer literally"},
@@ -631,19 +643,19 @@ func TestRunWaitsForBackgroundWork(t *testing.T) {
 			f := newFixture(t, doctortest.Options{})
 			tc.mutate(f)
 			var started, ended atomic.Int32
-			f.in.ConvexEnv = func(ctx context.Context, name string, prod bool) (string, bool, error) {
+			f.in.ConvexEnvList = func(ctx context.Context, prod bool) (map[string]string, error) {
 				started.Add(1)
 				<-ctx.Done()                      // a deployment that never answers: only cancellation ends the call
 				time.Sleep(20 * time.Millisecond) // killing and reaping npx takes a moment
 				ended.Add(1)
-				return "", false, ctx.Err()
+				return nil, ctx.Err()
 			}
 			rep := f.run()
 			if started.Load() != 1 {
-				t.Fatalf("npx convex env get started %d times, want once\n%s", started.Load(), dump(rep))
+				t.Fatalf("npx convex env list started %d times, want once\n%s", started.Load(), dump(rep))
 			}
 			if ended.Load() != 1 {
-				t.Fatalf("Run returned while npx convex env get was still running\n%s", dump(rep))
+				t.Fatalf("Run returned while npx convex env list was still running\n%s", dump(rep))
 			}
 			if rep.OK() {
 				t.Errorf("run passed:\n%s", dump(rep))

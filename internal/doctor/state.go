@@ -39,10 +39,20 @@ type state struct {
 
 	// authconfig.*
 	authRel   string
-	provider  *convex.ParsedProvider // the Clerk provider
 	authTS    bool
+	parsed    []convex.ParsedProvider // the providers array; nil when it could not be read
+	authReads []convex.EnvRead        // every process.env variable auth.config reads
+	authRead  bool                    // authReads is known (the file tokenized)
+	provider  *convex.ParsedProvider  // the Clerk provider
 	appID     string
-	issuerVar string // the provider's domain variable ("" when the domain is a literal)
+	// issuerVars are the variables the Clerk provider's domain reads, in order (a fallback
+	// after the first); empty when the domain is a literal. issuerVar is the one that gives
+	// the domain on the deployment: the first one set there (convex.env_var sets it).
+	issuerVars []string
+	issuerVar  string
+	// issuerUnset is the variable convex.env_var failed as not set on the deployment, so
+	// convex.auth_env does not name it again.
+	issuerUnset string
 
 	// clerk.*
 	issuer string
@@ -55,6 +65,9 @@ type state struct {
 	// convex.*
 	deployValue string
 
+	// client.*
+	wiring *wiringFacts // the client code, as client.provider_wiring read it; nil if not read
+
 	// token.*
 	tok *oidc.Token
 
@@ -65,14 +78,9 @@ type state struct {
 	clerkOnce sync.Once
 	clerkIss  *future[string]
 	clerkTpls *future[[]*sdk.JWTTemplate]
-	convexEnv *future[envValue]
+	convexEnv *future[map[string]string]
 	discs     map[string]*future[*oidc.Discovery]
 	keySets   map[string]*future[*jose.JSONWebKeySet]
-}
-
-type envValue struct {
-	value string
-	found bool
 }
 
 func newState(ctx context.Context, in Inputs) *state {
@@ -221,9 +229,10 @@ func (s *state) prefetchIssuer(issuer string) {
 	s.keySet(oidc.DefaultJWKSURL(issuer))
 }
 
-// startConvexEnv starts the one `npx convex env get` of the run.
-func (s *state) startConvexEnv(name string) {
-	if s.in.Offline || s.in.ConvexEnv == nil {
+// startConvexEnv starts the one `npx convex env list` of the run: every variable of the
+// deployment, for convex.env_var and convex.auth_env alike.
+func (s *state) startConvexEnv() {
+	if s.in.Offline || s.in.ConvexEnvList == nil {
 		return
 	}
 	s.mu.Lock()
@@ -231,13 +240,12 @@ func (s *state) startConvexEnv(name string) {
 	if s.convexEnv != nil {
 		return
 	}
-	s.convexEnv = goFuture(&s.bg, s.ctx, s.in.Timeout, func(ctx context.Context) (envValue, error) {
-		v, found, err := s.in.ConvexEnv(ctx, name, s.in.Prod)
-		return envValue{v, found}, err
+	s.convexEnv = goFuture(&s.bg, s.ctx, s.in.Timeout, func(ctx context.Context) (map[string]string, error) {
+		return s.in.ConvexEnvList(ctx, s.in.Prod)
 	})
 }
 
-func (s *state) convexEnvFuture() *future[envValue] {
+func (s *state) convexEnvFuture() *future[map[string]string] {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.convexEnv

@@ -50,6 +50,8 @@ type wiringFacts struct {
 	clerkProviders []site
 	clerkPkgOf     map[site]string
 	plainConvex    []site
+	clerkImports   []clerkImport // every import from a Clerk package
+	keyLiterals    []keyLiteral  // publishable keys written in the code
 }
 
 // importSpec is one imported binding; name is "*" for a namespace (import * as X).
@@ -252,6 +254,8 @@ func scanWiring(ctx context.Context, dir string) (*wiringFacts, error) {
 
 func (w *wiringFacts) add(rel, src string) {
 	imports := parseImports(src)
+	w.addClerkImports(rel, src)
+	w.addKeyLiterals(rel, src)
 	// The components are used by their local name, or as ns.Name after import * as ns.
 	tags := map[string]importSpec{}
 	for local, spec := range imports {
@@ -314,6 +318,7 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 	if err != nil {
 		return warn("", "could not read the client code: %v", err)
 	}
+	s.wiring = facts
 	pkg := "@clerk/clerk-react"
 	var fwPkgs []string
 	fwName := ""
@@ -397,7 +402,10 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 		cp = &facts.clerkProviders[0]
 	}
 	if fwPkgs != nil && !slices.Contains(fwPkgs, good.useAuthFrom) {
-		return warn(fmt.Sprintf("import useAuth from %s", fwPkgs[0]),
+		// useAuth and ClerkProvider must come from one package: every import from another
+		// Clerk package moves, not only useAuth's.
+		change := facts.importsToChange(fwPkgs)
+		return warn(fmt.Sprintf("import from %s instead in %s", fwPkgs[0], strings.Join(change, "; ")),
 			"<ConvexProviderWithClerk> at %s uses the useAuth of %s, but this is a %s app (%s)", good.site, good.useAuthFrom, fwName, strings.Join(fwPkgs, " or "))
 	}
 	return pass("<ConvexProviderWithClerk> at %s with useAuth from %s, <ClerkProvider> at %s", good.site, good.useAuthFrom, cp)

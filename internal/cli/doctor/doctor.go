@@ -59,12 +59,14 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			              convex/ exists; not convex 1.33.0
 			  env         the env file has both keys, well-formed, from one instance; git
 			              ignores it; no tracked file holds the secret key
-			  authconfig  convex/auth.config.ts has a provider for Clerk with an applicationID
+			  authconfig  convex/auth.config.ts has a provider for Clerk with an applicationID,
+			              and none for another Clerk instance
 			  client      ConvexProviderWithClerk gets Clerk's useAuth, inside ClerkProvider
 			  clerk       the secret key works; both keys are one instance; the JWT template
 			              "convex" exists and its aud is the applicationID
 			  issuer      the issuer's OpenID configuration and RS256 key set
-			  convex      the deployment's CLERK_JWT_ISSUER_DOMAIN is the issuer and the env file's value
+			  convex      the deployment's CLERK_JWT_ISSUER_DOMAIN is the issuer and the env file's value;
+			              every variable auth.config reads is set there
 			  token       with --token: the token passes Convex's checks
 
 			Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed, 2 on
@@ -183,8 +185,8 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 	}
 	if opts.Runner != nil {
 		r := opts.Runner()
-		in.ConvexEnv = func(ctx context.Context, name string, prod bool) (string, bool, error) {
-			return convex.GetEnv(ctx, r, layout.Convex, name, prod)
+		in.ConvexEnvList = func(ctx context.Context, prod bool) (map[string]string, error) {
+			return convex.ListEnv(ctx, r, layout.Convex, prod)
 		}
 	}
 	return in, nil

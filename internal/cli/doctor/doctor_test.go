@@ -23,7 +23,8 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/run"
 )
 
-// fakeRunner stands for npx: `convex env get NAME [--prod]` answers from vars after delay.
+// fakeRunner stands for npx: `convex env list --include-values [--prod]` answers from vars
+// after delay.
 type fakeRunner struct {
 	delay time.Duration
 	vars  map[string]string
@@ -44,18 +45,17 @@ func (r *fakeRunner) Run(ctx context.Context, c run.Cmd) (run.Result, error) {
 			return run.Result{}, ctx.Err()
 		}
 	}
-	if c.Name != "npx" || len(c.Args) < 4 || c.Args[0] != "convex" || c.Args[1] != "env" || c.Args[2] != "get" {
+	if c.Name != "npx" || len(c.Args) < 4 || strings.Join(c.Args[:4], " ") != "convex env list --include-values" {
 		return run.Result{ExitCode: 2}, &run.ExitError{Name: c.Name, Code: 2, Stderr: []byte("unexpected call")}
 	}
 	if len(c.Args) > 4 && c.Args[4] == "--prod" {
 		return run.Result{ExitCode: 1}, &run.ExitError{Name: "npx", Code: 1, Stderr: []byte("no prod deployment")}
 	}
-	v, ok := r.vars[c.Args[3]]
-	if !ok {
-		msg := []byte("Environment variable \"" + c.Args[3] + "\" not found.")
-		return run.Result{ExitCode: 1, Stderr: msg}, &run.ExitError{Name: "npx", Code: 1, Stderr: msg}
+	var out strings.Builder
+	for k, v := range r.vars {
+		out.WriteString(k + "=" + v + "\n")
 	}
-	return run.Result{Stdout: []byte(v + "\n")}, nil
+	return run.Result{Stdout: []byte(out.String())}, nil
 }
 
 type harness struct {
@@ -116,7 +116,7 @@ func TestTextOutput(t *testing.T) {
 		"Project\n  pass project.package_json ",
 		"\nConvex deployment\n  pass convex.env_var ",
 		"the dev deployment's CLERK_JWT_ISSUER_DOMAIN is " + h.env.IssuerURL(),
-		"\n23 passed, 0 warnings, 0 failed, 0 skipped: the Clerk → Convex chain looks right.\n",
+		"\n26 passed, 0 warnings, 0 failed, 0 skipped: the Clerk → Convex chain looks right.\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -125,7 +125,7 @@ func TestTextOutput(t *testing.T) {
 	if strings.Contains(out, doctortest.SecretKey) || strings.Contains(out, "Fix:") {
 		t.Errorf("unexpected output:\n%s", out)
 	}
-	if len(h.runner.calls) != 1 || strings.Join(h.runner.calls[0], " ") != "npx convex env get CLERK_JWT_ISSUER_DOMAIN" {
+	if len(h.runner.calls) != 1 || strings.Join(h.runner.calls[0], " ") != "npx convex env list --include-values" {
 		t.Errorf("npx calls: %v", h.runner.calls)
 	}
 }

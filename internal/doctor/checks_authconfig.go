@@ -1,0 +1,185 @@
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
+)
+
+// --- authconfig ---
+
+func checkAuthConfigExists(ctx context.Context, s *state) outcome {
+	path, ts, exists := convex.FindAuthConfig(s.funcDir)
+	s.authRel, s.authTS = relTo(s.in.Dir, path), ts
+	if !exists {
+		snippet := convex.Provider{DomainEnv: convex.DefaultIssuerEnv, ApplicationID: "convex"}.Snippet(true)
+		return fail("run clerkconvex init, or create it with: export default { providers: ["+oneLine(snippet)+"] };",
+			"%s does not exist: Convex trusts no identity provider", s.authRel)
+	}
+	return pass("%s found", s.authRel)
+}
+
+// clerkSnippet is the provider to add, in the file's language, on one line.
+func (s *state) clerkSnippet() string {
+	return oneLine(convex.Provider{DomainEnv: convex.DefaultIssuerEnv, ApplicationID: "convex"}.Snippet(s.authTS))
+}
+
+func checkAuthProvider(ctx context.Context, s *state) outcome {
+	src, exists, ferr := readProjectFile(s.in.Dir, s.authRel)
+	if ferr != nil {
+		return fail(ferr.fix, "%v", ferr)
+	}
+	if !exists {
+		return fail("run clerkconvex init, or create "+s.authRel, "%s disappeared while doctor ran", s.authRel)
+	}
+	// Every variable the file reads must be set on the deployment (convex.auth_env): the one
+	// `npx convex env list` starts now, whatever the providers look like.
+	if reads, err := convex.EnvReads(src); err == nil {
+		s.authReads, s.authRead = reads, true
+	}
+	s.startConvexEnv()
+	snippet := s.clerkSnippet()
+	parsed, err := convex.ParseAuthConfig(src)
+	if err != nil {
+		return fail("write providers as an array of objects: providers: ["+snippet+"]", "%s: %v", s.authRel, err)
+	}
+	s.parsed = parsed
+	p, why := s.pickProvider(parsed)
+	if p == nil {
+		return fail("add this provider to the providers array of "+s.authRel+" (clerkconvex init does): "+snippet,
+			"%s has no provider for Clerk: %s", s.authRel, why)
+	}
+	s.provider = p
+	if len(p.DomainEnvs) > 0 {
+		s.issuerVars = p.DomainEnvs
+		s.issuerVar = p.DomainEnvs[0]
+		return pass("provider on line %d: domain %s", p.Line, envList(p.DomainEnvs))
+	}
+	return pass("provider on line %d: domain %q", p.Line, p.DomainURL)
+}
+
+// envList shows variables as auth.config reads them: process.env.A ?? process.env.B.
+func envList(names []string) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = "process.env." + n
+	}
+	return strings.Join(parts, " ?? ")
+}
+
+// pickProvider finds the Clerk provider (convex.FindClerkProvider: a domain reading a Clerk
+// issuer variable, else a literal on the publishable key's host, else a variable whose env
+// file value is there, else any variable named like Clerk's), or says what it saw instead.
+func (s *state) pickProvider(ps []convex.ParsedProvider) (*convex.ParsedProvider, string) {
+	h := convex.ClerkProviderHints{Value: s.fileValue}
+	if s.pub.Host != "" {
+		h.IsIssuer = s.pub.NamesIssuer
+	}
+	if i := convex.FindClerkProvider(ps, h); i >= 0 {
+		return &ps[i], ""
+	}
+	var seen []string
+	for _, p := range ps {
+		switch {
+		case p.Expr != "":
+			seen = append(seen, fmt.Sprintf("%s (not read: write the provider inline)", p.Expr))
+		case !p.IsOIDC():
+			seen = append(seen, fmt.Sprintf("a %s provider", p.Type))
+		case len(p.DomainEnvs) > 0:
+			seen = append(seen, envList(p.DomainEnvs))
+		case p.DomainURL != "":
+			seen = append(seen, fmt.Sprintf("%q", p.DomainURL))
+		}
+	}
+	if len(seen) == 0 {
+		return nil, "the providers array is empty"
+	}
+	why := "its domains are " + strings.Join(seen, ", ")
+	if s.pub.Host != "" {
+		why += fmt.Sprintf(", none of them %s or a CLERK_ variable", s.pub.Issuer())
+	}
+	return nil, why
+}
+
+func checkApplicationID(ctx context.Context, s *state) outcome {
+	app := s.provider.ApplicationID
+	if app == "" {
+		return fail(fmt.Sprintf("add applicationID: %q to the provider in %s", "convex", s.authRel),
+			"the Clerk provider in %s (line %d) has no applicationID: Convex matches it against the token's aud", s.authRel, s.provider.Line)
+	}
+	s.appID = app
+	return pass("applicationID %q", app)
+}
+
+// staleProvider is a provider that trusts another Clerk instance than the project's.
+type staleProvider struct {
+	line int
+	host string // the other instance's Frontend API host
+	how  string // how the file names it: a literal, or a variable and where its value is
+}
+
+// otherInstances lists the providers of parsed whose domain (or customJwt issuer) is on a
+// Clerk Frontend API host that is not ours: a literal (with literals), or a variable whose
+// value (in values) is one.
+func otherInstances(parsed []convex.ParsedProvider, ours clerk.PublishableKey, literals bool, values func(string) (string, bool), where string) []staleProvider {
+	var out []staleProvider
+	other := func(u string) bool { return clerk.IsFrontendAPIHost(u) && !ours.NamesIssuer(u) }
+	for _, p := range parsed {
+		for _, lit := range []string{p.DomainURL, p.IssuerURL} {
+			if !literals {
+				break
+			}
+			if lit != "" && other(lit) {
+				out = append(out, staleProvider{p.Line, hostOf(lit), fmt.Sprintf("domain %q", lit)})
+			}
+		}
+		for _, name := range p.DomainEnvs {
+			if v, ok := values(name); ok && other(v) {
+				out = append(out, staleProvider{p.Line, hostOf(v), fmt.Sprintf("process.env.%s, which is %s %s", name, strings.TrimSpace(v), where)})
+			}
+		}
+	}
+	return out
+}
+
+func hostOf(u string) string {
+	h := strings.TrimSpace(u)
+	h = strings.TrimPrefix(strings.TrimPrefix(h, "https://"), "http://")
+	if i := strings.IndexAny(h, "/?#"); i >= 0 {
+		h = h[:i]
+	}
+	return h
+}
+
+// checkOtherInstance fails a provider that trusts another Clerk instance: a starter's leftover
+// literal domain (its author's instance), or a variable the env file sets to one. Convex
+// would accept that instance's sign-ins, and the project's own instance is trusted only if
+// another provider names it.
+func checkOtherInstance(ctx context.Context, s *state) outcome {
+	if s.parsed == nil {
+		return skip("the providers of %s were not read", s.authRel)
+	}
+	// The Clerk provider's own variables are judged against the deployment and the issuer by
+	// convex.env_var and convex.env_matches_file: only its literal counts here.
+	stale := otherInstances(s.parsed, s.pub, true, func(name string) (string, bool) {
+		if slices.Contains(s.issuerVars, name) {
+			return "", false
+		}
+		return s.fileValue(name)
+	}, "in "+s.in.EnvFile)
+	if len(stale) == 0 {
+		return pass("no provider trusts another Clerk instance than %s", s.pub.Host)
+	}
+	var parts []string
+	for _, p := range stale {
+		parts = append(parts, fmt.Sprintf("%s:%d %s", s.authRel, p.line, p.how))
+	}
+	return fail(fmt.Sprintf("replace %s with %s (clerkconvex init does, after asking), or remove %s",
+		Plural(len(stale), "that provider", "those providers"), s.clerkSnippet(), Plural(len(stale), "it", "them")),
+		"%s: another Clerk instance than this project's %s (%s), so Convex would accept that instance's sign-ins",
+		strings.Join(parts, "; "), s.pub.Host, s.pubFrom)
+}

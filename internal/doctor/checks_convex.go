@@ -1,0 +1,251 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/run"
+)
+
+// --- convex ---
+
+func (s *state) deployment() string {
+	if s.in.Prod {
+		return "prod"
+	}
+	return "dev"
+}
+
+// prodWithTestKeys is --prod with the keys of a development instance: the issuer doctor
+// learns from Clerk is the development instance's, which production must not be pointed at.
+func (s *state) prodWithTestKeys() bool { return s.in.Prod && !s.secret.Live }
+
+// liveKeysFix says how to check production with its own instance's keys.
+func (s *state) liveKeysFix() string {
+	pubVar := "VITE_CLERK_PUBLISHABLE_KEY"
+	if s.proj != nil {
+		pubVar = s.proj.Framework.PublishableKeyVar
+	}
+	return fmt.Sprintf("check production with its Clerk instance's keys, and doctor names the issuer to set: CLERK_SECRET_KEY=sk_live_… %s=pk_live_… clerkconvex doctor --prod", pubVar)
+}
+
+// judgeProdWithTestKeys is what convex.env_var says under --prod with test keys about the
+// domain production trusts (what: where it comes from). It never offers the development
+// issuer as production's value.
+func (s *state) judgeProdWithTestKeys(what, value string) outcome {
+	if strings.TrimRight(value, "/") == s.issuer {
+		return warn(s.liveKeysFix(),
+			"%s is %s, the issuer of the development instance your test keys belong to: production would accept its sign-ins", what, value)
+	}
+	return warn(s.liveKeysFix(),
+		"%s is %q; with test keys doctor knows only the development issuer %s, so it cannot tell whether that is your production instance's", what, value, s.issuer)
+}
+
+// envListFailure is the outcome of a failed `npx convex env list`, with the fix that fits
+// the cause.
+func (s *state) envListFailure(err error) outcome {
+	if o, ok := timedOut(err); ok {
+		return o
+	}
+	fix := "run npx convex dev once in this folder so it has a deployment (CONVEX_DEPLOYMENT in .env.local), then run clerkconvex doctor again"
+	switch {
+	case errors.Is(err, run.ErrNotFound):
+		fix = "install Node.js (it includes npx), then run clerkconvex doctor again; or pass --offline to skip the checks that need npx"
+	case s.in.Prod:
+		fix = "npx convex env list --prod needs your Convex login (npx convex login) in a project set up with npx convex dev, or CONVEX_DEPLOY_KEY set to a production deploy key (Convex dashboard → production deployment → Settings); then run clerkconvex doctor again"
+	}
+	return fail(fix, "could not read the variables of the %s deployment: %v", s.deployment(), err)
+}
+
+func checkConvexEnvVar(ctx context.Context, s *state) outcome {
+	if len(s.issuerVars) == 0 {
+		lit := s.provider.DomainURL
+		switch {
+		case s.prodWithTestKeys():
+			return s.judgeProdWithTestKeys(fmt.Sprintf("%s's provider domain", s.authRel), lit)
+		case lit == s.issuer:
+			return pass("%s names the issuer literally (%s): no deployment variable needed", s.authRel, lit)
+		case strings.TrimRight(lit, "/") == s.issuer:
+			return warn(fmt.Sprintf("write the domain as %q in %s", s.issuer, s.authRel),
+				"%s's domain %q has a trailing slash the issuer %s does not have", s.authRel, lit, s.issuer)
+		}
+		return fail(fmt.Sprintf("set the provider's domain in %s to %q", s.authRel, s.issuer),
+			"%s's provider domain %q is not the issuer %s", s.authRel, lit, s.issuer)
+	}
+	f := s.convexEnvFuture()
+	if f == nil {
+		return skip("npx convex env list was not run")
+	}
+	vars, err := f.wait(ctx)
+	if err != nil {
+		return s.envListFailure(err)
+	}
+	dep := s.deployment()
+	// The domain is the first of its variables that is set (process.env.A ?? process.env.B).
+	name, value, found := s.issuerVars[0], "", false
+	for _, n := range s.issuerVars {
+		if v, ok := vars[n]; ok {
+			name, value, found = n, v, true
+			break
+		}
+	}
+	s.issuerVar = name
+	set := convex.ManualCommand(name, s.issuer, s.in.Prod)
+	if !found {
+		s.issuerUnset = name
+		nor := ""
+		if len(s.issuerVars) > 1 {
+			nor = " (nor " + strings.Join(s.issuerVars[1:], ", ") + ")"
+		}
+		if s.prodWithTestKeys() {
+			return fail(s.liveKeysFix(),
+				"%s%s is not set on the Convex prod deployment, so auth.config's domain is empty (with test keys doctor knows only your development instance's issuer, which is not production's value)", name, nor)
+		}
+		return fail(set, "%s%s is not set on the Convex %s deployment, so auth.config's domain is empty", name, nor, dep)
+	}
+	s.deployValue = value
+	switch {
+	case s.provider.DomainEnv == "" && !strings.Contains(value, "://"):
+		// The domain is built from the variable (a template literal, a const): its value is
+		// not the domain itself.
+		return warn("check by hand that "+s.authRel+"'s domain comes out as "+s.issuer,
+			"the %s deployment's %s is %q; %s builds the domain from it, which doctor does not evaluate", dep, name, value, s.authRel)
+	case s.prodWithTestKeys():
+		return s.judgeProdWithTestKeys(fmt.Sprintf("the prod deployment's %s", name), value)
+	case value == s.issuer:
+		return pass("the %s deployment's %s is %s", dep, name, value)
+	case strings.TrimRight(value, "/") == s.issuer:
+		return warn(set, "the %s deployment's %s is %q, the issuer with a trailing slash (Convex ignores it, other tools may not)", dep, name, value)
+	}
+	return fail(set, "the %s deployment's %s is %q, but the issuer is %s: Convex would look for tokens from the wrong issuer", dep, name, value, s.issuer)
+}
+
+// checkAuthEnv checks that every variable auth.config reads is set on the deployment: Convex
+// evaluates the whole file at every push, and refuses the push while one is unset
+// (AuthConfigMissingEnvironmentVariable) — a fallback or a console.log counts as much as a
+// provider. The Clerk domain variable convex.env_var already failed is not named twice. It
+// also fails another provider whose variable holds another Clerk instance's issuer there.
+func checkAuthEnv(ctx context.Context, s *state) outcome {
+	if !s.authRead {
+		return skip("%s could not be read", s.authRel)
+	}
+	if len(s.authReads) == 0 {
+		return pass("%s reads no environment variable", s.authRel)
+	}
+	f := s.convexEnvFuture()
+	if f == nil {
+		return skip("npx convex env list was not run")
+	}
+	vars, err := f.wait(ctx)
+	if err != nil {
+		if s.provider != nil {
+			return skip("the deployment's variables could not be read (see convex.env_var)")
+		}
+		return s.envListFailure(err)
+	}
+	dep := s.deployment()
+	var missing, cmds []string
+	for _, r := range s.authReads {
+		if _, ok := vars[r.Name]; ok || r.Name == s.issuerUnset {
+			continue
+		}
+		missing = append(missing, fmt.Sprintf("%s (%s:%s)", r.Name, s.authRel, joinInts(r.Lines)))
+		cmds = append(cmds, s.setCommand(r.Name))
+	}
+	if len(missing) > 0 {
+		return fail(strings.Join(cmds, " && "),
+			"%s reads %s, not set on the Convex %s deployment: Convex refuses every push while a variable auth.config reads is unset (AuthConfigMissingEnvironmentVariable)",
+			s.authRel, listAnd(missing), dep)
+	}
+	if s.pub.Host != "" {
+		var others []convex.ParsedProvider
+		for _, p := range s.parsed {
+			if s.provider == nil || p.Line != s.provider.Line {
+				others = append(others, p)
+			}
+		}
+		lookup := func(n string) (string, bool) { v, ok := vars[n]; return v, ok }
+		if stale := otherInstances(others, s.pub, false, lookup, "on the "+dep+" deployment"); len(stale) > 0 {
+			p := stale[0]
+			return fail(fmt.Sprintf("point it at your instance (%s) or remove that provider from %s", s.pub.Issuer(), s.authRel),
+				"%s:%d reads %s: another Clerk instance than this project's %s, so Convex would accept that instance's sign-ins", s.authRel, p.line, p.how, s.pub.Host)
+		}
+	}
+	names := convex.Names(s.authReads)
+	return pass("%s %s set on the %s deployment", listAnd(names), Plural(len(names), "is", "are"), dep)
+}
+
+// setCommand is the command that sets name on the deployment: to the issuer for the Clerk
+// domain's variables, to the env file's value when there is one (not under --prod, whose
+// values the file does not hold, and never a secret), else to a placeholder.
+func (s *state) setCommand(name string) string {
+	value := ""
+	switch {
+	case slices.Contains(s.issuerVars, name) && s.issuer != "" && !s.prodWithTestKeys():
+		value = s.issuer
+	case !s.in.Prod || s.in.EnvFileExplicit:
+		if v, ok := s.fileValue(name); ok && !convex.LooksSecret(v) {
+			value = strings.TrimSpace(v)
+		}
+	}
+	if value == "" {
+		return strings.Replace(convex.ManualCommand(name, "VALUE", s.in.Prod), "VALUE", "<value>", 1)
+	}
+	return convex.ManualCommand(name, value, s.in.Prod)
+}
+
+func joinInts(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = fmt.Sprint(n)
+	}
+	return strings.Join(parts, ",")
+}
+
+// listAnd joins items as "a", "a and b", "a, b and c".
+func listAnd(items []string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {
+	if s.issuerVar == "" {
+		return skip("%s names the domain literally", s.authRel)
+	}
+	if s.in.Prod && !s.in.EnvFileExplicit {
+		return skip("--prod: %s holds development values, so it is not compared with the prod deployment; pass --env-file with your production env file to compare them", s.in.EnvFile)
+	}
+	if s.env == nil {
+		return skip("%s does not exist: nothing to compare with the %s deployment", s.in.EnvFile, s.deployment())
+	}
+	name := s.issuerVar
+	fileVal, ok := s.fileValue(name)
+	// Under --prod with test keys the issuer doctor knows is the development instance's:
+	// it is no value to write for production.
+	want := s.issuer
+	if s.prodWithTestKeys() {
+		want = "<your production Clerk instance's issuer>"
+	}
+	if !ok {
+		return warn(fmt.Sprintf("add %s=%s to %s", name, want, s.in.EnvFile),
+			"%s is not in %s (the %s deployment has %s)", name, s.in.EnvFile, s.deployment(), s.deployValue)
+	}
+	if strings.TrimRight(fileVal, "/") == strings.TrimRight(s.deployValue, "/") {
+		return pass("%s in %s matches the %s deployment", name, s.in.EnvFile, s.deployment())
+	}
+	fix := fmt.Sprintf("set %s=%s in %s", name, want, s.in.EnvFile)
+	switch {
+	case s.prodWithTestKeys():
+		fix += ", the same as on the prod deployment; " + s.liveKeysFix()
+	case strings.TrimRight(s.deployValue, "/") != s.issuer:
+		fix += " and run: " + convex.ManualCommand(name, s.issuer, s.in.Prod)
+	}
+	return fail(fix, "%s is %q in %s but %q on the %s deployment", name, fileVal, s.in.EnvFile, s.deployValue, s.deployment())
+}
+
