@@ -248,4 +248,3 @@ func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {
 	}
 	return fail(fix, "%s is %q in %s but %q on the %s deployment", name, fileVal, s.in.EnvFile, s.deployValue, s.deployment())
 }
-
