@@ -9,31 +9,60 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"path"
 	"strings"
 	"text/template"
 	"unicode/utf8"
 )
 
-//go:embed *.tmpl
+//go:embed *.tmpl users/*.tmpl
 var files embed.FS
 
-// funcs are the helpers available to every template.
-func funcs() template.FuncMap {
+// funcs are the helpers available to every template; t is the template set being parsed, for
+// include.
+func funcs(t *template.Template) template.FuncMap {
 	return template.FuncMap{
 		// js quotes a string as a double-quoted JavaScript string literal.
 		"js": func(s string) string { return JSString(s, '"') },
+		// include renders the block called name (a {{define}} of the same file) with data, as
+		// a string a pipeline can pass on (to indent).
+		"include": func(name string, data any) (string, error) {
+			var b bytes.Buffer
+			err := t.ExecuteTemplate(&b, name, data)
+			return b.String(), err
+		},
+		// indent puts prefix before every line of s that is not empty.
+		"indent": Indent,
 	}
 }
 
-// Render renders the embedded template called name (for example
-// "auth.config.ts.tmpl") with data.
+// Indent puts prefix before every line of s that is not empty.
+func Indent(prefix, s string) string {
+	lines := strings.SplitAfter(s, "\n")
+	for i, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			lines[i] = prefix + l
+		}
+	}
+	return strings.Join(lines, "")
+}
+
+// Render renders the embedded template file called name (for example
+// "auth.config.ts.tmpl" or "users/http.ts.tmpl") with data.
 func Render(name string, data any) ([]byte, error) {
-	t, err := template.New(name).Funcs(funcs()).Option("missingkey=error").ParseFS(files, name)
+	return RenderBlock(name, path.Base(name), data)
+}
+
+// RenderBlock renders the block called block (a {{define}}, or the file's own base name for the
+// whole file) of the embedded template file name with data.
+func RenderBlock(name, block string, data any) ([]byte, error) {
+	t := template.New(path.Base(name)).Option("missingkey=error")
+	t, err := t.Funcs(funcs(t)).ParseFS(files, name)
 	if err != nil {
 		return nil, fmt.Errorf("load template %s: %w", name, err)
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := t.ExecuteTemplate(&buf, block, data); err != nil {
 		return nil, fmt.Errorf("render template %s: %w", name, err)
 	}
 	return buf.Bytes(), nil

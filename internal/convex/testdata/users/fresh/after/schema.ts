@@ -1,0 +1,11 @@
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+
+export default defineSchema({
+  // Clerk's users, kept in step by the webhook in convex/http.ts.
+  users: defineTable({
+    name: v.string(),
+    // Clerk's user ID: the subject of the user's Convex auth token.
+    externalId: v.string(),
+  }).index("byExternalId", ["externalId"]),
+});
