@@ -20,6 +20,7 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 	"github.com/clerkconvex/clerkconvex/internal/cli/doctor"
 	"github.com/clerkconvex/clerkconvex/internal/cli/initcmd"
+	"github.com/clerkconvex/clerkconvex/internal/cli/users"
 	"github.com/clerkconvex/clerkconvex/internal/httpx"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/prompt"
@@ -87,6 +88,7 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	})
 	root.AddCommand(initcmd.NewCmdInit(f, nil))
 	root.AddCommand(doctor.NewCmdDoctor(f, nil))
+	root.AddCommand(users.NewCmdUsers(f, nil, nil))
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version",

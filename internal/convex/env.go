@@ -214,8 +214,13 @@ func SetEnvTarget(ctx context.Context, r run.Runner, dir, name, value string, pr
 	if err = callError(ctx, err, res, dir, strings.Join(append([]string{"npx"}, envArgs(prod, "set", name)...), " "), manual); err != nil {
 		return Target{}, err
 	}
+	return parseTarget(res.Stderr), nil
+}
+
+// parseTarget reads the deployment from the CLI's "✔ Successfully set NAME (on …)" line.
+func parseTarget(stderr []byte) Target {
 	var t Target
-	for _, line := range strings.Split(stripANSI(string(res.Stderr)), "\n") {
+	for _, line := range strings.Split(stripANSI(string(stderr)), "\n") {
 		if strings.Contains(line, "Successfully set") {
 			t.Message = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "✔"))
 			if m := targetRE.FindStringSubmatch(line); m != nil {
@@ -223,7 +228,7 @@ func SetEnvTarget(ctx context.Context, r run.Runner, dir, name, value string, pr
 			}
 		}
 	}
-	return t, nil
+	return t
 }
 
 // GetEnv runs `npx convex env get NAME [--prod]` in dir. found is false when the CLI says

@@ -39,6 +39,22 @@ func Dir(t testing.TB) string {
 	return dir
 }
 
+// UsersDir returns the absolute path of test/users (the users-sync harness: svix 2.x as
+// "svix", 1.x as "svix1", convex-test, vitest), after checking that its node_modules holds the
+// versions its package.json pins.
+func UsersDir(t testing.TB) string {
+	t.Helper()
+	dir, err := harnessDir()
+	if err != nil {
+		t.Fatalf("nodeharness: %v", err)
+	}
+	dir = filepath.Join(filepath.Dir(dir), "users")
+	if err := checkInstalled(dir); err != nil {
+		t.Fatalf("nodeharness: %v: run `npm ci --prefix test/users` (needs Node.js ≥ 20.19 and npm)", err)
+	}
+	return dir
+}
+
 // Bin returns test/node/node_modules/.bin/<name> (for example "convex" or "tsc").
 func Bin(t testing.TB, name string) string {
 	t.Helper()
@@ -122,6 +138,9 @@ func checkInstalled(dir string) error {
 		}
 		if err := json.Unmarshal(b, &installed); err != nil {
 			return fmt.Errorf("parsing %s: %w", p, err)
+		}
+		if i := strings.LastIndex(want, "@"); strings.HasPrefix(want, "npm:") && i > 0 {
+			want = want[i+1:] // an alias, "npm:svix@1.99.1"
 		}
 		if installed.Version != want {
 			return fmt.Errorf("%s %s is installed but test/node/package.json pins %s", name, installed.Version, want)
