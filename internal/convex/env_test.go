@@ -399,6 +399,17 @@ func (r envRunner) Run(ctx context.Context, c run.Cmd) (run.Result, error) {
 	return run.ExecRunner{}.Run(ctx, c)
 }
 
+// recordArgs keeps the arguments of every command.
+type recordArgs struct {
+	r    run.Runner
+	args *[]string
+}
+
+func (r recordArgs) Run(ctx context.Context, c run.Cmd) (run.Result, error) {
+	*r.args = append(*r.args, c.String())
+	return r.r.Run(ctx, c)
+}
+
 // SetEnv and GetEnv drive the real convex CLI (test/node) against a fake self-hosted
 // deployment: what SetEnv writes, GetEnv reads back, and the CLI's own failures come back
 // as one-line errors.
@@ -439,6 +450,25 @@ func TestEnvWithRealCLI(t *testing.T) {
 		value, found, err := GetEnv(ctx, r, dir, "NOT_SET", false)
 		if err != nil || found || value != "" {
 			t.Errorf("GetEnv(NOT_SET) = %q, %v, %v; want not found", value, found, err)
+		}
+	})
+
+	t.Run("value on stdin", func(t *testing.T) {
+		t.Parallel()
+		dir := nodeharness.NewProject(t)
+		d := convexdeploy.New(convexdeploy.Options{})
+		defer d.Close()
+		const secret = "whsec_c3RkaW4gc2VjcmV0IGZvciB0aGUgcmVhbCBDTEk="
+		var seen []string
+		r := recordArgs{envRunner{nodeharness.CLIEnv(d.URL, d.AdminKey)}, &seen}
+		if _, err := SetEnvStdin(ctx, r, dir, "CLERK_WEBHOOK_SECRET", secret, false); err != nil {
+			t.Fatalf("SetEnvStdin: %v", err)
+		}
+		if got := d.Env()["CLERK_WEBHOOK_SECRET"]; got != secret {
+			t.Errorf("deployment has %q, want the value sent on stdin", got)
+		}
+		if strings.Contains(strings.Join(seen, " "), "whsec_") {
+			t.Errorf("the value was in the arguments: %v", seen)
 		}
 	})
 
