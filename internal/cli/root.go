@@ -40,8 +40,14 @@ func NewFactory(getenv func(string) string) *cmdutil.Factory {
 	f.Clerk = func(baseURL string, key clerk.SecretKey) (cmdutil.ClerkAPI, error) {
 		return clerk.New(clerk.Config{BaseURL: baseURL, SecretKey: key, HTTPClient: f.HTTPClient()})
 	}
+	// One prompter for the whole run: input typed ahead of one question (a second pasted
+	// line) is kept for the next.
+	var prompter prompt.Prompter
 	f.Prompter = func() prompt.Prompter {
-		return prompt.NewSurvey(ios.InFile, ios.OutFile, ios.ErrOut)
+		if prompter == nil {
+			prompter = prompt.NewSurvey(ios.InFile, ios.OutFile, ios.ErrOut)
+		}
+		return prompter
 	}
 	f.Runner = func() run.Runner { return run.ExecRunner{} }
 	return f

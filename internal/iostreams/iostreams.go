@@ -20,6 +20,9 @@ type IOStreams struct {
 	// InFile is set when In is a real file (the terminal), so a prompt library can use it.
 	InFile  *os.File
 	OutFile *os.File
+	errFile *os.File
+
+	width int // columns of the terminals, when set (tests); else asked of the terminal
 
 	stdinTTY  bool
 	stdoutTTY bool
@@ -35,7 +38,7 @@ type Getenv func(string) string
 func System(getenv Getenv) *IOStreams {
 	s := &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
-		InFile: os.Stdin, OutFile: os.Stdout,
+		InFile: os.Stdin, OutFile: os.Stdout, errFile: os.Stderr,
 		stdinTTY:  isTerminal(os.Stdin),
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
@@ -168,7 +171,38 @@ func (s *IOStreams) OutBold(t string) string {
 	return t
 }
 
-// Step prints one progress line on stderr: "<icon> message".
+// Step prints one progress line on stderr: "<icon> message". On a terminal the message is
+// wrapped at its width, between words, with a hanging indent; elsewhere it is one line.
 func (s *IOStreams) Step(st Status, format string, a ...any) {
-	fmt.Fprintf(s.ErrOut, "%s %s\n", s.Icon(st), fmt.Sprintf(format, a...))
+	icon := s.Icon(st)
+	msg := fmt.Sprintf(format, a...)
+	if w := s.ErrWidth(); w > 0 {
+		msg = Wrap(msg, Width(icon)+1, w-1, "  ")
+	}
+	fmt.Fprintf(s.ErrOut, "%s %s\n", icon, msg)
+}
+
+// SetWidth sets the terminals' width in columns (tests).
+func (s *IOStreams) SetWidth(cols int) { s.width = cols }
+
+// ErrWidth is the width of stderr's terminal in columns, 0 when stderr is not a terminal.
+func (s *IOStreams) ErrWidth() int { return s.termWidth(s.errFile, s.stderrTTY) }
+
+// OutWidth is the width of stdout's terminal in columns, 0 when stdout is not a terminal.
+func (s *IOStreams) OutWidth() int { return s.termWidth(s.OutFile, s.stdoutTTY) }
+
+func (s *IOStreams) termWidth(f *os.File, tty bool) int {
+	if !tty {
+		return 0
+	}
+	if s.width > 0 {
+		return s.width
+	}
+	if f == nil {
+		return 0
+	}
+	if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+		return w
+	}
+	return 0
 }

@@ -27,6 +27,8 @@ type Survey struct {
 	In     terminal.FileReader
 	Out    terminal.FileWriter
 	ErrOut io.Writer
+
+	reader *stopAtR // In, for every prompt: what one prompt did not read is the next one's
 }
 
 // NewSurvey returns a Prompter on the given terminal streams.
@@ -48,7 +50,10 @@ func (s *Survey) ask(p survey.Prompt, resp any, opts ...survey.AskOpt) error {
 	}
 	var in terminal.FileReader
 	if s.In != nil {
-		in = &stopAtR{FileReader: s.In}
+		if s.reader == nil || s.reader.FileReader != s.In {
+			s.reader = &stopAtR{FileReader: s.In}
+		}
+		in = s.reader
 	}
 	opts = append(opts, survey.WithStdio(in, s.Out, s.ErrOut))
 	err := survey.AskOne(p, resp, opts...)
@@ -90,39 +95,57 @@ func (s *Survey) Select(message, defaultValue string, options []string) (int, er
 	return v, err
 }
 
-// stopAtR hands out input no further than the next 'R' per Read. Before each line it reads,
-// survey asks the terminal where the cursor is and reads the answer (ESC [ row ; col R)
-// through a throwaway bufio.Reader: keys that came in the same read after the answer were
-// dropped, and an 'R' among keys typed before the answer made survey take the keys for the
-// answer, swallow the real one and wait forever (a pasted secret key has R's). Ending every
-// Read at an 'R' leaves the throwaway reader nothing to drop.
+// stopAtR hands out input no further than the next 'R', Enter ('\r') or newline per Read, and
+// keeps the rest for the next Read, across prompts (one Survey keeps one stopAtR).
+//
+// 'R': before each line it reads, survey asks the terminal where the cursor is and reads the
+// answer (ESC [ row ; col R) through a throwaway bufio.Reader: keys that came in the same read
+// after the answer were dropped, and an 'R' among keys typed before the answer made survey
+// take the keys for the answer, swallow the real one and wait forever (a pasted secret key has
+// R's). Ending every Read at an 'R' leaves the throwaway reader nothing to drop.
+//
+// Enter: each prompt reads through a bufio.Reader of its own, so a second line pasted with the
+// first (both keys at once) was read into the first prompt's buffer and lost with it. Ending
+// every Read at the end of a line leaves the next line here, for the next prompt. A "\r\n"
+// pair (pasted Windows line ends) counts as one Enter.
 type stopAtR struct {
 	terminal.FileReader
 	pending []byte
 	err     error
+	lastCR  bool
+	buf     []byte
 }
 
 func (r *stopAtR) Read(p []byte) (int, error) {
-	if len(r.pending) == 0 {
-		if r.err != nil {
-			err := r.err
-			r.err = nil
-			return 0, err
+	for {
+		if len(r.pending) == 0 {
+			if r.err != nil {
+				err := r.err
+				r.err = nil
+				return 0, err
+			}
+			if cap(r.buf) < len(p) {
+				r.buf = make([]byte, len(p))
+			}
+			n, err := r.FileReader.Read(r.buf[:len(p)])
+			r.pending = append(r.pending[:0], r.buf[:n]...)
+			r.err = err
+			if n == 0 {
+				continue // hands out the error, if any
+			}
 		}
-		n, err := r.FileReader.Read(p)
-		i := bytes.IndexByte(p[:n], 'R')
-		if i < 0 || i == n-1 {
-			return n, err
+		if r.lastCR && r.pending[0] == '\n' {
+			r.pending, r.lastCR = r.pending[1:], false
+			continue
 		}
-		r.pending = append(r.pending[:0], p[i+1:n]...)
-		r.err = err
-		return i + 1, nil
+		break
 	}
 	n := len(r.pending)
-	if i := bytes.IndexByte(r.pending, 'R'); i >= 0 {
+	if i := bytes.IndexAny(r.pending, "R\r\n"); i >= 0 {
 		n = i + 1
 	}
 	n = copy(p, r.pending[:n])
+	r.lastCR = p[n-1] == '\r'
 	r.pending = r.pending[n:]
 	return n, nil
 }

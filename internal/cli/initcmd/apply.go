@@ -113,7 +113,12 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
+	saving := &iostreams.Progress{}
+	if p.tmpl.Action != clerk.Unchanged {
+		saving = progress(opts, fmt.Sprintf("Saving JWT template %q in Clerk…", p.tmplName))
+	}
 	t, err := p.clerk.ApplyTemplate(ctx, p.tmplName, p.tmpl)
+	saving.Stop()
 	if err != nil {
 		return res, authHint(err, p.secret, "")
 	}
@@ -160,7 +165,9 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		io.Step(iostreams.Skip, "Convex variable not set (--skip-convex-env); run: %s", res.Convex.Command)
 		return res, nil
 	}
+	busy := progress(opts, fmt.Sprintf("Setting %s on the %s deployment…", p.issuerVar, res.Convex.Deployment))
 	target, err := convex.SetEnvTarget(ctx, opts.Runner(), p.convexDir(), p.issuerVar, p.issuer, p.prod)
+	busy.Stop()
 	if err != nil {
 		if ctx.Err() != nil {
 			return res, ctx.Err()

@@ -18,7 +18,10 @@ func (instanceStep) String() string { return "instance" }
 func (instanceStep) Plan(ctx context.Context, s *planState) error {
 	p := s.p
 	if p.issuer == "" {
-		if err := s.discoverIssuer(ctx); err != nil {
+		busy := progress(s.opts, "Asking Clerk which instance the keys belong to…")
+		err := s.discoverIssuer(ctx)
+		busy.Stop()
+		if err != nil {
 			return err
 		}
 	}
@@ -73,6 +76,14 @@ func (s *planState) clerkClient(ctx context.Context) error {
 	return nil
 }
 
+// progress shows a spinner on a terminal while a slow step runs; never with --json.
+func progress(opts *Options, label string) *iostreams.Progress {
+	if opts.JSON {
+		return &iostreams.Progress{}
+	}
+	return opts.IO.StartProgress(label)
+}
+
 // templateList is the answer to the template listing started by clerkClient.
 type templateList struct {
 	all []*sdk.JWTTemplate
@@ -85,6 +96,8 @@ func (s *planState) templates(ctx context.Context) ([]*sdk.JWTTemplate, error) {
 		return nil, err
 	}
 	if s.listed == nil {
+		busy := progress(s.opts, "Reading the JWT templates from Clerk…")
+		defer busy.Stop()
 		select {
 		case r := <-s.templateList:
 			s.listed = &r

@@ -14,7 +14,7 @@ import (
 
 // The prompts for the keys; tests match them.
 const (
-	secretPrompt = "Clerk secret key (sk_test_… or sk_live_…, from the Clerk dashboard, API keys):"
+	secretPrompt = "Clerk secret key (sk_test_… or sk_live_…):"
 	pubPrompt    = "Clerk publishable key (pk_test_… or pk_live_…):"
 	fromPrompt   = "the prompt"
 )
@@ -41,8 +41,9 @@ func (secretKeyStep) Plan(ctx context.Context, s *planState) error {
 				return cmdutil.FlagErrorf("missing the Clerk secret key: pass --secret-key or set %s (in the environment or %s); copy it from the Clerk dashboard, API keys", clerk.SecretKeyEnv, s.envRel)
 			}
 			var err error
+			s.hint("From the Clerk dashboard, API keys; the key stays hidden as you paste it.")
 			raw, err = s.askKey(func() (string, error) { return opts.Prompter().Password(secretPrompt) },
-				func(v string) error { _, err := clerk.ParseSecretKey(v); return err })
+				isSecretName, func(v string) error { _, err := clerk.ParseSecretKey(v); return err })
 			if err != nil {
 				return err
 			}
@@ -62,7 +63,9 @@ func (secretKeyStep) Plan(ctx context.Context, s *planState) error {
 			return nil
 		}
 		// On a terminal: ask Clerk now, before the next question.
+		busy := progress(s.opts, "Checking the secret key with Clerk…")
 		err = s.discoverIssuer(ctx)
+		busy.Stop()
 		if err == nil || !rejected(err) || !reaskable(from) {
 			return err
 		}
@@ -102,7 +105,7 @@ func (publishableKeyStep) Plan(ctx context.Context, s *planState) error {
 			}
 			var err error
 			raw, err = s.askKey(func() (string, error) { return opts.Prompter().Input(pubPrompt, "") },
-				func(v string) error { _, err := clerk.ParsePublishableKey(v); return err })
+				isPublishableName, func(v string) error { _, err := clerk.ParsePublishableKey(v); return err })
 			if err != nil {
 				return err
 			}
@@ -151,15 +154,19 @@ func (s *planState) samePair(pub clerk.PublishableKey, from string) error {
 	return nil
 }
 
-// askKey asks until check accepts the answer, saying why after each one it refuses.
-func (s *planState) askKey(ask func() (string, error), check func(string) error) (string, error) {
+// askKey asks until check accepts the answer, saying why after each one it refuses. What was
+// pasted may be a whole env line (NAME=value, for a name that names allows), and quoted.
+func (s *planState) askKey(ask func() (string, error), names func(string) bool, check func(string) error) (string, error) {
 	for {
 		v, err := ask()
 		if err != nil {
 			return "", err
 		}
-		v = strings.TrimSpace(v)
-		if err := check(v); err != nil {
+		v, err = pastedKey(v, names)
+		if err == nil {
+			err = check(v)
+		}
+		if err != nil {
 			s.io.Step(iostreams.Warn, "%v; try again", err)
 			continue
 		}
@@ -179,3 +186,41 @@ func rejected(err error) bool {
 	var ae *clerk.APIError
 	return errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden)
 }
+
+// pastedKey takes a key out of what was pasted at its prompt: the key alone, or the line the
+// dashboard's copy button gives (CLERK_SECRET_KEY=sk_test_…, maybe with export), with spaces
+// and quotes around it. A line for another variable is refused, without its value.
+func pastedKey(v string, names func(string) bool) (string, error) {
+	v = strings.TrimSpace(v)
+	v = strings.TrimSpace(strings.TrimPrefix(v, "export "))
+	if name, val, ok := strings.Cut(v, "="); ok && isEnvName(name) {
+		if !names(strings.TrimSpace(name)) {
+			return "", fmt.Errorf("that line sets %s, not this key", strings.TrimSpace(name))
+		}
+		v = strings.TrimSpace(val)
+	}
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		v = strings.TrimSpace(v[1 : len(v)-1])
+	}
+	return v, nil
+}
+
+// isEnvName tells whether s (before an "=") is a variable name, not the start of a key.
+func isEnvName(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasPrefix(s, "sk_") || strings.HasPrefix(s, "pk_") {
+		return false
+	}
+	for i, r := range s {
+		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func isSecretName(name string) bool { return name == clerk.SecretKeyEnv }
+
+// isPublishableName accepts every framework's name for the publishable key: the dashboard
+// shows Next.js's by default.
+func isPublishableName(name string) bool { return strings.HasSuffix(name, "CLERK_PUBLISHABLE_KEY") }

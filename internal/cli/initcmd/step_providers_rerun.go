@@ -24,7 +24,11 @@ const (
 // hint prints a line that goes with the next question, on a line of its own so that the
 // question stays short.
 func (s *planState) hint(format string, a ...any) {
-	fmt.Fprintf(s.io.ErrOut, "  %s\n", fmt.Sprintf(format, a...))
+	msg := fmt.Sprintf(format, a...)
+	if w := s.io.ErrWidth(); w > 0 {
+		msg = iostreams.Wrap(msg, 2, w-1, "  ")
+	}
+	fmt.Fprintf(s.io.ErrOut, "  %s\n", msg)
 }
 
 // keepProviders is a rerun that has nothing to ask: auth.config has the Clerk provider, the
