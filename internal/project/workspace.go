@@ -75,17 +75,18 @@ func LocateFS(fsys fs.FS, app, convexFlag, flagName string) (Layout, error) {
 		}
 	}
 	if convexFlag != "" {
-		dir, err := convexPackageFromFlag(fsys, path.Clean(convexFlag))
-		if err != nil {
-			return l, &FlagValueError{Flag: flagName, Value: convexFlag, Problem: err.Error()}
-		}
-		if !within(l.Root, dir) {
+		flag := path.Clean(convexFlag)
+		if !within(l.Root, flag) {
 			where := "the app's folder"
 			if l.Workspace {
 				where = "the workspace"
 			}
 			return l, &FlagValueError{Flag: flagName, Value: convexFlag,
 				Problem: "is outside " + where + ": name the package inside it that holds convex/ (files are written only inside " + where + ")"}
+		}
+		dir, err := convexPackageFromFlag(fsys, flag)
+		if err != nil {
+			return l, &FlagValueError{Flag: flagName, Value: convexFlag, Problem: err.Error()}
 		}
 		l.Convex = dir
 		return l, nil
