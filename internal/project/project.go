@@ -29,6 +29,10 @@ type Framework struct {
 	SecretKeyVar string
 	// ClerkPackages are the Clerk packages that fit (new names first).
 	ClerkPackages []string
+	// EnvFile is the env file the framework's dev server loads and init writes by default:
+	// .env.local, or .env where only that one is read (Nuxt, Remix, a Node server with
+	// dotenv).
+	EnvFile string
 	// WiringChecked is true for React frameworks, whose client wiring (ConvexProviderWithClerk
 	// with Clerk's useAuth) doctor reads; for the others it says plainly that it does not.
 	WiringChecked bool
@@ -72,7 +76,7 @@ var (
 		ClerkPackages: []string{"@clerk/react-router"}, WiringChecked: true}
 	Remix = Framework{ID: "remix", Name: "Remix", PublishableKeyVar: barePK,
 		KeyLookup: []string{barePK}, SecretKeyVar: secretKeyVar,
-		ClerkPackages: []string{"@clerk/remix"}, WiringChecked: true}
+		ClerkPackages: []string{"@clerk/remix"}, WiringChecked: true, EnvFile: ".env"}
 	SvelteKit = Framework{ID: "sveltekit", Name: "SvelteKit", PublishableKeyVar: publicPK,
 		KeyLookup: []string{publicPK}, SecretKeyVar: secretKeyVar,
 		ClerkPackages: []string{"svelte-clerk"}}
@@ -81,10 +85,10 @@ var (
 		ClerkPackages: []string{"@clerk/astro"}}
 	Nuxt = Framework{ID: "nuxt", Name: "Nuxt", PublishableKeyVar: "NUXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
 		KeyLookup: []string{"NUXT_PUBLIC_CLERK_PUBLISHABLE_KEY"}, SecretKeyVar: "NUXT_CLERK_SECRET_KEY",
-		ClerkPackages: []string{"@clerk/nuxt"}}
+		ClerkPackages: []string{"@clerk/nuxt"}, EnvFile: ".env"}
 	Node = Framework{ID: "node", Name: "a Node.js server", PublishableKeyVar: barePK,
 		KeyLookup: []string{barePK}, SecretKeyVar: secretKeyVar,
-		ClerkPackages: []string{"@clerk/express", "@clerk/fastify", "@clerk/backend"}}
+		ClerkPackages: []string{"@clerk/express", "@clerk/fastify", "@clerk/backend"}, EnvFile: ".env"}
 	Unknown = Framework{ID: "unknown", Name: "an unknown framework", PublishableKeyVar: barePK,
 		KeyLookup: []string{barePK}, SecretKeyVar: secretKeyVar,
 		ClerkPackages: []string{"@clerk/react", "@clerk/clerk-react"}, WiringChecked: true}
@@ -122,6 +126,15 @@ func AllClerkPackages() []string {
 		}
 	}
 	return out
+}
+
+// DefaultEnvFile is the env file of the app in dir when --env-file is not given: its
+// framework's, else .env.local.
+func DefaultEnvFile(dir string) string {
+	if p, err := Load(dir); err == nil && p.Framework.EnvFile != "" {
+		return p.Framework.EnvFile
+	}
+	return ".env.local"
 }
 
 // Project is what package.json says.

@@ -34,7 +34,8 @@ func (p *ProjectFlags) Register(fl *pflag.FlagSet, envFileUsage, prodUsage strin
 	fl.StringVarP(&p.Dir, "dir", "C", ".", "project `folder` (where package.json is)")
 	fl.StringVar(&p.SecretKey, "secret-key", "", "Clerk secret `key` (default: $CLERK_SECRET_KEY, then the env file)")
 	fl.StringVar(&p.PublishableKey, "publishable-key", "", "Clerk publishable `key` (default: the framework's variable in the environment, then in the env file)")
-	fl.StringVar(&p.EnvFile, "env-file", ".env.local", envFileUsage)
+	fl.StringVar(&p.EnvFile, "env-file", ".env.local", envFileUsage+" (default: .env.local; .env for Nuxt, Remix and Node servers)")
+	fl.Lookup("env-file").DefValue = ""
 	fl.StringVar(&p.ClerkAPIURL, "clerk-api-url", "", "Clerk Backend API `URL` (default: $CLERK_API_URL or https://api.clerk.com)")
 	fl.StringVar(&p.TemplateName, "template-name", "convex", "`name` of the Clerk JWT template")
 	fl.BoolVar(&p.Prod, "prod", false, prodUsage)
@@ -58,8 +59,12 @@ func (p *ProjectFlags) Layout(dir string) (project.Layout, error) {
 	return l, err
 }
 
-// Validate refuses empty values of the shared flags.
-func (p *ProjectFlags) Validate() error {
+// Validate refuses empty values of the shared flags. envFileGiven is whether --env-file was
+// passed: when not, the env file is the framework's (see project.DefaultEnvFile).
+func (p *ProjectFlags) Validate(envFileGiven bool) error {
+	if !envFileGiven {
+		p.EnvFile = project.DefaultEnvFile(p.Dir)
+	}
 	if p.TemplateName == "" {
 		return FlagErrorf("--template-name is empty: Convex's Clerk integration asks for the template named \"convex\"")
 	}

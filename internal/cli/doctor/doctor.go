@@ -78,7 +78,7 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			  $ pbpaste | clerkconvex doctor --token -`),
 		Args: cmdutil.NoArgsUseDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opts.ProjectFlags.Validate(); err != nil {
+			if err := opts.ProjectFlags.Validate(cmd.Flags().Changed("env-file")); err != nil {
 				return err
 			}
 			opts.EnvFileExplicit = cmd.Flags().Changed("env-file")

@@ -72,7 +72,7 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			if len(opts.ApplicationIDs) == 1 && len(opts.ProviderURLs) > 1 {
 				return cmdutil.FlagErrorf("--identity-provider-url was given %d times but --application-id once: repeat them in pairs", len(opts.ProviderURLs))
 			}
-			if err := opts.ProjectFlags.Validate(); err != nil {
+			if err := opts.ProjectFlags.Validate(cmd.Flags().Changed("env-file")); err != nil {
 				return err
 			}
 			if opts.NoInput {
