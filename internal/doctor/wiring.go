@@ -298,6 +298,14 @@ func (w *wiringFacts) add(rel, src string) {
 				w.clerkProviders = append(w.clerkProviders, s)
 				w.clerkPkgOf[s] = spec.module
 			}
+		case spec.module == "@clerk/remix" && spec.name == "ClerkApp":
+			// Remix wraps the root component: export default ClerkApp(App) puts ClerkProvider
+			// around everything the file renders.
+			for _, loc := range regexp.MustCompile(`\b`+regexp.QuoteMeta(local)+`\s*\(`).FindAllStringIndex(src, -1) {
+				s := site{rel, lineAt(src, loc[0]), 0, len(src)}
+				w.clerkProviders = append(w.clerkProviders, s)
+				w.clerkPkgOf[s] = spec.module
+			}
 		case spec.module == "convex/react" && spec.name == "ConvexProvider":
 			offs, _ := jsxUses(src, local)
 			for _, off := range offs {
