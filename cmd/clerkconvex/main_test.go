@@ -97,6 +97,7 @@ func baseParams(dir string) testscript.Params {
 			"no-secret":       cmdNoSecret,
 			"npx-calls":       cmdNpxCalls,
 			"exit":            cmdExit,
+			"jsonone":         cmdJSONOne,
 		},
 	}
 }

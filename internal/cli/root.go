@@ -129,11 +129,19 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	root.SetIn(f.IOStreams.In)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
 		err = &cmdutil.FlagError{Err: err}
 	}
 	code := cmdutil.ExitCode(err)
+	// --json prints one object on stdout, on failure too (a command that already printed its
+	// own result returned ErrSilent).
+	if err != nil && !errors.Is(err, cmdutil.ErrSilent) && cmdutil.WantsJSON(cmd, args) {
+		if code == cmdutil.ExitInterrupted && !errors.As(err, new(*cmdutil.InterruptedError)) {
+			err = &cmdutil.InterruptedError{Msg: "interrupted: stopped before the next step; run the command again to finish"}
+		}
+		cmdutil.WriteJSONError(f.IOStreams.Out, err)
+	}
 	if err != nil && !errors.Is(err, cmdutil.ErrSilent) {
 		msg := err.Error()
 		var ie *cmdutil.InterruptedError

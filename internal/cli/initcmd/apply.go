@@ -24,7 +24,9 @@ var errConvexFailed = errors.New("setting the Convex variable failed")
 
 // Result is init's --json output (version 1). It never holds the secret key.
 type Result struct {
-	Version  int            `json:"version"`
+	Version int `json:"version"`
+	// OK is false when a step failed after the others were done (npx convex env set).
+	OK       bool           `json:"ok"`
 	DryRun   bool           `json:"dry_run"`
 	Project  ResultProject  `json:"project"`
 	Instance string         `json:"instance"` // test or live
@@ -68,6 +70,7 @@ type ResultConvex struct {
 func (p *plan) result(dry bool) *Result {
 	r := &Result{
 		Version:  1,
+		OK:       true,
 		DryRun:   dry,
 		Project:  ResultProject{Dir: p.dir, Framework: p.proj.Framework.ID},
 		Instance: p.secret.Kind(),
@@ -173,6 +176,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 			return res, ctx.Err()
 		}
 		res.Convex.Action = "failed"
+		res.OK = false
 		msg := err.Error()
 		var ce *convex.CLIError
 		if errors.As(err, &ce) && ce.Manual != "" {
