@@ -44,7 +44,8 @@ func (f *filePlan) action() string {
 
 // initPlan is everything users init will do, decided before anything changes.
 type initPlan struct {
-	dir        string
+	dir        string // the app folder (-C)
+	convexDir  string // the package holding the Convex functions: npx and the install run there
 	files      []*filePlan
 	install    []string // the command adding svix ("npm install svix"); nil when it is a dependency
 	secret     svixsig.Secret
@@ -168,15 +169,30 @@ func planInit(opts *Options) (*initPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	proj, err := project.Load(dir)
+	layout, err := (&cmdutil.ProjectFlags{ConvexDir: opts.ConvexDir}).Layout(dir)
 	if err != nil {
 		return nil, err
 	}
-	funcDir, _, err := convex.FunctionsDir(dir)
+	convexDir := layout.Convex
+	if convexDir == "" {
+		convexDir = dir
+	}
+	proj, err := project.Load(convexDir)
+	if errors.Is(err, project.ErrNoPackageJSON) {
+		return nil, &cmdutil.FlagError{Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	funcDir, _, err := convex.FunctionsDir(convexDir)
 	if err != nil {
 		return nil, cmdutil.FlagErrorf("%v", err)
 	}
-	p := &initPlan{dir: dir, deployment: "dev"}
+	root := layout.Root
+	if root == "" {
+		root = dir
+	}
+	p := &initPlan{dir: dir, convexDir: convexDir, deployment: "dev"}
 	if opts.Prod {
 		p.deployment = "prod"
 	}
@@ -191,14 +207,14 @@ func planInit(opts *Options) (*initPlan, error) {
 		{[]string{"http.ts", "http.js"}, convex.NewUsersHTTP, convex.MergeUsersHTTP, false},
 	}
 	for _, spec := range specs {
-		f, err := planFile(dir, funcDir, spec.names, spec.js, spec.fresh, spec.merge)
+		f, err := planFile(root, dir, funcDir, spec.names, spec.js, spec.fresh, spec.merge)
 		if err != nil {
 			return nil, err
 		}
 		p.files = append(p.files, f)
 	}
 	if !proj.Has("svix") {
-		p.install = strings.Fields(project.AddCommand(dir, "svix"))
+		p.install = strings.Fields(project.AddCommand(convexDir, "svix"))
 	}
 	if p.secret, p.secretFrom, err = secretFromInput(opts); err != nil {
 		return nil, err
@@ -219,13 +235,22 @@ func planInit(opts *Options) (*initPlan, error) {
 }
 
 // planFile plans one of the three files: the first existing spelling of names in funcDir,
-// merged, or names[0] created.
-func planFile(dir, funcDir string, names []string, jsOK bool, fresh func() ([]byte, error), merge func(string, []byte) ([]byte, error)) (*filePlan, error) {
-	for i, name := range names {
-		rel := filepath.ToSlash(relTo(dir, filepath.Join(funcDir, name)))
-		abs, err := fsutil.ResolveInside(dir, rel)
+// merged, or names[0] created. Files are shown relative to the app folder dir and must be
+// inside root (the workspace, or the app), links followed.
+func planFile(root, dir, funcDir string, names []string, jsOK bool, fresh func() ([]byte, error), merge func(string, []byte) ([]byte, error)) (*filePlan, error) {
+	locate := func(name string) (rel, abs string, err error) {
+		path := filepath.Join(funcDir, name)
+		rel = filepath.ToSlash(relTo(dir, path))
+		abs, err = fsutil.ResolveInside(root, relTo(root, path))
 		if err != nil {
-			return nil, cmdutil.FlagErrorf("%s: %v", rel, err)
+			return rel, "", cmdutil.FlagErrorf("%s: %v", rel, err)
+		}
+		return rel, abs, nil
+	}
+	for i, name := range names {
+		rel, abs, err := locate(name)
+		if err != nil {
+			return nil, err
 		}
 		old, exists, err := fsutil.ReadFileIfExists(abs)
 		if err != nil {
@@ -247,10 +272,9 @@ func planFile(dir, funcDir string, names []string, jsOK bool, fresh func() ([]by
 		}
 		return &filePlan{Rel: rel, Abs: abs, Old: old, Exists: true, New: out}, nil
 	}
-	rel := filepath.ToSlash(relTo(dir, filepath.Join(funcDir, names[0])))
-	abs, err := fsutil.ResolveInside(dir, rel)
+	rel, abs, err := locate(names[0])
 	if err != nil {
-		return nil, cmdutil.FlagErrorf("%s: %v", rel, err)
+		return nil, err
 	}
 	out, err := fresh()
 	if err != nil {
@@ -308,7 +332,7 @@ func installSvix(ctx context.Context, opts *Options, p *initPlan, res *InitResul
 		return nil
 	}
 	opts.IO.Step(iostreams.Info, "running %s", command)
-	r, err := opts.Runner().Run(ctx, run.Cmd{Dir: p.dir, Name: p.install[0], Args: p.install[1:]})
+	r, err := opts.Runner().Run(ctx, run.Cmd{Dir: p.convexDir, Name: p.install[0], Args: p.install[1:]})
 	if err != nil {
 		if ctx.Err() != nil {
 			return interrupted(ctx.Err())
@@ -333,7 +357,7 @@ func errSummary(err error, stderr []byte) string {
 func setSecret(ctx context.Context, opts *Options, p *initPlan, res *InitResult) error {
 	prod := p.deployment == "prod"
 	r := opts.Runner()
-	cur, found, err := convex.GetEnv(ctx, r, p.dir, SecretEnv, prod)
+	cur, found, err := convex.GetEnv(ctx, r, p.convexDir, SecretEnv, prod)
 	if err == nil && found && cur == p.secret.Reveal() {
 		res.Convex.Action = "unchanged"
 		opts.IO.Step(iostreams.OK, "Convex %s deployment: %s already set to this secret (%s)", p.deployment, SecretEnv, p.secret)
@@ -342,7 +366,7 @@ func setSecret(ctx context.Context, opts *Options, p *initPlan, res *InitResult)
 	if err != nil && ctx.Err() != nil {
 		return interrupted(ctx.Err())
 	}
-	target, err := convex.SetEnvStdin(ctx, r, p.dir, SecretEnv, p.secret.Reveal(), prod)
+	target, err := convex.SetEnvStdin(ctx, r, p.convexDir, SecretEnv, p.secret.Reveal(), prod)
 	if err != nil {
 		if ctx.Err() != nil {
 			return interrupted(ctx.Err())

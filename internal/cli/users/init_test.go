@@ -324,3 +324,39 @@ func TestInitInteractive(t *testing.T) {
 	}
 	te.noSecret(t)
 }
+
+// In a workspace the files go into the package that holds the Convex functions, and npx and
+// the install run there; the app's env file still gives the site URL.
+func TestInitWorkspace(t *testing.T) {
+	te := newProject(t, "package-lock.json", map[string]string{
+		"apps/web/package.json":             `{"name":"web","dependencies":{"vite":"^7.0.0","react":"^19.0.0","backend":"*"}}`,
+		"apps/web/.env.local":               "VITE_CONVEX_URL=https://happy-cat-123.convex.cloud\n",
+		"packages/backend/package.json":     `{"name":"backend","dependencies":{"convex":"^1.48.0"}}`,
+		"packages/backend/convex/schema.ts": "import { defineSchema } from \"convex/server\";\nexport default defineSchema({});\n",
+	})
+	root := te.dir
+	if err := os.WriteFile(filepath.Join(root, "package.json"), []byte(`{"name":"mono","private":true,"workspaces":["apps/*","packages/*"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	te.opts.Dir = filepath.Join(root, "apps", "web")
+	te.env[SecretEnv] = testSecret
+	te.opts.Yes = true
+	if err := runInit(context.Background(), te.opts); err != nil {
+		t.Fatalf("%v\n%s", err, te.err)
+	}
+	backend := filepath.Join(root, "packages", "backend")
+	for _, c := range te.dep.calls {
+		if c.Dir != backend {
+			t.Errorf("%s ran in %s, want %s", c, c.Dir, backend)
+		}
+	}
+	if !strings.Contains(te.read(t, "packages/backend/convex/schema.ts"), "users: defineTable") || !strings.Contains(te.read(t, "packages/backend/package.json"), "svix") {
+		t.Error("the backend package was not set up")
+	}
+	if !strings.Contains(te.err.String(), "../../packages/backend/convex/http.ts created") || !strings.Contains(te.out.String(), "https://happy-cat-123.convex.site/clerk-users-webhook") {
+		t.Errorf("stderr:\n%s\nstdout:\n%s", te.err, te.out)
+	}
+	if _, err := os.Stat(filepath.Join(root, "apps", "web", "convex")); !errors.Is(err, os.ErrNotExist) {
+		t.Error("a convex folder was created in the app")
+	}
+}

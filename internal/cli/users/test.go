@@ -77,7 +77,15 @@ func doTest(ctx context.Context, opts *Options, res *TestResult) error {
 		return err
 	}
 	if secret.IsZero() {
-		if secret, err = secretFromDeployment(ctx, opts, dir); err != nil {
+		layout, err := (&cmdutil.ProjectFlags{ConvexDir: opts.ConvexDir}).Layout(dir)
+		if err != nil {
+			return err
+		}
+		convexDir := layout.Convex
+		if convexDir == "" {
+			convexDir = dir
+		}
+		if secret, err = secretFromDeployment(ctx, opts, convexDir); err != nil {
 			return err
 		}
 		from = "the " + deploymentName(opts.Prod) + " deployment"

@@ -30,6 +30,7 @@ type Options struct {
 	HTTPClient func() *http.Client
 
 	Dir           string
+	ConvexDir     string
 	EnvFile       string
 	Prod          bool
 	NoInput       bool
@@ -69,6 +70,7 @@ func newOptions(f *cmdutil.Factory) *Options {
 // register declares the flags both subcommands share.
 func (o *Options) register(fl *pflag.FlagSet) {
 	fl.StringVarP(&o.Dir, "dir", "C", ".", "project `folder` (where package.json is)")
+	fl.StringVar(&o.ConvexDir, "convex-dir", "", "in a workspace, the package `folder` that holds convex/ (default: found from the workspace)")
 	fl.StringVar(&o.EnvFile, "env-file", ".env.local", "env `file` to read the Convex URL from, relative to the project folder")
 	fl.BoolVar(&o.Prod, "prod", false, "use the production Convex deployment")
 	fl.BoolVar(&o.NoInput, "no-input", false, "never prompt; fail on a missing value (also when $CI is set)")
