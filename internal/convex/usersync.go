@@ -367,3 +367,28 @@ func (s *scanned) normalized(from, to int) string {
 	}
 	return b.String()
 }
+
+// RoutesUsersWebhook reports whether an http.ts routes WebhookPath (a string literal of that
+// value, outside comments).
+func RoutesUsersWebhook(src []byte) bool {
+	s, err := scan(src)
+	if err != nil {
+		return strings.Contains(string(src), `"`+WebhookPath+`"`)
+	}
+	for i := range s.toks {
+		if v, ok := s.stringValue(i); ok && v == WebhookPath {
+			return true
+		}
+	}
+	return false
+}
+
+// DeclaresUpsertFromClerk reports whether a users.ts declares upsertFromClerk at its top level.
+func DeclaresUpsertFromClerk(src []byte) bool {
+	s, err := scan(src)
+	if err != nil {
+		return false
+	}
+	_, ok := s.declared()["upsertFromClerk"]
+	return ok
+}

@@ -36,6 +36,7 @@ func (s *state) checks() []check {
 		{id: "convex.auth_env", section: SectionConvex, live: true, needs: []string{"authconfig.exists"}, after: []string{"authconfig.provider", "env.publishable_key", "convex.env_var"}, run: checkAuthEnv},
 		{id: "convex.env_matches_file", section: SectionConvex, live: true, needs: []string{"convex.env_var", "env.file"}, run: checkConvexEnvMatchesFile},
 	}
+	cs = append(cs, s.usersChecks()...)
 	if s.in.Token != "" {
 		cs = append(cs,
 			check{id: "token.format", section: SectionToken, run: checkTokenFormat},

@@ -39,6 +39,7 @@ const (
 	SectionClerk      = "clerk"
 	SectionIssuer     = "issuer"
 	SectionConvex     = "convex"
+	SectionUsers      = "users"
 	SectionToken      = "token"
 )
 

@@ -65,6 +65,9 @@ type state struct {
 	// convex.*
 	deployValue string
 
+	// users.* (listed only when the project syncs Clerk users)
+	users *usersFacts
+
 	// client.*
 	wiring *wiringFacts // the client code, as client.provider_wiring read it; nil if not read
 

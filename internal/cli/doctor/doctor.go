@@ -229,6 +229,7 @@ var sectionTitles = map[string]string{
 	doctor.SectionClerk:      "Clerk",
 	doctor.SectionIssuer:     "Issuer",
 	doctor.SectionConvex:     "Convex deployment",
+	doctor.SectionUsers:      "Clerk user sync",
 	doctor.SectionToken:      "Token",
 }
 

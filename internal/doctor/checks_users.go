@@ -1,0 +1,158 @@
+package doctor
+
+import (
+	"context"
+	"path/filepath"
+
+	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+	"github.com/clerkconvex/clerkconvex/internal/project"
+	"github.com/clerkconvex/clerkconvex/internal/svixsig"
+)
+
+// --- users: Clerk user sync (clerkconvex users init), checked when the project has it ---
+
+// webhookSecretVar is the deployment variable the webhook route verifies signatures with.
+const webhookSecretVar = "CLERK_WEBHOOK_SECRET"
+
+// usersFacts is what the users checks found.
+type usersFacts struct {
+	httpRel, usersRel string
+	route             bool   // http.ts routes convex.WebhookPath
+	module            bool   // users.ts has upsertFromClerk
+	deploySecret      string // the deployment's CLERK_WEBHOOK_SECRET; "" when unknown or unset
+}
+
+// usersChecks are listed only for a project with Clerk user sync: an http.ts routing the
+// webhook, or a users.ts with upsertFromClerk.
+func (s *state) usersChecks() []check {
+	u := s.detectUsers()
+	if !u.route && !u.module {
+		return nil
+	}
+	s.users = u
+	return []check{
+		{id: "users.route", section: SectionUsers, run: checkUsersRoute},
+		{id: "users.svix_dependency", section: SectionUsers, needs: []string{"users.route"}, run: checkUsersSvix},
+		{id: "users.webhook_secret", section: SectionUsers, live: true, needs: []string{"users.route"}, run: checkUsersSecret},
+		{id: "users.env_secret", section: SectionUsers, needs: []string{"users.route"}, after: []string{"env.file", "users.webhook_secret"}, run: checkUsersEnvSecret},
+	}
+}
+
+// detectUsers reads http.ts and users.ts of the functions folder (before any check runs: it
+// decides which checks there are).
+func (s *state) detectUsers() *usersFacts {
+	u := &usersFacts{}
+	if s.in.Dir == "" {
+		return u
+	}
+	funcDir, exists, err := convex.FunctionsDir(s.convexDir())
+	if err != nil || !exists {
+		return u
+	}
+	for _, name := range []string{"http.ts", "http.js"} {
+		src, ok, err := fsutil.ReadFileIfExists(filepath.Join(funcDir, name))
+		if err == nil && ok {
+			u.httpRel = relTo(s.in.Dir, filepath.Join(funcDir, name))
+			u.route = convex.RoutesUsersWebhook(src)
+			break
+		}
+	}
+	for _, name := range []string{"users.ts", "users.js"} {
+		src, ok, err := fsutil.ReadFileIfExists(filepath.Join(funcDir, name))
+		if err == nil && ok {
+			u.usersRel = relTo(s.in.Dir, filepath.Join(funcDir, name))
+			u.module = convex.DeclaresUpsertFromClerk(src)
+			break
+		}
+	}
+	return u
+}
+
+func checkUsersRoute(ctx context.Context, s *state) outcome {
+	u := s.users
+	if !u.route {
+		where := "there is no convex/http.ts"
+		if u.httpRel != "" {
+			where = u.httpRel + " does not route POST " + convex.WebhookPath
+		}
+		return fail("run clerkconvex users init: it adds the route (and keeps your other routes)",
+			"%s has upsertFromClerk, but %s: Clerk's user webhook has nowhere to go", u.usersRel, where)
+	}
+	s.startConvexEnv()
+	if !u.module {
+		return fail("run clerkconvex users init: it adds the missing functions to "+orDefault(u.usersRel, "convex/users.ts"),
+			"%s routes %s, but %s has no upsertFromClerk for it to call", u.httpRel, convex.WebhookPath, orDefault(u.usersRel, "convex/users.ts (missing)"))
+	}
+	return pass("%s routes POST %s to %s's upsertFromClerk", u.httpRel, convex.WebhookPath, u.usersRel)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func checkUsersSvix(ctx context.Context, s *state) outcome {
+	dir := s.convexDir()
+	proj, err := project.Load(dir)
+	if err != nil {
+		return fail("fix package.json", "cannot read %s: %v", relTo(s.in.Dir, filepath.Join(dir, "package.json")), err)
+	}
+	add := project.AddCommand(dir, "svix")
+	if !proj.Has("svix") {
+		return fail(add+s.inConvexDir(), "svix is not a dependency of %s: the webhook route imports it to check signatures, so the deployment fails to build", orDefault(proj.Name, "the Convex package"))
+	}
+	if _, ok := project.InstalledVersion(dir, "svix"); !ok {
+		return warn(project.InstallCommand(dir)+s.inConvexDir(), "svix is a dependency but is not installed (no node_modules/svix): npx convex dev cannot bundle the route")
+	}
+	return pass("svix %s is a dependency", proj.Deps["svix"])
+}
+
+func checkUsersSecret(ctx context.Context, s *state) outcome {
+	f := s.convexEnvFuture()
+	if f == nil {
+		return skip("npx convex env list was not run")
+	}
+	vars, err := f.wait(ctx)
+	if err != nil {
+		return s.envListFailure(err)
+	}
+	set := "copy the Signing Secret of the endpoint in Clerk's dashboard (Webhooks), then run clerkconvex users init" + prodFlag(s.in.Prod) + " (it sets it without putting it in a command line)"
+	value, ok := vars[webhookSecretVar]
+	if !ok || value == "" {
+		return fail(set, "%s is not set on the Convex %s deployment: the webhook route refuses every event (400)", webhookSecretVar, s.deployment())
+	}
+	if _, err := svixsig.ParseSecret(value); err != nil {
+		return fail(set, "the Convex %s deployment's %s (%s) is %v", s.deployment(), webhookSecretVar, svixsig.Mask(value), err)
+	}
+	s.users.deploySecret = value
+	return pass("%s is set on the Convex %s deployment (%s); clerkconvex users test%s proves it is Clerk's", webhookSecretVar, s.deployment(), svixsig.Mask(value), prodFlag(s.in.Prod))
+}
+
+func prodFlag(prod bool) string {
+	if prod {
+		return " --prod"
+	}
+	return ""
+}
+
+func checkUsersEnvSecret(ctx context.Context, s *state) outcome {
+	if s.env == nil {
+		return pass("no env file, so no second %s", webhookSecretVar)
+	}
+	local, ok := s.env.Get(webhookSecretVar)
+	if !ok || local == "" {
+		return pass("%s does not hold %s (it belongs on the deployment only)", s.in.EnvFile, webhookSecretVar)
+	}
+	deploy := s.users.deploySecret
+	switch {
+	case deploy == "":
+		return pass("%s holds a %s (%s); the deployment's was not read, so they were not compared", s.in.EnvFile, webhookSecretVar, svixsig.Mask(local))
+	case deploy != local:
+		return fail("keep the endpoint's Signing Secret (Clerk's dashboard → Webhooks) on the deployment with clerkconvex users init"+prodFlag(s.in.Prod)+", and remove the other one from "+s.in.EnvFile,
+			"%s's %s (%s) is not the %s deployment's (%s): one of them is not the endpoint's secret, and Clerk signs with that one", s.in.EnvFile, webhookSecretVar, svixsig.Mask(local), s.deployment(), svixsig.Mask(deploy))
+	}
+	return pass("%s's %s is the deployment's", s.in.EnvFile, webhookSecretVar)
+}
