@@ -298,6 +298,10 @@ func fakeNpx() {
 			f.Close()
 		}
 	}
+	// FAKE_NPX_SLEEP makes it as slow as the real CLI can be (at most 10 s).
+	if d, err := time.ParseDuration(os.Getenv("FAKE_NPX_SLEEP")); err == nil && d > 0 {
+		time.Sleep(min(d, 10*time.Second))
+	}
 	if msg := os.Getenv("FAKE_NPX_FAIL"); msg != "" {
 		fmt.Fprintln(os.Stderr, msg)
 		os.Exit(1)

@@ -47,7 +47,7 @@ const (
 	issuer1 = "https://" + host1
 
 	promptSecret  = "Clerk secret key"
-	promptPub     = "Clerk publishable key"
+	promptPub     = "Publishable key:"
 	promptDomain  = "Enter the identity provider's Domain URL"
 	promptAppID   = "Enter your application/client ID with this provider"
 	promptAnother = "Would you like to add another provider?"
@@ -132,17 +132,23 @@ type replyWriter struct{ c *expect.Console }
 func (w *replyWriter) Write(p []byte) (int, error) { return w.c.Write(p) }
 
 func (e *ptyEnv) start(args ...string) *ptySession {
+	e.t.Helper()
+	return e.startSized(ptyCols, ptyRows, args...)
+}
+
+// startSized runs the binary on a terminal of cols × rows.
+func (e *ptyEnv) startSized(cols, rows int, args ...string) *ptySession {
 	t := e.t
 	t.Helper()
 	raw := &bytes.Buffer{}
 	replies := &replyWriter{}
-	term := vt10x.New(vt10x.WithSize(ptyCols, ptyRows), vt10x.WithWriter(replies))
+	term := vt10x.New(vt10x.WithSize(cols, rows), vt10x.WithWriter(replies))
 	c, err := expect.NewConsole(expect.WithStdout(term, raw), expect.WithDefaultTimeout(ptyTimeout))
 	if err != nil {
 		t.Fatalf("opening a pty: %v", err)
 	}
 	replies.c = c
-	if err := pty.Setsize(c.Tty(), &pty.Winsize{Rows: ptyRows, Cols: ptyCols}); err != nil {
+	if err := pty.Setsize(c.Tty(), &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)}); err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(e.bin, args...)

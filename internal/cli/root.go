@@ -150,7 +150,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		default:
 			msg = "interrupted: stopped before the next step; run the command again to finish"
 		}
-		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", f.IOStreams.Icon(iostreams.Fail), clerk.RedactSecrets(msg))
+		f.IOStreams.Step(iostreams.Fail, "%s", clerk.RedactSecrets(msg))
 	}
 	return code
 }

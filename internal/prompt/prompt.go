@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"regexp"
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
@@ -55,7 +56,12 @@ func (s *Survey) ask(p survey.Prompt, resp any, opts ...survey.AskOpt) error {
 		}
 		in = s.reader
 	}
-	opts = append(opts, survey.WithStdio(in, s.Out, s.ErrOut))
+	out := s.Out
+	if s.reader != nil && s.Out != nil {
+		out = &dsrWatch{FileWriter: s.Out, r: s.reader}
+		s.reader.dsrWanted = 0
+	}
+	opts = append(opts, survey.WithStdio(in, out, s.ErrOut))
 	err := survey.AskOne(p, resp, opts...)
 	if errors.Is(err, terminal.InterruptErr) {
 		return ErrInterrupted
@@ -114,9 +120,41 @@ type stopAtR struct {
 	err     error
 	lastCR  bool
 	buf     []byte
+	// dsrWanted counts the cursor-position requests survey has sent and not yet read the
+	// answer of. While one is pending, the answer is handed out before keys typed ahead of
+	// it: survey's cursor query otherwise moves those keys into the buffer of the current
+	// prompt, where a second pasted line is lost when the prompt ends.
+	dsrWanted int
+}
+
+// dsr is the terminal's answer to a cursor-position request: ESC [ row ; col R.
+var dsr = regexp.MustCompile(`\x1b\[\d+;\d+R`)
+
+func (r *stopAtR) fill() bool {
+	if r.err != nil {
+		return false
+	}
+	if cap(r.buf) < 256 {
+		r.buf = make([]byte, 4096)
+	}
+	n, err := r.FileReader.Read(r.buf[:cap(r.buf)])
+	r.pending = append(r.pending, r.buf[:n]...)
+	r.err = err
+	return n > 0 || err == nil
 }
 
 func (r *stopAtR) Read(p []byte) (int, error) {
+	if r.dsrWanted > 0 {
+		for dsr.FindIndex(r.pending) == nil && r.fill() {
+		}
+		if loc := dsr.FindIndex(r.pending); loc != nil && loc[1]-loc[0] <= len(p) {
+			n := copy(p, r.pending[loc[0]:loc[1]])
+			r.pending = append(r.pending[:loc[0]], r.pending[loc[1]:]...)
+			r.dsrWanted--
+			return n, nil
+		}
+		r.dsrWanted = 0 // no answer came: read as before
+	}
 	for {
 		if len(r.pending) == 0 {
 			if r.err != nil {
@@ -148,4 +186,16 @@ func (r *stopAtR) Read(p []byte) (int, error) {
 	r.lastCR = p[n-1] == '\r'
 	r.pending = r.pending[n:]
 	return n, nil
+}
+
+// dsrWatch is survey's output: it counts the cursor-position requests survey sends, so that
+// the reader hands out their answers first.
+type dsrWatch struct {
+	terminal.FileWriter
+	r *stopAtR
+}
+
+func (w *dsrWatch) Write(p []byte) (int, error) {
+	w.r.dsrWanted += bytes.Count(p, []byte("\x1b[6n"))
+	return w.FileWriter.Write(p)
 }

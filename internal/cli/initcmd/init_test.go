@@ -78,7 +78,7 @@ func newInteractive(t *testing.T, answers ...prompt.Answer) *harness {
 	t.Helper()
 	keys := []prompt.Answer{
 		{Match: "Clerk secret key", Value: sk},
-		{Match: "Clerk publishable key", Value: clerk.EncodePublishableKey(host, false)},
+		{Match: "Publishable key", Value: clerk.EncodePublishableKey(host, false)},
 	}
 	return newHarness(t, true, append(keys, answers...)...)
 }
@@ -225,8 +225,8 @@ func TestMistypedKeyIsAskedAgain(t *testing.T) {
 		prompt.Answer{Match: "Clerk secret key", Value: "sk_test_short"},
 		prompt.Answer{Match: "Clerk secret key", Value: "pk_test_oops"},
 		prompt.Answer{Match: "Clerk secret key", Value: sk},
-		prompt.Answer{Match: "Clerk publishable key", Value: "pk_test_!!!"},
-		prompt.Answer{Match: "Clerk publishable key", Value: clerk.EncodePublishableKey(host, false)},
+		prompt.Answer{Match: "Publishable key", Value: "pk_test_!!!"},
+		prompt.Answer{Match: "Publishable key", Value: clerk.EncodePublishableKey(host, false)},
 		prompt.Answer{Match: "Domain URL"},
 		prompt.Answer{Match: "application/client ID"},
 		prompt.Answer{Match: "add another provider"},

@@ -50,7 +50,7 @@ func TestPastedKey(t *testing.T) {
 func TestPastedEnvLinesAtThePrompts(t *testing.T) {
 	h := newHarness(t, true, append([]prompt.Answer{
 		{Match: "Clerk secret key", Value: `CLERK_SECRET_KEY="` + sk + `"`},
-		{Match: "Clerk publishable key", Value: " NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=" + pk() + " "},
+		{Match: "Publishable key", Value: " NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=" + pk() + " "},
 	}, providerAnswers...)...)
 	h.runAllPrompts(t)
 	env, _ := os.ReadFile(filepath.Join(h.dir, ".env.local"))

@@ -29,7 +29,7 @@ func TestRejectedSecretKeyIsAskedAgainAtOnce(t *testing.T) {
 	h := newHarness(t, true, append([]prompt.Answer{
 		{Match: "Clerk secret key", Value: revoked},
 		{Match: "Clerk secret key", Value: sk}, // asked again before the publishable key
-		{Match: "Clerk publishable key", Value: pk()},
+		{Match: "Publishable key", Value: pk()},
 	}, providerAnswers...)...)
 	h.runAllPrompts(t)
 	errOut := h.stderr()
@@ -72,9 +72,9 @@ func TestWrongInstancePublishableKeyIsAskedAgain(t *testing.T) {
 	live := clerk.EncodePublishableKey("clerk.example.com", true)
 	h := newHarness(t, true, append([]prompt.Answer{
 		{Match: "Clerk secret key", Value: sk},
-		{Match: "Clerk publishable key", Value: other},
-		{Match: "Clerk publishable key", Value: live},
-		{Match: "Clerk publishable key", Value: pk()},
+		{Match: "Publishable key", Value: other},
+		{Match: "Publishable key", Value: live},
+		{Match: "Publishable key", Value: pk()},
 	}, providerAnswers...)...)
 	h.runAllPrompts(t)
 	errOut := h.stderr()

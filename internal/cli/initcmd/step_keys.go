@@ -14,8 +14,8 @@ import (
 
 // The prompts for the keys; tests match them.
 const (
-	secretPrompt = "Clerk secret key (sk_test_… or sk_live_…):"
-	pubPrompt    = "Clerk publishable key (pk_test_… or pk_live_…):"
+	secretPrompt = "Clerk secret key:"
+	pubPrompt    = "Publishable key:"
 	fromPrompt   = "the prompt"
 )
 
@@ -41,7 +41,8 @@ func (secretKeyStep) Plan(ctx context.Context, s *planState) error {
 				return cmdutil.FlagErrorf("missing the Clerk secret key: pass --secret-key or set %s (in the environment or %s); copy it from the Clerk dashboard, API keys", clerk.SecretKeyEnv, s.envRel)
 			}
 			var err error
-			s.hint("From the Clerk dashboard, API keys; the key stays hidden as you paste it.")
+			s.hint("Clerk dashboard, API keys: paste the secret key (sk_test_… or sk_live_…);")
+			s.hint("it stays hidden. The publishable key (pk_…) comes next.")
 			raw, err = s.askKey(func() (string, error) { return opts.Prompter().Password(secretPrompt) },
 				isSecretName, func(v string) error { _, err := clerk.ParseSecretKey(v); return err })
 			if err != nil {
