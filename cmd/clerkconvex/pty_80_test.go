@@ -94,7 +94,7 @@ func TestPTY80WrongInstancePublishableKeyIsAskedAgain(t *testing.T) {
 	s.expect("paste it again")
 	s.answer(pk80()+keyEnter, promptPub)
 	s.expect(promptDomain)
-	s.checkWords("the secret key belongs to " + issuer1, "copy both keys from the same instance (Clerk dashboard, API keys); paste it again")
+	s.checkWords("the secret key belongs to "+issuer1, "copy both keys from the same instance (Clerk dashboard, API keys); paste it again")
 	s.checkAnswered(promptPub, 2)
 	s.checkFits()
 	s.send(keyEnter)
