@@ -213,6 +213,22 @@ func Detect(deps map[string]string) Framework {
 	return Unknown
 }
 
+// IsApp tells whether the project is an app Clerk's keys are for: a known framework, or a
+// dependency on one of the Clerk packages.
+func (p *Project) IsApp() bool {
+	if p.Framework.ID != Unknown.ID {
+		return true
+	}
+	for _, f := range append(slices.Clone(Frameworks), Unknown) {
+		for _, c := range f.ClerkPackages {
+			if p.Has(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Has tells whether the project depends on a package.
 func (p *Project) Has(name string) bool { _, ok := p.Deps[name]; return ok }
 

@@ -111,6 +111,21 @@ func LocateFS(fsys fs.FS, app, convexFlag, flagName string) (Layout, error) {
 	return l, nil
 }
 
+// Apps are the workspace's packages (not the root) that are apps: a known framework, or a
+// Clerk package of one. Outside a workspace, none.
+func (l Layout) Apps(load func(dir string) (*Project, error)) []string {
+	var out []string
+	for _, d := range l.Packages {
+		if !l.Workspace || d == l.Root {
+			continue
+		}
+		if p, err := load(d); err == nil && p.IsApp() {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // HoldsConvexFunctions tells whether package folder dir holds Convex functions that `npx convex`
 // has seen: convex.json names a "functions" folder that exists, or the functions folder (convex/
 // or convex.json's) has _generated/ or a schema file. A convex/ folder holding only an

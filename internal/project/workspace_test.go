@@ -236,3 +236,39 @@ func TestLocateDisk(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestLayoutApps(t *testing.T) {
+	dir := t.TempDir()
+	write := func(rel, data string) {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("package.json", `{"workspaces":["apps/*","packages/*"],"devDependencies":{"turbo":"2"}}`)
+	write("apps/web/package.json", `{"dependencies":{"next":"15"}}`)
+	write("apps/docs/package.json", `{"dependencies":{"react":"19"}}`)
+	write("apps/clerky/package.json", `{"dependencies":{"@clerk/clerk-react":"5"}}`)
+	write("packages/backend/package.json", `{"dependencies":{"convex":"1"}}`)
+	write("packages/backend/convex/schema.ts", ``)
+	l, err := Locate(dir, "", "--convex-dir", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := l.Apps(Load)
+	want := []string{filepath.Join(dir, "apps", "clerky"), filepath.Join(dir, "apps", "web")}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Apps = %v, want %v", got, want)
+	}
+	root, _ := Load(dir)
+	if root.IsApp() {
+		t.Fatal("the turbo root is no app")
+	}
+	single, _ := LocateFS(fstest.MapFS{"package.json": file(`{"dependencies":{"next":"15"}}`)}, ".", "", "--convex-dir")
+	if apps := single.Apps(Load); apps != nil {
+		t.Fatalf("outside a workspace: %v", apps)
+	}
+}

@@ -56,7 +56,28 @@ func (p *ProjectFlags) Layout(dir string) (project.Layout, error) {
 	if errors.As(err, &amb) || errors.As(err, &fv) {
 		return l, &FlagError{Err: err}
 	}
-	return l, err
+	if err != nil {
+		return l, err
+	}
+	// The workspace root is no app: keys written there are read by nobody.
+	if l.Workspace && l.App == l.Root {
+		if root, lerr := project.Load(l.Root); lerr == nil && !root.IsApp() {
+			if apps := l.Apps(project.Load); len(apps) > 0 {
+				for i, a := range apps {
+					if r, rerr := filepath.Rel(cwd, a); rerr == nil {
+						apps[i] = filepath.ToSlash(r)
+					}
+				}
+				name := p.Dir
+				if filepath.Clean(name) == "." {
+					name = "the current folder"
+				}
+				return l, FlagErrorf("%s is the workspace root, not an app: run in the folder of the app that reads the Clerk keys, e.g. -C %s (the workspace's apps: %s)",
+					name, apps[0], strings.Join(apps, ", "))
+			}
+		}
+	}
+	return l, nil
 }
 
 // Validate refuses empty values of the shared flags. envFileGiven is whether --env-file was

@@ -71,6 +71,14 @@ func (p *plan) convexDir() string {
 	return p.dir
 }
 
+// root is where init may write: the workspace root, or the project folder outside a workspace.
+func (p *plan) root() string {
+	if p.layout.Root != "" {
+		return p.layout.Root
+	}
+	return p.dir
+}
+
 func (p *plan) warn(io *iostreams.IOStreams, format string, a ...any) {
 	msg := fmt.Sprintf(format, a...)
 	p.warnings = append(p.warnings, msg)

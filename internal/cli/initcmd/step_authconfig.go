@@ -17,7 +17,7 @@ func (authConfigStep) Plan(ctx context.Context, s *planState) error {
 	p := s.p
 	authRel := rel(p.dir, s.authPath)
 	p.manual = nil
-	p.authFile = &filePlan{Rel: authRel, Abs: s.authPath, Old: s.authOld, Exists: s.authExists, Perm: 0o644}
+	p.authFile = &filePlan{Rel: authRel, Abs: s.authAbs, Old: s.authOld, Exists: s.authExists, Perm: 0o644}
 	if !s.authExists {
 		out, err := convex.RenderAuthConfig(s.authTS, p.providers)
 		p.authFile.New = out

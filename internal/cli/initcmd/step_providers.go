@@ -27,6 +27,11 @@ func (providersStep) Plan(ctx context.Context, s *planState) error {
 		return &cmdutil.FlagError{Err: err}
 	}
 	s.authPath, s.authTS, s.authExists = convex.FindAuthConfig(funcDir)
+	// auth.config is written only inside the workspace (the project folder outside one), links
+	// followed: a functions folder that is a link out of it is refused.
+	if s.authAbs, err = fsutil.ResolveInside(p.root(), s.authPath); err != nil {
+		return &cmdutil.FlagError{Err: fmt.Errorf("%s: %w", rel(p.dir, s.authPath), err)}
+	}
 	s.authOld, s.parsed = nil, nil
 	if s.authExists {
 		s.authOld, _, err = fsutil.ReadFileIfExists(s.authPath)

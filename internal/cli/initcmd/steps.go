@@ -66,6 +66,7 @@ type planState struct {
 
 	// The Convex side (providersStep).
 	authPath   string
+	authAbs    string // authPath with links followed, checked to be inside the workspace
 	authTS     bool
 	authExists bool
 	authOld    []byte
