@@ -121,7 +121,9 @@ func newHarness(t *testing.T, files string) *harness {
 	t.Cleanup(func() { h.clerk.Close(); h.clerkTS.Close() })
 
 	// The fake npx goes through a wrapper that dumps its environment first (so the canary scan
-	// covers what child processes inherit) and can hang on request (FAKE_NPX_HANG=1).
+	// covers what child processes inherit) and can hang on request (FAKE_NPX_HANG=1; =tree also
+	// starts a grandchild, as npx starts node, and writes "parent npx grandchild" pids to
+	// $FAKE_NPX_ENVDIR/tree).
 	realNpx, err := exec.LookPath("npx")
 	if err != nil || !strings.Contains(realNpx, "testscript-main") {
 		t.Fatalf("the fake npx from testscript.Main is not first on PATH (found %q, %v)", realNpx, err)
@@ -129,6 +131,11 @@ func newHarness(t *testing.T, files string) *harness {
 	wrapper := `#!/bin/sh
 env > "$FAKE_NPX_ENVDIR/env.$$"
 if [ -n "$FAKE_NPX_HANG" ]; then
+  if [ "$FAKE_NPX_HANG" = tree ]; then
+    sleep 300 &
+    echo "$PPID $$ $!" > "$FAKE_NPX_ENVDIR/tree.tmp"
+    mv "$FAKE_NPX_ENVDIR/tree.tmp" "$FAKE_NPX_ENVDIR/tree"
+  fi
   : > "$FAKE_NPX_ENVDIR/hanging"
   exec sleep 60
 fi

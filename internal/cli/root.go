@@ -109,7 +109,10 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 
 // Main runs the CLI and returns the exit code.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Every signal that ends a process from a terminal or a supervisor (Ctrl-C, kill, closing
+	// the terminal, Ctrl-\) cancels ctx, which kills the npx process group (internal/run);
+	// SIGKILL, which cannot be caught, is covered on Linux by run's parent-death signal.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer stop()
 	go func() {
 		// After the first Ctrl-C, a second one ends the process at once.

@@ -55,7 +55,8 @@ var installHints = map[string]string{
 //
 // The child and everything it starts run in their own process group (on Unix), so when ctx
 // is cancelled the whole group is killed: `npx` runs `node` as a grandchild, which would
-// otherwise keep running and hold the output pipes open.
+// otherwise keep running and hold the output pipes open. On Linux the group is killed too
+// when this process dies in any way, SIGKILL included (see reaper_linux.go).
 type ExecRunner struct {
 	// WaitDelay bounds how long Run waits for the output pipes to close after the program
 	// exits or is killed. Zero means 5 seconds.
@@ -77,14 +78,13 @@ func (r ExecRunner) Run(ctx context.Context, c Cmd) (Result, error) {
 	if len(c.Env) > 0 {
 		cmd.Env = append(os.Environ(), c.Env...)
 	}
-	setProcessGroup(cmd)
 	cmd.WaitDelay = r.WaitDelay
 	if cmd.WaitDelay == 0 {
 		cmd.WaitDelay = 5 * time.Second
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	err = runGuarded(cmd)
 	res := Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
 	if err != nil {
 		res.ExitCode = -1

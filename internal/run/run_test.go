@@ -49,6 +49,25 @@ func helper(mode string) int {
 	case "sleep":
 		time.Sleep(time.Minute)
 		return 0
+	case "tree":
+		// Start a sleeping grandchild, then write "ourparent ourpid grandchild" to
+		// $RUN_TEST_PIDS and sleep: npx with node under it.
+		c := exec.Command(os.Args[0])
+		c.Env = append(os.Environ(), "RUN_TEST_HELPER=sleep")
+		if err := c.Start(); err != nil {
+			return 9
+		}
+		pids := fmt.Sprintf("%d %d %d\n", os.Getppid(), os.Getpid(), c.Process.Pid)
+		if err := os.WriteFile(os.Getenv("RUN_TEST_PIDS")+".tmp", []byte(pids), 0o600); err != nil {
+			return 9
+		}
+		os.Rename(os.Getenv("RUN_TEST_PIDS")+".tmp", os.Getenv("RUN_TEST_PIDS"))
+		c.Wait()
+		return 0
+	case "runner":
+		// A program using ExecRunner, for the tests to kill.
+		ExecRunner{}.Run(context.Background(), helperCmd("tree"))
+		return 0
 	}
 	return 100
 }

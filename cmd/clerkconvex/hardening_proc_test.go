@@ -1,0 +1,113 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestNoOrphans (issue 8 item 13): however clerkconvex ends while `npx convex env set` runs —
+// Ctrl-C, kill, closing the terminal (SIGHUP), Ctrl-\ (SIGQUIT), or SIGKILL, which it cannot
+// catch — no process it started survives: not npx, not the grandchild npx started (node, for
+// the real one), not the reaper between them. The signal goes to clerkconvex alone, not to
+// its process group, so only clerkconvex can pass it on.
+func TestNoOrphans(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGKILL} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, viteProject)
+			h.env["FAKE_NPX_HANG"] = "tree"
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			args := initArgs()
+			cmd, stdout, stderr := h.command(ctx, args)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			show := func() string {
+				return result{args: args, stdout: stdout.String(), stderr: stderr.String()}.String()
+			}
+			treeFile := filepath.Join(h.env["FAKE_NPX_ENVDIR"], "tree")
+			var tree []int
+			for deadline := time.Now().Add(30 * time.Second); tree == nil; {
+				select {
+				case err := <-done:
+					t.Fatalf("clerkconvex ended before npx ran: %v\n%s", err, show())
+				case <-time.After(5 * time.Millisecond):
+				}
+				if time.Now().After(deadline) {
+					_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+					t.Fatalf("npx never started its grandchild\n%s", show())
+				}
+				if b, err := os.ReadFile(treeFile); err == nil {
+					tree = make([]int, 3)
+					if _, err := fmt.Sscan(string(b), &tree[0], &tree[1], &tree[2]); err != nil {
+						t.Fatalf("%s: %q: %v", treeFile, b, err)
+					}
+				}
+			}
+			if err := syscall.Kill(cmd.Process.Pid, sig); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(20 * time.Second):
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+				t.Fatalf("clerkconvex did not stop within 20s of %v\n%s", sig, show())
+			}
+			if left := stillRunning(tree, 10*time.Second); len(left) > 0 {
+				for _, p := range left {
+					_ = syscall.Kill(p, syscall.SIGKILL)
+				}
+				t.Fatalf("after %v of clerkconvex, %v of its children (reaper, npx, npx's child: %v) still run\n%s", sig, left, tree, show())
+			}
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) {
+				t.Fatalf("clerkconvex exited 0 after %v\n%s", sig, show())
+			}
+			ws := ee.Sys().(syscall.WaitStatus)
+			if sig == syscall.SIGKILL {
+				if !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+					t.Fatalf("wait status %v, want killed by SIGKILL", ws)
+				}
+				return
+			}
+			// A caught signal is an interruption: exit 130, saying what to do.
+			if ws.Signaled() || ee.ExitCode() != 130 {
+				t.Fatalf("exit %v after %v, want 130\n%s", ws, sig, show())
+			}
+			if !strings.Contains(stderr.String(), "interrupted") {
+				t.Errorf("stderr does not say it was interrupted\n%s", show())
+			}
+		})
+	}
+}
+
+// stillRunning waits up to limit for the processes to end, and returns those that have not.
+func stillRunning(pids []int, limit time.Duration) []int {
+	var left []int
+	for deadline := time.Now().Add(limit); ; time.Sleep(5 * time.Millisecond) {
+		left = left[:0]
+		for _, p := range pids {
+			if running(p) {
+				left = append(left, p)
+			}
+		}
+		if len(left) == 0 || time.Now().After(deadline) {
+			return left
+		}
+	}
+}
