@@ -254,6 +254,18 @@ func badInputRows() []badInput {
 		{name: "npx convex fails: not logged in", env: map[string]string{"FAKE_NPX_FAIL": "✖ Error: No CONVEX_DEPLOYMENT set, run `npx convex dev` to configure a Convex project"},
 			code: 1, input: `Convex variable CLERK_JWT_ISSUER_DOMAIN not set on the dev deployment: npx convex exited with status 1: .*No CONVEX_DEPLOYMENT set`, fix: `Set it by hand, in .*\n +npx convex env set CLERK_JWT_ISSUER_DOMAIN https://happy-cat-12\.clerk\.accounts\.dev`,
 			changed: written, mutating: 1},
+		{name: "npx does not finish in time (CLERKCONVEX_NPX_TIMEOUT)", env: map[string]string{"FAKE_NPX_HANG": "1", "CLERKCONVEX_NPX_TIMEOUT": "1s"},
+			code: 1, input: `Convex variable CLERK_JWT_ISSUER_DOMAIN not set on the dev deployment: npx convex env set CLERK_JWT_ISSUER_DOMAIN: stopped after 1s, its time limit`,
+			fix:     `(?s)run it by hand to see, or allow it longer with --npx-timeout or CLERKCONVEX_NPX_TIMEOUT.*Set it by hand, in .*\n +npx convex env set CLERK_JWT_ISSUER_DOMAIN https://happy-cat-12\.clerk\.accounts\.dev`,
+			changed: written, mutating: 1},
+		{name: "npx does not finish in time (--npx-timeout over the variable)", env: map[string]string{"FAKE_NPX_HANG": "1", "CLERKCONVEX_NPX_TIMEOUT": "1h"},
+			args: with("--npx-timeout", "1s"),
+			code: 1, input: `npx convex env set CLERK_JWT_ISSUER_DOMAIN: stopped after 1s, its time limit`, fix: `allow it longer with --npx-timeout`,
+			changed: written, mutating: 1},
+		{name: "--npx-timeout 0", args: with("--npx-timeout", "0"), clerkCalls: noCalls,
+			code: 2, input: `--npx-timeout 0s: it must be positive`, fix: `pass a duration such as 2m`},
+		{name: "CLERKCONVEX_NPX_TIMEOUT not a duration", env: map[string]string{"CLERKCONVEX_NPX_TIMEOUT": "soon"}, clerkCalls: noCalls,
+			code: 2, input: `CLERKCONVEX_NPX_TIMEOUT="soon" is not a positive duration`, fix: `set it like 2m or 90s, or unset it`},
 
 		// --- Clerk answering with errors
 		{name: "Clerk 401: key rejected", faults: clerkFault(401, "GET", "/v1/domains"),

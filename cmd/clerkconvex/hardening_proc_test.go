@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestNoOrphans (issue 8 item 13): however clerkconvex ends while `npx convex env set` runs —
@@ -110,4 +112,84 @@ func stillRunning(pids []int, limit time.Duration) []int {
 			return left
 		}
 	}
+}
+
+// TestDoctorTokenStdin (issue 8 item 15): `doctor --token -` waiting on a stdin that never
+// closes ends on Ctrl-C or SIGTERM (exit 130), and stdin larger than any token is a usage
+// error rather than a token cut at 1 MiB.
+func TestDoctorTokenStdin(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, viteProject)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			args := []string{"doctor", "--token", "-"}
+			cmd, stdout, stderr := h.command(ctx, args)
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			defer w.Close()
+			cmd.Stdin = r
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			// Part of a token, then nothing: once the pipe is empty, doctor is waiting for more.
+			if _, err := w.WriteString("eyJhbGciOiJSUzI1NiJ9"); err != nil {
+				t.Fatal(err)
+			}
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+				if n, err := unix.IoctlGetInt(int(r.Fd()), unix.TIOCINQ); err != nil || n == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					_ = cmd.Process.Kill()
+					t.Fatal("doctor never read stdin")
+				}
+			}
+			if err := syscall.Kill(cmd.Process.Pid, sig); err != nil {
+				t.Fatal(err)
+			}
+			res := result{args: args}
+			select {
+			case err = <-done:
+			case <-time.After(20 * time.Second):
+				_ = cmd.Process.Kill()
+				<-done
+				res.stdout, res.stderr = stdout.String(), stderr.String()
+				t.Fatalf("doctor still waited on stdin 20s after %v\n%s", sig, res)
+			}
+			res.stdout, res.stderr = stdout.String(), stderr.String()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+				t.Fatalf("exit %v after %v, want 130\n%s", err, sig, res)
+			}
+			if !strings.Contains(res.stderr, "interrupted while reading the token from stdin") {
+				t.Errorf("stderr does not say what was interrupted\n%s", res)
+			}
+		})
+	}
+	t.Run("more than 1 MiB", func(t *testing.T) {
+		t.Parallel()
+		h := newHarness(t, viteProject)
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		args := []string{"doctor", "--token", "-"}
+		cmd, stdout, stderr := h.command(ctx, args)
+		cmd.Stdin = strings.NewReader("eyJhbGciOiJSUzI1NiJ9." + strings.Repeat("A", 13<<20) + ".sig")
+		err := cmd.Run()
+		res := result{args: args, stdout: stdout.String(), stderr: stderr.String()}
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+			t.Fatalf("exit %v, want 2\n%s", err, res)
+		}
+		if !strings.Contains(res.stderr, "--token -: stdin holds more than 1024 KiB, far more than a JWT: pipe in the token alone") {
+			t.Errorf("stderr does not say the input is too large\n%s", res)
+		}
+	})
 }

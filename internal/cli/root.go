@@ -50,7 +50,22 @@ func NewFactory(getenv func(string) string) *cmdutil.Factory {
 		return prompter
 	}
 	f.Runner = func() run.Runner { return run.ExecRunner{} }
+	f.NpxTimeout, _ = npxTimeout(getenv) // checked by Run too
 	return f
+}
+
+// npxTimeout reads CLERKCONVEX_NPX_TIMEOUT, the time limit of each npx call, as a Go duration
+// (default cmdutil.DefaultNpxTimeout, must be positive).
+func npxTimeout(getenv func(string) string) (time.Duration, error) {
+	v := getenv("CLERKCONVEX_NPX_TIMEOUT")
+	if v == "" {
+		return cmdutil.DefaultNpxTimeout, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return cmdutil.DefaultNpxTimeout, cmdutil.FlagErrorf("CLERKCONVEX_NPX_TIMEOUT=%q is not a positive duration: set it like 2m or 90s, or unset it", v)
+	}
+	return d, nil
 }
 
 // httpOptions reads the network knobs, as Go durations: CLERKCONVEX_HTTP_TIMEOUT (per attempt,
@@ -125,7 +140,11 @@ func Main() int {
 
 // Run executes args and prints an error once, on stderr.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
-	if _, err := httpOptions(f.Getenv); err != nil {
+	_, err := httpOptions(f.Getenv)
+	if err == nil {
+		_, err = npxTimeout(f.Getenv)
+	}
+	if err != nil {
 		fmt.Fprintf(f.IOStreams.ErrOut, "%s %s\n", f.IOStreams.Icon(iostreams.Fail), err)
 		return cmdutil.ExitCode(err)
 	}

@@ -195,3 +195,33 @@ func TestCmdString(t *testing.T) {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }
+
+// A program that outlives WithTimeout's limit is stopped, with its grandchildren, and the
+// error says so with the hint; the caller's own cancellation stays a context error.
+func TestWithTimeout(t *testing.T) {
+	r := WithTimeout(ExecRunner{WaitDelay: 30 * time.Second}, 300*time.Millisecond, "allow longer with --npx-timeout")
+	start := time.Now()
+	_, err := r.Run(context.Background(), helperCmd("grandchild"))
+	var te *TimeoutError
+	if !errors.As(err, &te) {
+		t.Fatalf("err = %v, want a TimeoutError", err)
+	}
+	if got, want := err.Error(), "stopped after 300ms, its time limit; allow longer with --npx-timeout"; got != want {
+		t.Errorf("message = %q, want %q", got, want)
+	}
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Errorf("Run took %v: the grandchild kept it waiting", elapsed)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := r.Run(ctx, helperCmd("sleep")); errors.As(err, &te) || !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled by the caller: err = %v, want context.Canceled and no TimeoutError", err)
+	}
+	if _, err := WithTimeout(ExecRunner{}, time.Minute, "").Run(context.Background(), helperCmd("echo")); err != nil {
+		t.Errorf("a quick program: %v", err)
+	}
+	if WithTimeout(ExecRunner{}, 0, "") != (ExecRunner{}) {
+		t.Errorf("a zero limit should leave the runner as it is")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	sdk "github.com/clerk/clerk-sdk-go/v2"
 
@@ -37,7 +38,14 @@ type Factory struct {
 	Clerk func(baseURL string, key clerk.SecretKey) (ClerkAPI, error)
 	// Runner runs child processes (npx).
 	Runner func() run.Runner
+	// NpxTimeout limits each npx call ($CLERKCONVEX_NPX_TIMEOUT, default DefaultNpxTimeout);
+	// init's --npx-timeout starts from it.
+	NpxTimeout time.Duration
 }
+
+// DefaultNpxTimeout is how long one `npx convex env` call may take: the Convex CLI needs a
+// second or two, more on its first run or a slow network.
+const DefaultNpxTimeout = 2 * time.Minute
 
 // ClerkAPI is what commands need from Clerk; *clerk.Client implements it.
 type ClerkAPI interface {

@@ -29,6 +29,8 @@ type Options struct {
 	Clerk      func(baseURL string, key clerk.SecretKey) (cmdutil.ClerkAPI, error)
 	HTTPClient func() *http.Client
 	Runner     func() run.Runner
+	// NpxTimeout limits each npx call ($CLERKCONVEX_NPX_TIMEOUT); --timeout limits it too.
+	NpxTimeout time.Duration
 
 	cmdutil.ProjectFlags
 	// EnvFileExplicit: --env-file was given (with --prod, only a named env file is compared
@@ -48,6 +50,7 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		Clerk:      f.Clerk,
 		HTTPClient: f.HTTPClient,
 		Runner:     f.Runner,
+		NpxTimeout: f.NpxTimeout,
 	}
 	cmd := &cobra.Command{
 		Use:   "doctor",
@@ -86,11 +89,11 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 				return cmdutil.FlagErrorf("--timeout %s: it must be positive; pass a duration such as 30s or 2m", opts.Timeout)
 			}
 			if opts.Token == "-" {
-				b, err := io.ReadAll(io.LimitReader(opts.IO.In, 1<<20))
+				tok, err := readToken(cmd.Context(), opts.IO.In)
 				if err != nil {
-					return fmt.Errorf("reading the token from stdin: %w", err)
+					return err
 				}
-				opts.Token = strings.TrimSpace(string(b))
+				opts.Token = tok
 				if opts.Token == "" {
 					return cmdutil.FlagErrorf("--token -: stdin was empty; pipe the token in, e.g. pbpaste | clerkconvex doctor --token -")
 				}
@@ -110,6 +113,37 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	fl.BoolVar(&opts.JSON, "json", false, "print the result as JSON on stdout")
 	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "time limit of each check, and of each call to Clerk, the issuer or npx")
 	return cmd
+}
+
+// maxToken is the most --token - reads from stdin. A Clerk session token is about 1 KB; even
+// one with large custom claims is far below this.
+const maxToken = 1 << 20
+
+// readToken reads --token - from stdin, up to maxToken bytes, trimmed. Ctrl-C or SIGTERM while
+// it waits (a terminal nobody types into, a pipe that never closes) ends the wait.
+func readToken(ctx context.Context, in io.Reader) (string, error) {
+	type read struct {
+		b   []byte
+		err error
+	}
+	done := make(chan read, 1)
+	go func() {
+		// The goroutine outlives an interrupted wait; the process ends soon after.
+		b, err := io.ReadAll(io.LimitReader(in, maxToken+1))
+		done <- read{b, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return "", &cmdutil.InterruptedError{Msg: "interrupted while reading the token from stdin: nothing was checked; run clerkconvex doctor again"}
+	case r := <-done:
+		if r.err != nil {
+			return "", fmt.Errorf("--token -: reading the token from stdin: %w", r.err)
+		}
+		if len(r.b) > maxToken {
+			return "", cmdutil.FlagErrorf("--token -: stdin holds more than %d KiB, far more than a JWT: pipe in the token alone", maxToken>>10)
+		}
+		return strings.TrimSpace(string(r.b)), nil
+	}
 }
 
 func runDoctor(ctx context.Context, opts *Options) error {
@@ -184,7 +218,7 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 		in.HTTPClient = opts.HTTPClient()
 	}
 	if opts.Runner != nil {
-		r := opts.Runner()
+		r := run.WithTimeout(opts.Runner(), opts.NpxTimeout, "allow it longer with CLERKCONVEX_NPX_TIMEOUT")
 		in.ConvexEnvList = func(ctx context.Context, prod bool) (map[string]string, error) {
 			return convex.ListEnv(ctx, r, layout.Convex, prod)
 		}

@@ -16,8 +16,12 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 	"github.com/clerkconvex/clerkconvex/internal/gitx"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
+	"github.com/clerkconvex/clerkconvex/internal/run"
 	"github.com/clerkconvex/clerkconvex/internal/textdiff"
 )
+
+// npxTimeoutHint ends the error of an npx call stopped at its time limit.
+const npxTimeoutHint = "it may be waiting on the network or a Convex login: run it by hand to see, or allow it longer with --npx-timeout or CLERKCONVEX_NPX_TIMEOUT"
 
 // errConvexFailed: the Convex step failed after everything else was done.
 var errConvexFailed = errors.New("setting the Convex variable failed")
@@ -169,7 +173,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		return res, nil
 	}
 	busy := progress(opts, fmt.Sprintf("Setting %s on the %s deployment…", p.issuerVar, res.Convex.Deployment))
-	target, err := convex.SetEnvTarget(ctx, opts.Runner(), p.convexDir(), p.issuerVar, p.issuer, p.prod)
+	target, err := convex.SetEnvTarget(ctx, run.WithTimeout(opts.Runner(), opts.NpxTimeout, npxTimeoutHint), p.convexDir(), p.issuerVar, p.issuer, p.prod)
 	busy.Stop()
 	if err != nil {
 		if ctx.Err() != nil {

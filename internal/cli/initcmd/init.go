@@ -4,6 +4,7 @@ package initcmd
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -28,6 +29,7 @@ type Options struct {
 	Claims         string
 	SkipConvexEnv  bool
 	Reconfigure    bool
+	NpxTimeout     time.Duration
 	DryRun         bool
 	Yes            bool
 	NoInput        bool
@@ -75,6 +77,9 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			if err := opts.ProjectFlags.Validate(cmd.Flags().Changed("env-file")); err != nil {
 				return err
 			}
+			if opts.NpxTimeout <= 0 {
+				return cmdutil.FlagErrorf("--npx-timeout %s: it must be positive; pass a duration such as 2m or 90s", opts.NpxTimeout)
+			}
 			if opts.NoInput {
 				opts.IO.SetNeverPrompt(true)
 			}
@@ -91,6 +96,11 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	fl.StringVar(&opts.Claims, "claims", "", "extra template claims as a JSON `object`, e.g. '{\"org\":\"{{org.slug}}\"}'")
 	fl.BoolVar(&opts.Reconfigure, "reconfigure", false, "ask the provider questions again, even when auth.config and the JWT template agree")
 	fl.BoolVar(&opts.SkipConvexEnv, "skip-convex-env", false, "do not run npx convex env set")
+	npxDefault := f.NpxTimeout
+	if npxDefault <= 0 {
+		npxDefault = cmdutil.DefaultNpxTimeout
+	}
+	fl.DurationVar(&opts.NpxTimeout, "npx-timeout", npxDefault, "time limit of npx convex env set ($CLERKCONVEX_NPX_TIMEOUT sets the default)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change, change nothing")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "accept changes to an existing template and .gitignore without asking")
 	fl.BoolVar(&opts.NoInput, "no-input", false, "never prompt; fail on a missing value (also when $CI is set)")
