@@ -1,23 +1,24 @@
 package clerk
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	sdk "github.com/clerk/clerk-sdk-go/v2"
 	"github.com/clerk/clerk-sdk-go/v2/domain"
 	"github.com/clerk/clerk-sdk-go/v2/jwttemplate"
 
 	"github.com/clerkconvex/clerkconvex/internal/httpx"
+	"github.com/clerkconvex/clerkconvex/internal/safetext"
 )
 
 // DefaultAPIURL is Clerk's Backend API.
@@ -58,21 +59,22 @@ func NormalizeAPIURL(raw string) (string, error) {
 	return u.Scheme + "://" + u.Host + p + "/v1", nil
 }
 
-// New builds a client. The SDK is configured per client: no package-level key or backend.
+// New builds a client. The SDK is configured per client: no package-level key or backend. The
+// secret key is not given to the SDK: httpx.ForOrigin's client attaches it, to requests for
+// the API's origin only (see package httpx for the rule).
 func New(cfg Config) (*Client, error) {
 	base, err := NormalizeAPIURL(cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = &http.Client{}
+	hc, err := httpx.ForOrigin(cfg.HTTPClient, base, httpx.Credential{Header: "Authorization", Value: "Bearer " + cfg.SecretKey.Reveal()})
+	if err != nil {
+		return nil, err
 	}
-	// Rewrite non-JSON error bodies into Clerk's envelope so the SDK keeps the status code.
-	wrapped := *hc
-	wrapped.Transport = &envelopeTransport{next: hc.Transport}
-	key := cfg.SecretKey.Reveal()
-	bc := sdk.BackendConfig{HTTPClient: &wrapped, URL: sdk.String(base), Key: sdk.String(key)}
+	// Check every answer and rewrite non-JSON error bodies into Clerk's envelope so the SDK
+	// keeps the status code.
+	hc.Transport = &answerTransport{next: hc.Transport}
+	bc := sdk.BackendConfig{HTTPClient: hc, URL: sdk.String(base), Key: sdk.String("")}
 	backend := sdk.NewBackend(&bc)
 	return &Client{
 		baseURL:   base,
@@ -85,14 +87,18 @@ func New(cfg Config) (*Client, error) {
 // BaseURL returns the API base URL in use (with /v1).
 func (c *Client) BaseURL() string { return c.baseURL }
 
-// APIError is an error answer from Clerk: its status, code, message and trace id.
+// APIError is an error answer from Clerk: its status, code, message and trace id (all made
+// safe to print: see package safetext).
 type APIError struct {
 	Op          string
+	Method      string // of the call, e.g. "GET"
 	Status      int
 	Code        string
 	Message     string
 	LongMessage string
 	TraceID     string
+	// RetryAfter is the answer's Retry-After, when it had one (429, 503).
+	RetryAfter time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -131,30 +137,58 @@ func RedactSecrets(s string) string {
 	return skPattern.ReplaceAllStringFunc(s, Mask)
 }
 
-func wrapErr(op string, err error) error {
+// netText is text from the network made safe for an error message: one line, secrets masked.
+func netText(s string) string { return safetext.Line(RedactSecrets(s)) }
+
+func wrapErr(method, op string, err error) error {
 	if err == nil {
 		return nil
 	}
 	var ae *sdk.APIErrorResponse
 	if errors.As(err, &ae) {
-		out := &APIError{Op: op, Status: ae.HTTPStatusCode, TraceID: ae.TraceID}
+		out := &APIError{Op: op, Method: method, Status: ae.HTTPStatusCode, TraceID: netText(ae.TraceID)}
 		if len(ae.Errors) > 0 {
-			out.Code = ae.Errors[0].Code
-			out.Message = RedactSecrets(ae.Errors[0].Message)
-			out.LongMessage = RedactSecrets(ae.Errors[0].LongMessage)
+			out.Code = netText(ae.Errors[0].Code)
+			out.Message = netText(ae.Errors[0].Message)
+			out.LongMessage = netText(ae.Errors[0].LongMessage)
+		}
+		if ae.Response != nil {
+			if d, ok := httpx.RetryAfter(ae.Response.Header.Get("Retry-After"), time.Now()); ok {
+				out.RetryAfter = d
+			}
 		}
 		return out
 	}
-	msg := err.Error()
-	var te *httpx.TimeoutError
-	if errors.As(err, &te) {
-		msg = te.Error() // not url.Error's `Get "<url>": no answer from <url> …`
+	// url.Error's `Get "<url>": …` repeats the URL the cause already names.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
 	}
-	return &transportError{msg: fmt.Sprintf("Clerk API: %s failed: %s", op, RedactSecrets(msg)), err: err}
+	msg := err.Error()
+	var jt *json.UnmarshalTypeError
+	if errors.As(err, &jt) {
+		msg = fmt.Sprintf("the answer has a JSON %s where Clerk's API has %s", jt.Value, jsonKind(jt.Type.Kind()))
+	}
+	return &transportError{msg: fmt.Sprintf("Clerk API: %s failed: %s", op, netText(msg)), err: err}
 }
 
-// transportError is a call that got no answer (network, timeout, cancel). Its text is redacted;
-// the cause stays reachable with errors.Is/As (context.Canceled, net.Error, …).
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	}
+	return "a number"
+}
+
+// transportError is a call that got no usable answer (network, timeout, cancel, a redirect
+// refused, an answer that is not Clerk's). Its text is redacted; the cause stays reachable with
+// errors.Is/As (context.Canceled, net.Error, *httpx.RedirectError, *AnswerError, …).
 type transportError struct {
 	msg string
 	err error
@@ -163,62 +197,11 @@ type transportError struct {
 func (e *transportError) Error() string { return e.msg }
 func (e *transportError) Unwrap() error { return e.err }
 
-// envelopeTransport turns an error answer that is not Clerk's JSON envelope (an HTML page from
-// a proxy, say) into one, so the status code and a readable message survive the SDK.
-type envelopeTransport struct{ next http.RoundTripper }
-
-func (t *envelopeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	next := t.next
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	resp, err := next.RoundTrip(req)
-	if err != nil || resp.StatusCode < 400 {
-		return resp, err
-	}
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	if rerr != nil {
-		body = nil
-	}
-	var env struct {
-		Errors []json.RawMessage `json:"errors"`
-	}
-	if json.Unmarshal(body, &env) != nil || env.Errors == nil {
-		snippet := summarize(body)
-		msg := fmt.Sprintf("%s (the answer was not Clerk's JSON", http.StatusText(resp.StatusCode))
-		if snippet != "" {
-			msg += ": " + strconv.Quote(snippet)
-		}
-		msg += ")"
-		env := map[string]any{
-			"errors":         []map[string]string{{"code": "", "message": msg, "long_message": msg}},
-			"clerk_trace_id": resp.Header.Get("X-Clerk-Trace-Id"),
-		}
-		body, _ = json.Marshal(env)
-		resp.Header.Set("Content-Type", "application/json")
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	resp.ContentLength = int64(len(body))
-	return resp, nil
-}
-
-var tagPattern = regexp.MustCompile(`<[^>]*>`)
-
-func summarize(body []byte) string {
-	s := tagPattern.ReplaceAllString(string(body), " ")
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 80 {
-		s = s[:80] + "…"
-	}
-	return RedactSecrets(s)
-}
-
 // Issuer returns the instance's primary Frontend API URL from GET /v1/domains, normalised.
 func (c *Client) Issuer(ctx context.Context) (string, error) {
 	list, err := c.domains.List(ctx, &domain.ListParams{})
 	if err != nil {
-		return "", wrapErr("listing domains (GET /v1/domains)", err)
+		return "", wrapErr(http.MethodGet, "listing domains (GET /v1/domains)", err)
 	}
 	for _, d := range list.Domains {
 		if d != nil && !d.IsSatellite {
@@ -241,23 +224,47 @@ func (p *listParams) ToQuery() url.Values {
 	return url.Values{"limit": {strconv.FormatInt(p.limit, 10)}, "offset": {strconv.FormatInt(p.offset, 10)}}
 }
 
-// pageSize of template list requests.
-const pageSize = 100
+// pageSize of template list requests; maxPages bounds the listing (10,000 templates, far
+// more than an instance has).
+const (
+	pageSize = 100
+	maxPages = 100
+)
 
-// Templates lists every JWT template, across all pages.
+// Templates lists every JWT template, across all pages. It stops, with an error saying why,
+// when a page adds no template it has not seen (a server that ignores offset) or after
+// maxPages pages.
 func (c *Client) Templates(ctx context.Context) ([]*sdk.JWTTemplate, error) {
+	const op = "listing JWT templates (GET /v1/jwt_templates)"
 	var all []*sdk.JWTTemplate
-	for offset := int64(0); ; {
+	seen := map[string]bool{}
+	for offset, pages := int64(0), 1; ; pages++ {
 		req := sdk.NewAPIRequest(http.MethodGet, "/jwt_templates?paginated=true")
 		req.SetParams(&listParams{limit: pageSize, offset: offset})
 		page := &sdk.JWTTemplateList{}
 		if err := c.backend.Call(ctx, req, page); err != nil {
-			return nil, wrapErr("listing JWT templates (GET /v1/jwt_templates)", err)
+			return nil, wrapErr(http.MethodGet, op, err)
 		}
-		all = append(all, page.JWTTemplates...)
+		added := 0
+		for _, t := range page.JWTTemplates {
+			if t != nil && !seen[t.ID] {
+				seen[t.ID] = true
+				all = append(all, t)
+				added++
+			}
+		}
 		offset += int64(len(page.JWTTemplates))
-		if len(page.JWTTemplates) == 0 || offset >= page.TotalCount {
+		switch {
+		case len(page.JWTTemplates) == 0 || offset >= page.TotalCount:
 			return all, nil
+		case added == 0:
+			return nil, &transportError{err: &AnswerError{Status: http.StatusOK}, msg: fmt.Sprintf(
+				"Clerk API: %s failed: the page at offset %d repeats templates already listed, although total_count says %d; the server ignores offset, so the list stopped after %d pages",
+				op, offset-int64(len(page.JWTTemplates)), page.TotalCount, pages)}
+		case pages >= maxPages:
+			return nil, &transportError{err: &AnswerError{Status: http.StatusOK}, msg: fmt.Sprintf(
+				"Clerk API: %s failed: stopped after %d pages (%d templates) although total_count says %d, more than an instance has",
+				op, pages, len(all), page.TotalCount)}
 		}
 	}
 }

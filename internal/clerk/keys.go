@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/httpx"
 )
 
 // SecretKeyEnv is the environment variable that holds the secret key, in the process
@@ -221,10 +223,4 @@ func NormalizeIssuer(raw string) (string, error) {
 }
 
 // IsLoopback tells whether a host name is this machine.
-func IsLoopback(host string) bool {
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+func IsLoopback(host string) bool { return httpx.IsLoopback(host) }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 
@@ -243,7 +244,7 @@ func (c *Client) ApplyTemplate(ctx context.Context, name string, p TemplatePlan)
 			AllowedClockSkew: sdk.Int64(DefaultClockSkew),
 		})
 		if err != nil {
-			werr := wrapErr("creating JWT template "+quote(name)+" (POST /v1/jwt_templates)", err)
+			werr := wrapErr(http.MethodPost, "creating JWT template "+quote(name)+" (POST /v1/jwt_templates)", err)
 			var ae *APIError
 			if errors.As(werr, &ae) && ae.Code == "form_identifier_exists" {
 				all, lerr := c.Templates(ctx)
@@ -264,7 +265,7 @@ func (c *Client) ApplyTemplate(ctx context.Context, name string, p TemplatePlan)
 		}
 		t, err := c.templates.Update(ctx, p.ID, params)
 		if err != nil {
-			return nil, wrapErr("updating JWT template "+quote(name)+" (PATCH /v1/jwt_templates/"+p.ID+")", err)
+			return nil, wrapErr(http.MethodPatch, "updating JWT template "+quote(name)+" (PATCH /v1/jwt_templates/"+p.ID+")", err)
 		}
 		return t, nil
 	default:

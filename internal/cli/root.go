@@ -25,6 +25,7 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/prompt"
 	"github.com/clerkconvex/clerkconvex/internal/run"
+	"github.com/clerkconvex/clerkconvex/internal/safetext"
 )
 
 // NewFactory builds the real dependencies, lazily.
@@ -172,7 +173,8 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		default:
 			msg = "interrupted: stopped before the next step; run the command again to finish"
 		}
-		f.IOStreams.Step(iostreams.Fail, "%s", clerk.RedactSecrets(msg))
+		// Errors are built with text from the network already made safe; this is the last guard.
+		f.IOStreams.Step(iostreams.Fail, "%s", safetext.Text(clerk.RedactSecrets(msg)))
 	}
 	return code
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/clerkconvex/clerkconvex/internal/project"
 	"github.com/clerkconvex/clerkconvex/internal/run"
+	"github.com/clerkconvex/clerkconvex/internal/safetext"
 )
 
 // Deployment environment variables go through the real Convex CLI, `npx convex env`, run
@@ -222,9 +223,9 @@ func parseTarget(stderr []byte) Target {
 	var t Target
 	for _, line := range strings.Split(stripANSI(string(stderr)), "\n") {
 		if strings.Contains(line, "Successfully set") {
-			t.Message = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "✔"))
+			t.Message = safetext.Line(strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "✔")))
 			if m := targetRE.FindStringSubmatch(line); m != nil {
-				t.Type, t.Name = m[1], m[2]
+				t.Type, t.Name = safetext.Line(m[1]), safetext.Line(m[2])
 			}
 		}
 	}
@@ -313,8 +314,11 @@ var stackLineRE = regexp.MustCompile(`^(at |\^+$|Node\.js v\d|throw |[A-Za-z]:\\
 
 // CLIMessage picks the line of the Convex CLI's stderr that says what went wrong: the first
 // "✖" line (the CLI's failure mark), else the first line that is not npm noise or part of a
-// stack trace. It is at most 500 bytes; "" when stderr has nothing useful.
-func CLIMessage(stderr string) string {
+// stack trace. It is at most 500 bytes, safe to print (see package safetext); "" when stderr
+// has nothing useful.
+func CLIMessage(stderr string) string { return safetext.Line(cliMessage(stderr)) }
+
+func cliMessage(stderr string) string {
 	var fallback string
 	for _, line := range strings.Split(stripANSI(stderr), "\n") {
 		line = strings.TrimSpace(line)

@@ -380,6 +380,10 @@ func TestCLIMessage(t *testing.T) {
 		{"npm error kept", "npm error could not determine executable to run\n", "npm error could not determine executable to run"},
 		{"nothing useful", "npm warn a\n\n   at x\n", ""},
 		{"long line cut on a rune boundary", "✖ " + strings.Repeat("é", 400), strings.Repeat("é", 250) + "…"},
+		// The deployment's or npm's text is echoed in errors: escape sequences other than
+		// colours (a window title, a hyperlink), a bare CR and a bidi override are shown
+		// escaped, never sent to the terminal.
+		{"escapes, CR and bidi made inert", "✖ Error\x1b]0;pwned\x07: bad\r✓ all good \u202eexe\n", `Error\x1b]0;pwned\x07: bad\r✓ all good \u202eexe`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/oidc"
+	"github.com/clerkconvex/clerkconvex/internal/safetext"
 )
 
 // --- clerk ---
@@ -192,7 +193,7 @@ func describeKeys(set *jose.JSONWebKeySet) string {
 	ids := oidc.KeyIDs(set)
 	parts := make([]string, len(ids))
 	for i, k := range set.Keys {
-		alg := k.Algorithm
+		alg := safetext.Line(k.Algorithm)
 		if alg == "" {
 			alg = "no alg"
 		}

@@ -1,10 +1,35 @@
 // Package httpx builds the HTTP clients the tool uses: timeouts on every call, the proxy from
-// HTTPS_PROXY/NO_PROXY, and retries of 429/502/503/504 that honour Retry-After.
+// HTTPS_PROXY/NO_PROXY, retries of 429/502/503/504 that honour Retry-After, a cap on every
+// answer's body, and the redirect and origin rules for credentials.
+//
+// # Clients and credentials
+//
+// NewClient returns the base client. It never follows a redirect of a request that changes
+// something (POST, PUT, PATCH, DELETE): the method would silently become GET, or the body would
+// be sent elsewhere. It follows a GET through at most 10 redirects, but never from https to
+// plain http off this machine. Every answer's body is capped (Options.MaxBody): reading past the
+// cap fails with a *BodyTooLargeError. A body that stops arriving fails with a *TimeoutError.
+//
+// A client that carries a credential (a secret key, a deploy key) is built with ForOrigin from
+// the base client: the credential is a header that ForOrigin's client attaches itself, only to
+// requests for the configured origin (scheme, host and port), only over https (plain http only
+// to this machine, for tests). A request for any other origin fails before anything is sent, and
+// a redirect that changes scheme, host or port is a *RedirectError naming both URLs. Callers do
+// not set the header themselves. For example, the Clerk client:
+//
+//	hc, err := httpx.ForOrigin(base, "https://api.clerk.com/v1", httpx.Credential{
+//		Header: "Authorization", Value: "Bearer " + secretKey})
+//
+// and a Convex Deployment API client (Authorization: Convex <deploy key>):
+//
+//	hc, err := httpx.ForOrigin(base, deploymentURL, httpx.Credential{
+//		Header: "Authorization", Value: "Convex " + deployKey})
 package httpx
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -21,6 +46,9 @@ const (
 	DefaultMaxWait   = 30 * time.Second
 	DefaultBaseDelay = 500 * time.Millisecond
 	DefaultTimeout   = 15 * time.Second
+	// DefaultMaxBody caps every answer's body: Clerk's largest answer here (a page of 100 JWT
+	// templates) and an issuer's documents are a few hundred KB at most.
+	DefaultMaxBody = 4 << 20
 )
 
 // Clock lets tests replace time: Now and Sleep.
@@ -174,6 +202,8 @@ type Options struct {
 	Clock   Clock
 	// BaseDelay is the first backoff step (default 500ms).
 	BaseDelay time.Duration
+	// MaxBody caps each answer's body (default DefaultMaxBody).
+	MaxBody int64
 }
 
 // NewClient returns an http.Client with dial/TLS/header timeouts, the environment's proxy, and
@@ -192,17 +222,26 @@ func NewClient(o Options) *http.Client {
 		MaxIdleConnsPerHost:   4,
 		ForceAttemptHTTP2:     true,
 	}
-	var rt http.RoundTripper = &attemptTimeout{next: base, d: timeout}
-	return &http.Client{Transport: &Retry{Next: rt, Clock: o.Clock, BaseDelay: o.BaseDelay}}
+	maxBody := o.MaxBody
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBody
+	}
+	var rt http.RoundTripper = &attempt{next: base, d: timeout, maxBody: maxBody}
+	return &http.Client{
+		Transport:     &Retry{Next: rt, Clock: o.Clock, BaseDelay: o.BaseDelay},
+		CheckRedirect: checkRedirect,
+	}
 }
 
-// attemptTimeout bounds one attempt (headers and body) without bounding the retry waits.
-type attemptTimeout struct {
-	next http.RoundTripper
-	d    time.Duration
+// attempt bounds one attempt (headers and body) without bounding the retry waits, and caps
+// the body.
+type attempt struct {
+	next    http.RoundTripper
+	d       time.Duration
+	maxBody int64
 }
 
-func (a *attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
+func (a *attempt) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithTimeout(req.Context(), a.d)
 	resp, err := a.next.RoundTrip(req.WithContext(ctx))
 	if err != nil {
@@ -213,30 +252,82 @@ func (a *attemptTimeout) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	resp.Body = &body{ReadCloser: resp.Body, ctx: ctx, cancel: cancel, url: req.URL.Redacted(), after: a.d, left: a.maxBody, max: a.maxBody}
 	return resp, nil
 }
 
-type cancelOnClose struct {
+// body is an answer's body: reading past max bytes is a *BodyTooLargeError, and a read cut
+// short by the attempt's time limit is a *TimeoutError (not "context deadline exceeded").
+type body struct {
 	io.ReadCloser
+	ctx    context.Context
 	cancel context.CancelFunc
+	url    string
+	after  time.Duration
+	left   int64 // bytes that may still be read; -1 once the cap was hit
+	max    int64
 }
 
-func (c *cancelOnClose) Close() error {
-	err := c.ReadCloser.Close()
-	c.cancel()
+func (b *body) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, &BodyTooLargeError{URL: b.url, Limit: b.max}
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1] // one byte more than allowed tells "too large" from "exactly full"
+	}
+	n, err := b.ReadCloser.Read(p)
+	if int64(n) > b.left {
+		n, b.left = int(b.left), -1
+		return n, &BodyTooLargeError{URL: b.url, Limit: b.max}
+	}
+	b.left -= int64(n)
+	if err != nil && err != io.EOF && errors.Is(b.ctx.Err(), context.DeadlineExceeded) {
+		err = &TimeoutError{URL: b.url, After: b.after, Body: true}
+	}
+	return n, err
+}
+
+func (b *body) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
 	return err
 }
 
-// TimeoutError says a request got no answer in time.
+// BodyTooLargeError is an answer whose body is larger than the cap.
+type BodyTooLargeError struct {
+	URL   string
+	Limit int64
+}
+
+func (e *BodyTooLargeError) Error() string {
+	return fmt.Sprintf("the answer from %s is larger than %s, more than such an answer ever is; it was not read to the end", e.URL, sizeString(e.Limit))
+}
+
+func sizeString(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// TimeoutError says a request got no answer in time, or (Body) that its answer stopped
+// arriving before it was complete.
 type TimeoutError struct {
 	URL   string
 	After time.Duration
+	Body  bool
 }
 
 func (e *TimeoutError) Error() string {
+	if e.Body {
+		return "the answer from " + e.URL + " stopped arriving: it was not complete within " + e.After.String()
+	}
 	return "no answer from " + e.URL + " within " + e.After.String()
 }
 
-// Timeout marks it as a net.Error-style timeout.
-func (e *TimeoutError) Timeout() bool { return true }
+// Timeout and Temporary make it a net.Error.
+func (e *TimeoutError) Timeout() bool   { return true }
+func (e *TimeoutError) Temporary() bool { return true }

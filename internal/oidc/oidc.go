@@ -19,6 +19,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/safetext"
 )
 
 // Paths of the documents under the issuer.
@@ -135,14 +136,15 @@ func usableRS256(k jose.JSONWebKey) bool {
 	return ok
 }
 
-// KeyIDs lists the "kid" of every key in set, for messages.
+// KeyIDs lists the "kid" of every key in set, for messages (made safe to print: the key set
+// comes from the network).
 func KeyIDs(set *jose.JSONWebKeySet) []string {
 	if set == nil {
 		return nil
 	}
 	ids := make([]string, 0, len(set.Keys))
 	for _, k := range set.Keys {
-		id := k.KeyID
+		id := safetext.Line(k.KeyID)
 		if id == "" {
 			id = "(no kid)"
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/doctor"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/run"
+	"github.com/clerkconvex/clerkconvex/internal/safetext"
 )
 
 // Options are doctor's inputs, filled from flags by RunE.
@@ -288,9 +289,10 @@ func WriteText(ios *iostreams.IOStreams, rep *doctor.Report) error {
 			}
 			b.WriteString(ios.OutBold(title) + "\n")
 		}
-		fmt.Fprintf(&b, "  %s %-*s  %s\n", ios.OutIcon(ioStatus(c.Status)), width, c.ID, c.Message)
+		// Checks build their messages with network text made safe; this is the last guard.
+		fmt.Fprintf(&b, "  %s %-*s  %s\n", ios.OutIcon(ioStatus(c.Status)), width, c.ID, safetext.Text(c.Message))
 		if c.Fix != "" && (c.Status == doctor.Fail || c.Status == doctor.Warn) {
-			fmt.Fprintf(&b, "  %s %-*s  Fix: %s\n", strings.Repeat(" ", iconWidth(ios)), width, "", c.Fix)
+			fmt.Fprintf(&b, "  %s %-*s  Fix: %s\n", strings.Repeat(" ", iconWidth(ios)), width, "", safetext.Text(c.Fix))
 		}
 	}
 	n := rep.Count()

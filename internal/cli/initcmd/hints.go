@@ -9,6 +9,7 @@ import (
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/httpx"
 	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
@@ -29,7 +30,7 @@ func authHint(err error, key clerk.SecretKey, from string) error {
 		return fmt.Errorf("%w; %s", err, fix)
 	}
 	var ae *clerk.APIError
-	if errors.As(err, &ae) && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusUnprocessableEntity) {
+	if errors.As(err, &ae) && httpx.Mutating(ae.Method) && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusUnprocessableEntity) {
 		return fmt.Errorf("%w; fix --claims or the JWT template in the Clerk dashboard (JWT templates), then run the command again", err)
 	}
 	return err

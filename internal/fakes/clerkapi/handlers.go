@@ -148,12 +148,16 @@ func (s *Server) listTemplates(w http.ResponseWriter, st *instanceState, q url.V
 		writeError(w, aerr)
 		return
 	}
+	total := len(st.templates)
+	if s.ignoreOffset > 0 {
+		offset, total = 0, s.ignoreOffset
+	}
 	page := []Template{}
 	for i := offset; i < len(st.templates) && len(page) < limit; i++ {
 		page = append(page, st.templates[i].clone())
 	}
 	if paginated {
-		writeJSON(w, http.StatusOK, map[string]any{"data": page, "total_count": len(st.templates)})
+		writeJSON(w, http.StatusOK, map[string]any{"data": page, "total_count": total})
 		return
 	}
 	writeJSON(w, http.StatusOK, page)

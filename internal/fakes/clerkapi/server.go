@@ -110,6 +110,12 @@ type Fault struct {
 	// Delay before answering; the wait ends early if the client gives up, so
 	// a Delay longer than the client's timeout simulates a timeout.
 	Delay time.Duration
+	// Endless: after Body, the body never ends (bytes keep coming until the
+	// client hangs up). Needs a Status.
+	Endless bool
+	// Stall: after Body, the body stops arriving (the connection stays open)
+	// until the client hangs up. Needs a Status.
+	Stall bool
 }
 
 // BadGatewayHTML is a proxy error page, for Fault{Status: 502, Body: BadGatewayHTML, ContentType: "text/html"}.
@@ -145,6 +151,9 @@ type Server struct {
 	latency   time.Duration
 	requests  []Request
 	faults    []*faultState
+	// ignoreOffset, when > 0, is the total_count the template list claims
+	// while answering every page from offset 0 (SetIgnoreOffset).
+	ignoreOffset int
 }
 
 // New starts a fake server. It panics if an instance has no SecretKey or
@@ -375,6 +384,9 @@ func (w *statusRecorder) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap lets http.ResponseController reach the real writer (to flush).
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *statusRecorder) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
@@ -424,7 +436,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if fault.Status != 0 {
-			writeFault(sw, fault)
+			s.writeFault(sw, r, fault)
 			return
 		}
 	}
@@ -452,9 +464,23 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 	return nil
 }
 
-func writeFault(w http.ResponseWriter, f *Fault) {
+func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 	for k, v := range f.Header {
 		w.Header().Set(k, v)
+	}
+	if f.Endless || f.Stall {
+		ct := f.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(f.Status)
+		if f.Endless {
+			s.writeBodyForever(w, r, f.Body)
+		} else {
+			s.stallBody(w, r, f.Body)
+		}
+		return
 	}
 	if f.Body == "" {
 		writeJSON(w, f.Status, ErrorResponse{Errors: []APIError{defaultFaultError(f.Status)}, ClerkTraceID: newTraceID()})
