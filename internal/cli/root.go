@@ -111,6 +111,21 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	root.AddCommand(initcmd.NewCmdInit(f, nil))
 	root.AddCommand(doctor.NewCmdDoctor(f, nil))
 	root.AddCommand(users.NewCmdUsers(f, nil, nil))
+	// cobra's completion command prints its help and exits 0 for an unknown shell, or none:
+	// make both a usage error.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Args = cobra.ArbitraryArgs
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				const shells = "use bash, zsh, fish or powershell"
+				if len(args) == 0 {
+					return cmdutil.FlagErrorf("%s needs a shell: %s", cmd.CommandPath(), shells)
+				}
+				return cmdutil.FlagErrorf("unknown shell %q for %s: %s", args[0], cmd.CommandPath(), shells)
+			}
+		}
+	}
 	root.AddCommand(&cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
