@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clerkconvex/clerkconvex/internal/doctor/doctortest"
 	"github.com/clerkconvex/clerkconvex/internal/fakes/clerkapi"
+	"github.com/clerkconvex/clerkconvex/internal/fakes/issuer"
+	"github.com/clerkconvex/clerkconvex/internal/safetext"
 )
 
 // badInput is one row of the bad-input matrix: a project, a command line, maybe Clerk faults
@@ -267,6 +271,10 @@ func badInputRows() []badInput {
 		{name: "CLERKCONVEX_NPX_TIMEOUT not a duration", env: map[string]string{"CLERKCONVEX_NPX_TIMEOUT": "soon"}, clerkCalls: noCalls,
 			code: 2, input: `CLERKCONVEX_NPX_TIMEOUT="soon" is not a positive duration`, fix: `set it like 2m or 90s, or unset it`},
 
+		{name: "npx convex fails with escape sequences and a bare CR in its output", env: map[string]string{"FAKE_NPX_FAIL": "✖ Error\x1b]0;pwned\x07: not logged in\r\x1b[2K✓ all good \u202e"},
+			code: 1, input: `npx convex exited with status 1: Error\\x1b\]0;pwned\\x07: not logged in\\r✓ all good \\u202e`, fix: `Set it by hand`,
+			changed: written, mutating: 1, check: noRawControl},
+
 		// --- Clerk answering with errors
 		{name: "Clerk 401: key rejected", faults: clerkFault(401, "GET", "/v1/domains"),
 			code: 4, input: `Clerk rejected the secret key sk_test_…1111 \(from --secret-key\)`, fix: `copy a current secret key from the ` + dash},
@@ -292,6 +300,81 @@ func badInputRows() []badInput {
 		{name: "Clerk does not answer in time", env: map[string]string{"CLERKCONVEX_HTTP_TIMEOUT": "200ms"},
 			faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Delay: time.Minute}},
 			code:   1, input: `no answer from http://127\.0\.0\.1:\d+/v1/domains within 200ms`, fix: `check your network and proxy \(HTTPS_PROXY, NO_PROXY\) and try again`, clerkCalls: 1 + 1},
+		// --- Clerk (or something in its place) answering misleadingly: each says what the
+		// server did and what to do (hostile answers from the fake's options)
+		{name: "Clerk answers an HTML page with 200", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 200, Body: clerkapi.LoginPageHTML, ContentType: "text/html"}},
+			code: 1, input: `GET /v1/domains\) failed: the answer \(HTTP 200\) is an HTML page, not Clerk's JSON: "Sign in Sign in to continue"`,
+			fix: `check the Clerk API URL \(--clerk-api-url or \$CLERK_API_URL.*a proxy or captive portal`, clerkCalls: 1,
+			check: notSaid("invalid character")},
+		{name: "Clerk answers JSON cut short", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 200, Body: clerkapi.TruncatedJSON}},
+			code: 1, input: `GET /v1/domains\) failed: the answer \(HTTP 200\) was cut short: its JSON ends after \d+ bytes`,
+			fix: `check the Clerk API URL`, clerkCalls: 1, check: notSaid("unexpected end of JSON")},
+		{name: "Clerk answers an array where an object is expected", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 200, Body: `[{"id":"dmn_1"}]`}},
+			code: 1, input: `GET /v1/domains\) failed: the answer \(HTTP 200\) is a JSON array where Clerk's API sends a JSON object`,
+			fix: `check the Clerk API URL`, clerkCalls: 1, check: notSaid("cannot unmarshal")},
+		{name: "Clerk's answer stops arriving", env: map[string]string{"CLERKCONVEX_HTTP_TIMEOUT": "300ms"},
+			faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 200, Body: `{"data":[`, Stall: true}},
+			code:   1, input: `the answer from http://127\.0\.0\.1:\d+/v1/domains stopped arriving: it was not complete within 300ms`,
+			fix: `check your network and proxy`, clerkCalls: 1, check: notSaid("context deadline exceeded")},
+		{name: "Clerk's answer never ends", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/jwt_templates", Status: 200, Body: `{"data":[`, Endless: true}},
+			code: 1, input: `GET /v1/jwt_templates\) failed: the answer from http://127\.0\.0\.1:\d+/v1/jwt_templates\?\S+ is larger than 4 MiB`,
+			fix: `check the Clerk API URL`, clerkCalls: 2},
+		{name: "Clerk's template list ignores offset", prep: func(t *testing.T, h *harness) {
+			for i := range 100 {
+				if _, err := h.clerk.AddTemplate(sk1, clerkapi.Template{Name: fmt.Sprintf("t%03d", i)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			h.clerk.SetIgnoreOffset(1_000_000)
+		},
+			code: 1, input: `GET /v1/jwt_templates\) failed: the page at offset 100 repeats templates already listed, although total_count says 1000000; the server ignores offset, so the list stopped after 2 pages`,
+			fix: `check the Clerk API URL`, clerkCalls: 3},
+		{name: "Clerk 429 with Retry-After: 3600", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 429, Header: map[string]string{"Retry-After": "3600"}}},
+			code: 1, input: `GET /v1/domains\) failed: HTTP 429`,
+			fix:        `Clerk asked to wait 1h0m0s before the next request \(Retry-After\), longer than clerkconvex waits \(30s\): run the command again after that`,
+			clerkCalls: 1, check: notSaid("wait a minute")},
+		{name: "Clerk 422 on listing domains", faults: clerkFault(422, "GET", "/v1/domains"),
+			code: 1, input: `GET /v1/domains\) failed: HTTP 422`, fix: `Clerk refused a read that sends no input \(HTTP 422 on GET\): check the Clerk API URL`,
+			clerkCalls: 1, check: notSaid("--claims")},
+		{name: "Clerk answers the template POST with a 302", faults: []clerkapi.Fault{{Method: "POST", PathPrefix: "/v1/jwt_templates", Status: 302, Header: map[string]string{"Location": "/v1/jwt_templates?paginated=true"}}},
+			code: 1, input: `POST http://127\.0\.0\.1:\d+/v1/jwt_templates was answered with a redirect \(HTTP 302\) to http://127\.0\.0\.1:\d+/v1/jwt_templates\?paginated=true: a request that changes something is never followed through a redirect`,
+			fix:      `The redirect was not followed; check in the Clerk dashboard \(JWT templates\) that nothing changed`,
+			mutating: 1, clerkCalls: 3,
+			check: func(t *testing.T, h *harness, r result) {
+				notSaid("created")(t, h, r)
+				if reqs := h.clerk.Requests(); reqs[len(reqs)-1].Method != "POST" {
+					t.Errorf("the redirect was followed: %+v", reqs[len(reqs)-1])
+				}
+			}},
+		{name: "Clerk's error carries escape sequences, a bare CR and a bidi override",
+			faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 400, Body: clerkapi.EscapeEnvelope}},
+			code:   1, input: `HTTP 400 evil\\x1b\[31mcode: Invalid request\.\\r\\x1b\[1A\\x1b\[2K✓ all good \\u202egnp\.exe \(trace id trace\\x1b\]8;;http://evil\.example/\\x07id\)`,
+			fix: `Clerk refused a read`, clerkCalls: 1, check: noRawControl},
+		{name: "doctor: Clerk's error carries escape sequences", prep: doctorProject, args: []string{"doctor"}, onStdout: true,
+			faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/", Status: 400, Body: clerkapi.EscapeEnvelope}},
+			code:   1, input: `(?m)^  FAIL clerk\.secret_key +Clerk API: listing domains \(GET /v1/domains\) failed: HTTP 400 evil\\x1b\[31mcode`,
+			fix: `Fix: Clerk refused a read`, check: noRawControl},
+		{name: "doctor: Clerk answers an HTML page with 200", prep: doctorProject, args: []string{"doctor"}, onStdout: true,
+			faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/", Status: 200, Body: clerkapi.LoginPageHTML, ContentType: "text/html"}},
+			code:   1, input: `(?m)^  FAIL clerk\.secret_key +Clerk API: listing domains \(GET /v1/domains\) failed: the answer \(HTTP 200\) is an HTML page`,
+			fix: `Fix: check the Clerk API URL`},
+		{name: "doctor: Clerk's answer never ends", prep: doctorProject, args: []string{"doctor"}, onStdout: true,
+			faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/jwt_templates", Status: 200, Body: `{"data":[`, Endless: true}},
+			code:   1, input: `(?m)^  FAIL clerk\.template +Clerk API: listing JWT templates \(GET /v1/jwt_templates\) failed: the answer from \S+ is larger than 4 MiB`,
+			fix: `Fix: check the Clerk API URL`},
+
+		{name: "doctor: the issuer's key ids carry escape sequences", args: []string{"doctor"}, onStdout: true,
+			prep: doctorProjectWith(doctortest.Options{Issuer: issuer.Options{KeyID: "kid\x1b]0;pwned\x07\r\u202e"}}),
+			code: 0, input: `(?m)^  pass issuer\.jwks +1 RS256 key\(s\) at \S+ \(kid kid\\x1b\]0;pwned\\x07\\r\\u202e\)$`,
+			fix: ` 0 failed`, check: noRawControl},
+		{name: "doctor: the issuer's key set never ends", args: []string{"doctor"}, onStdout: true,
+			prep: doctorProjectWith(doctortest.Options{Issuer: issuer.Options{Answers: map[string]issuer.Answer{issuer.JWKSPath: {Body: `{"keys":[`, Endless: true}}}}),
+			code: 1, input: `(?m)^  FAIL issuer\.jwks +GET \S+/\.well-known/jwks\.json: the answer is larger than 1024 KiB, more than such a document ever is`,
+			fix: `Fix: the issuer must be the instance's Frontend API URL .*a proxy or captive portal`},
+		{name: "doctor: the issuer answers an HTML page with 200", args: []string{"doctor"}, onStdout: true,
+			prep: doctorProjectWith(doctortest.Options{Issuer: issuer.Options{Answers: map[string]issuer.Answer{issuer.DiscoveryPath: {ContentType: "text/html; charset=utf-8", Body: clerkapi.LoginPageHTML}}}}),
+			code: 1, input: `(?m)^  FAIL issuer\.discovery +GET \S+/\.well-known/openid-configuration: the answer is an HTML page, not JSON`,
+			fix: `Fix: the issuer must be the instance's Frontend API URL`},
 		{name: "Clerk API URL over http off this machine", env: map[string]string{"CLERK_API_URL": "http://api.clerk.example.com"},
 			code: 2, input: `\$CLERK_API_URL: "http://api\.clerk\.example\.com" uses http`, fix: `https`},
 
@@ -464,6 +547,25 @@ func TestBadInputMatrix(t *testing.T) {
 				t.Logf("\n%s", r)
 			}
 		})
+	}
+}
+
+// notSaid is a check that neither stdout nor stderr contains s (a misleading message).
+func notSaid(s string) func(t *testing.T, h *harness, r result) {
+	return func(t *testing.T, h *harness, r result) {
+		if strings.Contains(r.stdout, s) || strings.Contains(r.stderr, s) {
+			t.Errorf("the output says %q", s)
+		}
+	}
+}
+
+// noRawControl checks that no escape sequence, bare CR, other control character or bidi
+// override reached stdout or stderr (text from the network is shown escaped).
+func noRawControl(t *testing.T, h *harness, r result) {
+	for name, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+		if safetext.Text(out) != out {
+			t.Errorf("%s carries raw control text: %q", name, out)
+		}
 	}
 }
 

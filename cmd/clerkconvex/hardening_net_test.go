@@ -297,3 +297,106 @@ func selfSignedCert(t *testing.T, ips ...net.IP) ([]byte, tls.Certificate) {
 	}
 	return certPEM, cert
 }
+
+// TestRedirectNeverCarriesTheKey: an https Clerk API that redirects to plain http, to another
+// port or to another host gets no second request: the run fails with an error naming both URLs,
+// and the other end never sees the secret key (nor any request). The Clerk fake speaks TLS
+// (a certificate for 127.0.0.1, trusted through SSL_CERT_FILE); the other ends record what
+// reaches them.
+func TestRedirectNeverCarriesTheKey(t *testing.T) {
+	t.Parallel()
+	certPEM, cert := selfSignedCert(t, net.IPv4(127, 0, 0, 1))
+	type seen struct {
+		mu   sync.Mutex
+		reqs []string
+	}
+	record := func(s *seen) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s.mu.Lock()
+			s.reqs = append(s.reqs, r.Method+" "+r.Host+r.URL.Path+" Authorization="+clerkapi.MaskKey(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")))
+			s.mu.Unlock()
+			http.Error(w, "nothing here", http.StatusNotFound)
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		// to builds the Location from the plain and TLS recorders' ports.
+		to func(plainPort, tlsPort string) string
+	}{
+		{name: "301 to http, same host", args: initArgs(),
+			to: func(p, _ string) string { return "http://127.0.0.1:" + p + "/v1/domains" }},
+		{name: "301 to https on another port", args: initArgs(),
+			to: func(_, p string) string { return "https://127.0.0.1:" + p + "/v1/domains" }},
+		{name: "302 to another host", args: initArgs(),
+			to: func(p, _ string) string { return "http://localhost:" + p + "/v1/domains" }},
+		{name: "doctor: 301 to http", args: []string{"doctor"},
+			to: func(p, _ string) string { return "http://127.0.0.1:" + p + "/v1/domains" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, viteProject)
+			code, stream := 1, "stderr"
+			if tc.args[0] == "doctor" {
+				doctorProject(t, h)
+				stream = "stdout"
+			}
+			plainSeen, tlsSeen := &seen{}, &seen{}
+			plain := httptest.NewServer(record(plainSeen))
+			t.Cleanup(plain.Close)
+			other := httptest.NewUnstartedServer(record(tlsSeen))
+			other.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+			other.StartTLS()
+			t.Cleanup(other.Close)
+			api := httptest.NewUnstartedServer(h.clerk.Handler())
+			api.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+			api.StartTLS()
+			t.Cleanup(api.Close)
+			_, plainPort, _ := net.SplitHostPort(plain.Listener.Addr().String())
+			_, tlsPort, _ := net.SplitHostPort(other.Listener.Addr().String())
+			to := tc.to(plainPort, tlsPort)
+			h.clerk.InjectFault(clerkapi.Fault{Method: "GET", PathPrefix: "/v1/domains", Status: http.StatusMovedPermanently, Header: map[string]string{"Location": to}})
+
+			caFile := filepath.Join(h.aux, "ca.pem")
+			if err := os.WriteFile(caFile, certPEM, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			h.env["SSL_CERT_FILE"] = caFile
+			h.env["CLERK_API_URL"] = api.URL
+			r := h.run(tc.args...)
+			if r.code != code {
+				t.Fatalf("exit %d, want %d\n%s", r.code, code, r)
+			}
+			out := r.stderr
+			if stream == "stdout" {
+				out = r.stdout
+			}
+			for _, want := range []string{
+				"GET " + api.URL + "/v1/domains was answered with a redirect (HTTP 301) to " + to,
+				"a redirect that changes scheme, host or port is refused, because the request carries a credential that goes only to " + api.URL,
+				"the secret key was not sent there",
+			} {
+				if !strings.Contains(out, want) {
+					t.Errorf("%s does not say %q\n%s", stream, want, r)
+				}
+			}
+			for name, s := range map[string]*seen{"the http end": plainSeen, "the other port": tlsSeen} {
+				s.mu.Lock()
+				if len(s.reqs) > 0 {
+					t.Errorf("%s got %v", name, s.reqs)
+				}
+				s.mu.Unlock()
+			}
+			domains := 0
+			for _, req := range h.clerk.Requests() {
+				if req.Path == "/v1/domains" {
+					domains++
+				}
+			}
+			if domains != 1 {
+				t.Errorf("Clerk got %d requests for /v1/domains, want 1 (a refused redirect is not retried)", domains)
+			}
+			h.assertNoCanary(r)
+		})
+	}
+}

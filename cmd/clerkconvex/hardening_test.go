@@ -747,9 +747,19 @@ VITE_CLERK_PUBLISHABLE_KEY=` + pk1 + `
 
 // doctorProject is the healthy project init leaves behind, with doctor's fakes (a Clerk API
 // whose instance has a fake issuer) and the Convex variable set in the fake npx's store.
-func doctorProject(t *testing.T, h *harness) {
+func doctorProject(t *testing.T, h *harness) { doctorProjectWith(doctortest.Options{})(t, h) }
+
+// doctorProjectWith is doctorProject with doctortest options (a hostile issuer, say).
+func doctorProjectWith(o doctortest.Options) func(t *testing.T, h *harness) {
+	return func(t *testing.T, h *harness) {
+		t.Helper()
+		startDoctorProject(t, h, o)
+	}
+}
+
+func startDoctorProject(t *testing.T, h *harness, o doctortest.Options) {
 	t.Helper()
-	e, err := doctortest.Start(doctortest.Options{})
+	e, err := doctortest.Start(o)
 	if err != nil {
 		t.Fatal(err)
 	}

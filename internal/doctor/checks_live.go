@@ -107,6 +107,9 @@ func checkDiscovery(ctx context.Context, s *state) outcome {
 			return fail("the issuer must be the instance's Frontend API URL (Clerk dashboard → API keys → Frontend API URL)",
 				"%s: no OpenID configuration there", err)
 		}
+		if fix, ok := issuerAnswerFix(err, s.issuer); ok {
+			return fail(fix, "%v", err)
+		}
 		return fail("check your network connection; the issuer must answer "+oidc.DiscoveryURL(s.issuer), "%v", err)
 	}
 	if err := oidc.CheckDiscovery(d, s.issuer); err != nil {
@@ -122,6 +125,9 @@ func checkJWKS(ctx context.Context, s *state) outcome {
 		if o, ok := timedOut(err); ok {
 			return o
 		}
+		if fix, ok := issuerAnswerFix(err, s.issuer); ok {
+			return fail(fix, "%v", err)
+		}
 		return fail("check your network connection; the key set must be readable at "+s.disc.JWKSURI, "%v", err)
 	}
 	keys := oidc.RS256Keys(set)
@@ -132,6 +138,16 @@ func checkJWKS(ctx context.Context, s *state) outcome {
 	s.jwks = set
 	ids := oidc.KeyIDs(&jose.JSONWebKeySet{Keys: keys})
 	return pass("%d RS256 key(s) at %s (kid %s)", len(keys), s.disc.JWKSURI, strings.Join(ids, ", "))
+}
+
+// issuerAnswerFix is the advice when something other than the issuer answered (an HTML
+// page, a body far too large, text that is not the document).
+func issuerAnswerFix(err error, issuer string) (string, bool) {
+	var ae *oidc.AnswerError
+	if !errors.As(err, &ae) {
+		return "", false
+	}
+	return "the issuer must be the instance's Frontend API URL (Clerk dashboard → API keys → Frontend API URL); if " + issuer + " is, a proxy or captive portal on your network answered instead", true
 }
 
 // --- token ---

@@ -19,6 +19,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/httpx"
 	"github.com/clerkconvex/clerkconvex/internal/safetext"
 )
 
@@ -60,6 +61,16 @@ func (e *HTTPError) Error() string {
 	return fmt.Sprintf("GET %s answered HTTP %d %s", e.URL, e.Status, http.StatusText(e.Status))
 }
 
+// AnswerError is an answer that is not the document asked for: an HTML page, a body larger
+// than any such document, text that is not the JSON expected. Something other than the
+// issuer (a wrong URL, a proxy, a captive portal) probably answered.
+type AnswerError struct {
+	URL     string
+	Problem string
+}
+
+func (e *AnswerError) Error() string { return "GET " + e.URL + ": " + e.Problem }
+
 // FetchDiscovery reads the discovery document of issuer. It checks the answer's shape, not
 // its content: see CheckDiscovery.
 func FetchDiscovery(ctx context.Context, hc *http.Client, issuer string) (*Discovery, error) {
@@ -70,7 +81,7 @@ func FetchDiscovery(ctx context.Context, hc *http.Client, issuer string) (*Disco
 	}
 	var d Discovery
 	if err := json.Unmarshal(body, &d); err != nil {
-		return nil, fmt.Errorf("GET %s: the answer is not an OpenID configuration (JSON object): %v", u, err)
+		return nil, &AnswerError{URL: u, Problem: fmt.Sprintf("the answer is not an OpenID configuration (JSON object): %v", err)}
 	}
 	return &d, nil
 }
@@ -105,7 +116,7 @@ func FetchJWKS(ctx context.Context, hc *http.Client, jwksURI string) (*jose.JSON
 	}
 	var set jose.JSONWebKeySet
 	if err := json.Unmarshal(body, &set); err != nil {
-		return nil, fmt.Errorf("GET %s: the answer is not a JSON Web Key Set: %v", jwksURI, err)
+		return nil, &AnswerError{URL: jwksURI, Problem: fmt.Sprintf("the answer is not a JSON Web Key Set: %v", err)}
 	}
 	return &set, nil
 }
@@ -176,15 +187,16 @@ func get(ctx context.Context, hc *http.Client, u string) ([]byte, error) {
 		return nil, &HTTPError{URL: u, Status: resp.StatusCode}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	var large *httpx.BodyTooLargeError
+	if len(body) > maxBody || errors.As(err, &large) {
+		return nil, &AnswerError{URL: u, Problem: fmt.Sprintf("the answer is larger than %d KiB, more than such a document ever is; it was not read to the end", maxBody>>10)}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: reading the answer: %w", u, err)
 	}
-	if len(body) > maxBody {
-		return nil, fmt.Errorf("GET %s: the answer is larger than %d bytes", u, maxBody)
-	}
 	if ct := resp.Header.Get("Content-Type"); ct != "" {
 		if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == "text/html" {
-			return nil, fmt.Errorf("GET %s answered with an HTML page, not JSON: is this the Clerk Frontend API URL?", u)
+			return nil, &AnswerError{URL: u, Problem: "the answer is an HTML page, not JSON"}
 		}
 	}
 	return body, nil

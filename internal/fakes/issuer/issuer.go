@@ -12,7 +12,9 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"net/http/httptest"
 	"sync"
 	"time"
@@ -46,6 +48,22 @@ type Options struct {
 	TLS bool
 	// Key is the RSA signing key; nil generates a 2048-bit key.
 	Key *rsa.PrivateKey
+	// KeyID overrides the published key's "kid" (default "ins_…"), e.g. with
+	// text a client must not print raw.
+	KeyID string
+	// Answers replace the answer for a path (DiscoveryPath, JWKSPath): what a
+	// broken or hostile issuer, or a proxy in front of it, sends.
+	Answers map[string]Answer
+}
+
+// Answer is a raw answer for Options.Answers.
+type Answer struct {
+	Status      int    // default 200
+	ContentType string // default application/json
+	Body        string
+	// Endless: after Body, the body never ends (bytes keep coming until the
+	// client hangs up).
+	Endless bool
 }
 
 // Issuer is a running fake issuer.
@@ -90,8 +108,12 @@ func NewUnstarted(opts Options) *Issuer {
 	if key == nil {
 		key = mustRSAKey()
 	}
+	kid := opts.KeyID
+	if kid == "" {
+		kid = "ins_" + fakeid.New(27)
+	}
 	i := &Issuer{
-		KeyID: "ins_" + fakeid.New(27),
+		KeyID: kid,
 		opts:  opts,
 		key:   key,
 		done:  make(chan struct{}),
@@ -237,6 +259,10 @@ func (i *Issuer) Handler() http.Handler {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
+		if a, ok := i.opts.Answers[r.URL.Path]; ok {
+			i.writeAnswer(w, r, a)
+			return
+		}
 		switch r.URL.Path {
 		case DiscoveryPath:
 			if i.opts.DiscoveryStatus != 0 {
@@ -250,6 +276,32 @@ func (i *Issuer) Handler() http.Handler {
 			http.NotFound(w, r)
 		}
 	})
+}
+
+func (i *Issuer) writeAnswer(w http.ResponseWriter, r *http.Request, a Answer) {
+	ct, status := a.ContentType, a.Status
+	if ct == "" {
+		ct = "application/json"
+	}
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.Header().Set("Content-Type", ct)
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, a.Body)
+	chunk := []byte(strings.Repeat(`{"kid":"x"},`, 1000))
+	for a.Endless {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-i.done:
+			return
+		default:
+		}
+		if _, err := w.Write(chunk); err != nil {
+			return
+		}
+	}
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
