@@ -14,8 +14,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"time"
 
