@@ -304,18 +304,18 @@ func badInputRows() []badInput {
 		// server did and what to do (hostile answers from the fake's options)
 		{name: "Clerk answers an HTML page with 200", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 200, Body: clerkapi.LoginPageHTML, ContentType: "text/html"}},
 			code: 1, input: `GET /v1/domains\) failed: the answer \(HTTP 200\) is an HTML page, not Clerk's JSON: "Sign in Sign in to continue"`,
-			fix: `check the Clerk API URL \(--clerk-api-url or \$CLERK_API_URL.*a proxy or captive portal`, clerkCalls: 1,
-			check: notSaid("invalid character")},
+			fix: `check the Clerk API URL \(--clerk-api-url or \$CLERK_API_URL.*a proxy or captive portal`,
+			check: all(domainsOnce, notSaid("invalid character"))},
 		{name: "Clerk answers JSON cut short", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 200, Body: clerkapi.TruncatedJSON}},
 			code: 1, input: `GET /v1/domains\) failed: the answer \(HTTP 200\) was cut short: its JSON ends after \d+ bytes`,
-			fix: `check the Clerk API URL`, clerkCalls: 1, check: notSaid("unexpected end of JSON")},
+			fix: `check the Clerk API URL`, check: all(domainsOnce, notSaid("unexpected end of JSON"))},
 		{name: "Clerk answers an array where an object is expected", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 200, Body: `[{"id":"dmn_1"}]`}},
 			code: 1, input: `GET /v1/domains\) failed: the answer \(HTTP 200\) is a JSON array where Clerk's API sends a JSON object`,
-			fix: `check the Clerk API URL`, clerkCalls: 1, check: notSaid("cannot unmarshal")},
+			fix: `check the Clerk API URL`, check: all(domainsOnce, notSaid("cannot unmarshal"))},
 		{name: "Clerk's answer stops arriving", env: map[string]string{"CLERKCONVEX_HTTP_TIMEOUT": "300ms"},
 			faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 200, Body: `{"data":[`, Stall: true}},
 			code:   1, input: `the answer from http://127\.0\.0\.1:\d+/v1/domains stopped arriving: it was not complete within 300ms`,
-			fix: `check your network and proxy`, clerkCalls: 1, check: notSaid("context deadline exceeded")},
+			fix: `check your network and proxy`, check: all(domainsOnce, notSaid("context deadline exceeded"))},
 		{name: "Clerk's answer never ends", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/jwt_templates", Status: 200, Body: `{"data":[`, Endless: true}},
 			code: 1, input: `GET /v1/jwt_templates\) failed: the answer from http://127\.0\.0\.1:\d+/v1/jwt_templates\?\S+ is larger than 4 MiB`,
 			fix: `check the Clerk API URL`, clerkCalls: 2},
@@ -332,10 +332,10 @@ func badInputRows() []badInput {
 		{name: "Clerk 429 with Retry-After: 3600", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 429, Header: map[string]string{"Retry-After": "3600"}}},
 			code: 1, input: `GET /v1/domains\) failed: HTTP 429`,
 			fix:        `Clerk asked to wait 1h0m0s before the next request \(Retry-After\), longer than clerkconvex waits \(30s\): run the command again after that`,
-			clerkCalls: 1, check: notSaid("wait a minute")},
+			check: all(domainsOnce, notSaid("wait a minute"))},
 		{name: "Clerk 422 on listing domains", faults: clerkFault(422, "GET", "/v1/domains"),
 			code: 1, input: `GET /v1/domains\) failed: HTTP 422`, fix: `Clerk refused a read that sends no input \(HTTP 422 on GET\): check the Clerk API URL`,
-			clerkCalls: 1, check: notSaid("--claims")},
+			check: all(domainsOnce, notSaid("--claims"))},
 		{name: "Clerk answers the template POST with a 302", faults: []clerkapi.Fault{{Method: "POST", PathPrefix: "/v1/jwt_templates", Status: 302, Header: map[string]string{"Location": "/v1/jwt_templates?paginated=true"}}},
 			code: 1, input: `POST http://127\.0\.0\.1:\d+/v1/jwt_templates was answered with a redirect \(HTTP 302\) to http://127\.0\.0\.1:\d+/v1/jwt_templates\?paginated=true: a request that changes something is never followed through a redirect`,
 			fix:      `The redirect was not followed; check in the Clerk dashboard \(JWT templates\) that nothing changed`,
@@ -349,7 +349,7 @@ func badInputRows() []badInput {
 		{name: "Clerk's error carries escape sequences, a bare CR and a bidi override",
 			faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 400, Body: clerkapi.EscapeEnvelope}},
 			code:   1, input: `HTTP 400 evil\\x1b\[31mcode: Invalid request\.\\r\\x1b\[1A\\x1b\[2K✓ all good \\u202egnp\.exe \(trace id trace\\x1b\]8;;http://evil\.example/\\x07id\)`,
-			fix: `Clerk refused a read`, clerkCalls: 1, check: noRawControl},
+			fix: `Clerk refused a read`, check: all(domainsOnce, noRawControl)},
 		{name: "doctor: Clerk's error carries escape sequences", prep: doctorProject, args: []string{"doctor"}, onStdout: true,
 			faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/", Status: 400, Body: clerkapi.EscapeEnvelope}},
 			code:   1, input: `(?m)^  FAIL clerk\.secret_key +Clerk API: listing domains \(GET /v1/domains\) failed: HTTP 400 evil\\x1b\[31mcode`,
@@ -555,6 +555,29 @@ func notSaid(s string) func(t *testing.T, h *harness, r result) {
 	return func(t *testing.T, h *harness, r result) {
 		if strings.Contains(r.stdout, s) || strings.Contains(r.stderr, s) {
 			t.Errorf("the output says %q", s)
+		}
+	}
+}
+
+// domainsOnce checks that Clerk got one GET /v1/domains: the answer was not retried (the
+// template listing init starts beside it may or may not have reached Clerk).
+func domainsOnce(t *testing.T, h *harness, r result) {
+	n := 0
+	for _, req := range h.clerk.Requests() {
+		if req.Path == "/v1/domains" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d requests for /v1/domains, want 1", n)
+	}
+}
+
+// all runs every check.
+func all(checks ...func(t *testing.T, h *harness, r result)) func(t *testing.T, h *harness, r result) {
+	return func(t *testing.T, h *harness, r result) {
+		for _, c := range checks {
+			c(t, h, r)
 		}
 	}
 }
