@@ -304,7 +304,7 @@ func badInputRows() []badInput {
 		// server did and what to do (hostile answers from the fake's options)
 		{name: "Clerk answers an HTML page with 200", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 200, Body: clerkapi.LoginPageHTML, ContentType: "text/html"}},
 			code: 1, input: `GET /v1/domains\) failed: the answer \(HTTP 200\) is an HTML page, not Clerk's JSON: "Sign in Sign in to continue"`,
-			fix: `check the Clerk API URL \(--clerk-api-url or \$CLERK_API_URL.*a proxy or captive portal`,
+			fix:   `check the Clerk API URL \(--clerk-api-url or \$CLERK_API_URL.*a proxy or captive portal`,
 			check: all(domainsOnce, notSaid("invalid character"))},
 		{name: "Clerk answers JSON cut short", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 200, Body: clerkapi.TruncatedJSON}},
 			code: 1, input: `GET /v1/domains\) failed: the answer \(HTTP 200\) was cut short: its JSON ends after \d+ bytes`,
@@ -331,7 +331,7 @@ func badInputRows() []badInput {
 			fix: `check the Clerk API URL`, clerkCalls: 3},
 		{name: "Clerk 429 with Retry-After: 3600", faults: []clerkapi.Fault{{Method: "GET", PathPrefix: "/v1/domains", Status: 429, Header: map[string]string{"Retry-After": "3600"}}},
 			code: 1, input: `GET /v1/domains\) failed: HTTP 429`,
-			fix:        `Clerk asked to wait 1h0m0s before the next request \(Retry-After\), longer than clerkconvex waits \(30s\): run the command again after that`,
+			fix:   `Clerk asked to wait 1h0m0s before the next request \(Retry-After\), longer than clerkconvex waits \(30s\): run the command again after that`,
 			check: all(domainsOnce, notSaid("wait a minute"))},
 		{name: "Clerk 422 on listing domains", faults: clerkFault(422, "GET", "/v1/domains"),
 			code: 1, input: `GET /v1/domains\) failed: HTTP 422`, fix: `Clerk refused a read that sends no input \(HTTP 422 on GET\): check the Clerk API URL`,
