@@ -27,6 +27,7 @@ targets=(
 	./internal/convex FuzzManualCommand 30000x
 	./internal/oidc FuzzParseToken 10000x
 	./internal/doctor FuzzStripComments 30000x
+	./internal/safetext FuzzLine 30000x
 )
 
 # Every Fuzz function in the tree must be listed above (a new target is not forgotten).
