@@ -17,7 +17,7 @@ func TestDocsKeepTheSecretOutOfArgv(t *testing.T) {
 	if len(files) < 3 {
 		t.Fatalf("found only %v", files)
 	}
-	withValue := regexp.MustCompile(`--secret-key[ =]+[^\s-]`)
+	withValue := regexp.MustCompile(`--secret-key[ =]+["']?(\$|sk_)`)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
