@@ -5,6 +5,7 @@
 package fsutil
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -19,9 +20,42 @@ const maxLinkHops = 255
 
 // Writer writes files atomically. The zero value is ready to use.
 type Writer struct {
+	// Root, when set, is the folder every write must stay in: a target that leads outside
+	// it (through a link in the path or a path that climbs out) is refused with an error
+	// wrapping ErrOutsideRoot, naming the path. Callers pass the project folder (or, in a
+	// workspace, its root).
+	Root string
+	// Expect, when set, is what the target held when the caller read it: right before the
+	// rename the target is read again, and if it changed (or appeared, or went away) the
+	// write is abandoned with an error wrapping ErrChanged.
+	Expect *Snapshot
+	// ReplaceReadOnly allows replacing a file its owner may not write (no u+w bit) or this
+	// process may not write. Without it such a file is refused with ErrReadOnly.
+	ReplaceReadOnly bool
 	// Rename moves the finished temporary file over the target.
 	// nil means os.Rename. Tests set it to fail between temp file and rename.
 	Rename func(oldpath, newpath string) error
+}
+
+// ErrChanged is wrapped by WriteFile's error when the target changed since Expect was taken.
+var ErrChanged = errors.New("changed while clerkconvex was running")
+
+// ErrReadOnly is wrapped by WriteFile's error for a read-only target (see Writer.ReplaceReadOnly).
+var ErrReadOnly = errors.New("is read-only")
+
+// Snapshot is what a file held: whether it existed and a hash of its bytes.
+type Snapshot struct {
+	Exists bool
+	Sum    [sha256.Size]byte
+}
+
+// SnapshotOf is the Snapshot of data as read (exists false: the file was missing).
+func SnapshotOf(data []byte, exists bool) *Snapshot {
+	s := &Snapshot{Exists: exists}
+	if exists {
+		s.Sum = sha256.Sum256(data)
+	}
+	return s
 }
 
 // WriteFile writes data to path atomically with a zero Writer.
@@ -35,28 +69,42 @@ func WriteFile(path string, data []byte, perm fs.FileMode) error {
 //
 // If path is a symbolic link, the file it leads to is written and the link
 // is kept. The data goes to a temporary file in the same folder as the
-// target, is flushed to disk, given the target's current mode (or perm for a
-// new file) and renamed over the target; then the folder is flushed too
-// (errors from that last step are ignored, some systems cannot do it).
-// On any error the temporary file is removed and the target is untouched.
+// target, created with mode 0600 and named by TempPattern (so the rule that
+// ignores an env file also ignores its temporary file); it is flushed to
+// disk, given the target's owner and group (where the process may) and its
+// mode (or perm for a new file), and renamed over the target; then the
+// folder is flushed too (errors from that last step are ignored, some
+// systems cannot do it). On any error the temporary file is removed and the
+// target is untouched. Only regular files are replaced.
 func (w Writer) WriteFile(path string, data []byte, perm fs.FileMode) (err error) {
 	target, err := writeTarget(path)
 	if err != nil {
 		return err
 	}
+	if w.Root != "" {
+		if target, err = ResolveInside(w.Root, target); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
 
 	mode := perm
-	if fi, statErr := os.Stat(target); statErr == nil {
-		if fi.IsDir() {
-			return fmt.Errorf("write %s: it is a folder, not a file; move the folder away or choose another path", path)
-		}
+	fi, statErr := os.Stat(target)
+	switch {
+	case statErr == nil && fi.IsDir():
+		return fmt.Errorf("write %s: it is a folder, not a file; move the folder away or choose another path", path)
+	case statErr == nil && !fi.Mode().IsRegular():
+		return fmt.Errorf("write %s: %w", path, &NotRegularError{Path: path, Kind: fileKind(fi.Mode())})
+	case statErr == nil:
 		mode = fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
-	} else if !errors.Is(statErr, fs.ErrNotExist) {
+		if !w.ReplaceReadOnly && readOnly(target, fi) {
+			return fmt.Errorf("write %s: %w", path, &ReadOnlyError{Path: path, Mode: fi.Mode().Perm()})
+		}
+	case !errors.Is(statErr, fs.ErrNotExist):
 		return fmt.Errorf("write %s: %w", path, statErr)
 	}
 
 	dir := filepath.Dir(target)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
+	tmp, err := os.CreateTemp(dir, TempPattern(filepath.Base(target))) // mode 0600
 	if err != nil {
 		return fmt.Errorf("write %s: create a temporary file in %s (check that the folder exists and is writable): %w", path, dir, err)
 	}
@@ -74,11 +122,24 @@ func (w Writer) WriteFile(path string, data []byte, perm fs.FileMode) (err error
 	if err = tmp.Sync(); err != nil {
 		return fmt.Errorf("write %s: flush to disk: %w", path, err)
 	}
+	if statErr == nil {
+		keepOwner(tmp, fi) // before the mode: chown clears set-id bits
+	}
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err = os.Chmod(tmpName, mode); err != nil {
-		return fmt.Errorf("write %s: set file mode %v: %w", path, mode, err)
+	// The temporary file stays 0600 until it is the target: a crash leaves no copy that
+	// others may read. A mode that shows nothing to others is set before the rename.
+	private := mode&0o077 == 0
+	if private {
+		if err = os.Chmod(tmpName, mode); err != nil {
+			return fmt.Errorf("write %s: set file mode %v: %w", path, mode, err)
+		}
+	}
+	if w.Expect != nil {
+		if err = w.Expect.check(path, target); err != nil {
+			return err
+		}
 	}
 	rename := w.Rename
 	if rename == nil {
@@ -87,8 +148,55 @@ func (w Writer) WriteFile(path string, data []byte, perm fs.FileMode) (err error
 	if err = rename(tmpName, target); err != nil {
 		return fmt.Errorf("write %s: replace the file: %w", path, err)
 	}
+	if !private {
+		if cerr := os.Chmod(target, mode); cerr != nil {
+			return fmt.Errorf("write %s: written, but its mode stayed 0600 (set it back to %04o): %w", path, uint32(mode), cerr)
+		}
+	}
 	syncDir(dir)
 	return nil
+}
+
+// check reads target again and compares it with the snapshot.
+func (s *Snapshot) check(path, target string) error {
+	data, exists, err := ReadFileIfExists(target)
+	if err != nil {
+		return fmt.Errorf("write %s: read it again before replacing it: %w", path, err)
+	}
+	if now := SnapshotOf(data, exists); *now != *s {
+		return &ChangedError{Path: path}
+	}
+	return nil
+}
+
+// ChangedError is a target that changed between the read and the write. It Is ErrChanged.
+type ChangedError struct{ Path string }
+
+func (e *ChangedError) Error() string {
+	return fmt.Sprintf("%s %v (saved in an editor?): it was left as it is now; run the command again", e.Path, ErrChanged)
+}
+
+// Is makes errors.Is(err, ErrChanged) true.
+func (e *ChangedError) Is(target error) bool { return target == ErrChanged }
+
+// ReadOnlyError is a target that is read-only. It Is ErrReadOnly.
+type ReadOnlyError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *ReadOnlyError) Error() string {
+	return fmt.Sprintf("%s %v (mode %04o)", e.Path, ErrReadOnly, uint32(e.Mode))
+}
+
+// Is makes errors.Is(err, ErrReadOnly) true.
+func (e *ReadOnlyError) Is(target error) bool { return target == ErrReadOnly }
+
+// ReadOnly reports whether WriteFile would refuse to replace path as read-only: its owner may
+// not write it, or this process may not. A missing file is not read-only.
+func ReadOnly(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && readOnly(path, fi)
 }
 
 // writeTarget returns the file WriteFile must replace: path itself, or, when
