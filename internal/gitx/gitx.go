@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 )
@@ -26,12 +27,25 @@ var errNoGit = errors.New("git is not installed")
 // errNotRepo means dir is not inside a git work tree.
 var errNotRepo = errors.New("not a git repository")
 
-// git runs `git args...` in dir and returns its standard output. A non-zero
-// exit other than "not a repository" is returned as *exec.ExitError wrapped
+// callLimit bounds every git call: git can block on a file it reads (a named pipe as
+// .gitignore, a stalled network file system), and a question about ignore rules is never
+// worth hanging for.
+const callLimit = 10 * time.Second
+
+// git runs `git args...` in dir, within callLimit, and returns its standard output.
+// A non-zero exit other than "not a repository" is returned as *exec.ExitError wrapped
 // with git's message.
 func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	return runGit(ctx, callLimit, dir, args...)
+}
+
+func runGit(ctx context.Context, limit time.Duration, dir string, args ...string) ([]byte, error) {
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = dir
+	cmd.WaitDelay = time.Second // a grandchild holding the pipes open does not hold us
 	// English messages: "not a git repository" is recognised by its text.
 	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANGUAGE=")
 	var stdout, stderr bytes.Buffer
@@ -41,8 +55,11 @@ func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
 		return nil, errNoGit
 	}
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
+		if ctxErr := parent.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("git %s in %s: %w", args[0], dir, ctxErr)
+		}
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("git %s in %s did not finish within %s (is a file it reads, such as a .gitignore, a named pipe or on a stalled disk?): %w", args[0], dir, limit, ErrTimeout)
 		}
 		msg := strings.TrimSpace(stderr.String())
 		var exitErr *exec.ExitError
@@ -60,11 +77,26 @@ func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	return stdout.Bytes(), nil
 }
 
+// ErrTimeout is wrapped by the error of a git call that ran out of time.
+var ErrTimeout = errors.New("git took too long")
+
 // IsIgnored reports whether git ignores relPath (relative to dir), using
 // `git check-ignore`. Tracked files are never ignored (git's rule). When dir
 // is not in a git repository, or git is not installed, it returns
 // inRepo == false and no error.
+//
+// Before asking, it checks that every file git would read for the answer (the
+// .gitignore files from the top of the work tree down to relPath's folder,
+// .git/info/exclude, core.excludesFile) is a regular file if it exists: a
+// named pipe there would block git. Such a file is an error wrapping
+// fsutil.ErrNotRegular that names it.
 func IsIgnored(ctx context.Context, dir, relPath string) (ignored bool, inRepo bool, err error) {
+	if err := checkIgnoreSources(ctx, dir, relPath); err != nil {
+		if errors.Is(err, errNoGit) || errors.Is(err, errNotRepo) {
+			return false, false, nil
+		}
+		return false, false, fmt.Errorf("check whether %s is ignored: %w", relPath, err)
+	}
 	_, err = git(ctx, dir, "check-ignore", "-q", "--", relPath)
 	var exitErr *exec.ExitError
 	switch {
@@ -240,25 +272,31 @@ func searchFile(ctx context.Context, path string, needles [][]byte, longest int,
 
 // AppendIgnore adds pattern as a line of dir/.gitignore, creating the file
 // (mode 0644) if needed. It does nothing when the line is already there.
-// The file is replaced atomically and keeps its line ends (CRLF or LF).
+// The file is replaced atomically and keeps its line ends (CRLF or LF); a
+// .gitignore that leads out of dir is refused. The pattern is written as
+// given: use EscapePattern for a file name, or IgnoreFile.
 func AppendIgnore(dir, pattern string) error {
+	_, err := appendIgnore(dir, pattern)
+	return err
+}
+
+func appendIgnore(dir, pattern string) (added bool, err error) {
 	if pattern == "" || strings.ContainsAny(pattern, "\r\n") {
-		return fmt.Errorf("add %q to .gitignore: a pattern must be one non-empty line", pattern)
+		return false, fmt.Errorf("add %q to .gitignore: a pattern must be one non-empty line", pattern)
 	}
 	path := filepath.Join(dir, ".gitignore")
-	data, _, err := fsutil.ReadFileIfExists(path)
+	data, exists, err := fsutil.ReadFileIfExists(path)
 	if err != nil {
-		return fmt.Errorf("add %s to .gitignore: %w", pattern, err)
+		return false, fmt.Errorf("add %s to .gitignore: %w", pattern, err)
 	}
 	eol := "\n"
 	if i := bytes.IndexByte(data, '\n'); i > 0 && data[i-1] == '\r' {
 		eol = "\r\n"
 	}
-	want := strings.TrimRight(pattern, " \t")
+	want := trimPattern(pattern)
 	for _, line := range strings.Split(string(data), "\n") {
-		// git ignores trailing spaces (unless escaped) in patterns.
-		if strings.TrimRight(line, " \t\r") == want {
-			return nil
+		if trimPattern(strings.TrimSuffix(line, "\r")) == want {
+			return false, nil
 		}
 	}
 	out := make([]byte, 0, len(data)+len(pattern)+2*len(eol))
@@ -268,8 +306,23 @@ func AppendIgnore(dir, pattern string) error {
 	}
 	out = append(out, pattern...)
 	out = append(out, eol...)
-	if err := fsutil.WriteFile(path, out, 0o644); err != nil {
-		return fmt.Errorf("add %s to .gitignore: %w", pattern, err)
+	w := fsutil.Writer{Root: dir, Expect: fsutil.SnapshotOf(data, exists), ReplaceReadOnly: true}
+	if err := w.WriteFile(path, out, 0o644); err != nil {
+		return false, fmt.Errorf("add %s to .gitignore: %w", pattern, err)
 	}
-	return nil
+	return true, nil
+}
+
+// trimPattern drops what git drops from a pattern line: trailing spaces not escaped
+// with a backslash (and tabs, which editors leave).
+func trimPattern(line string) string {
+	for len(line) > 0 {
+		n := len(line)
+		if c := line[n-1]; c == '\t' || c == ' ' && !(n >= 2 && line[n-2] == '\\') {
+			line = line[:n-1]
+			continue
+		}
+		break
+	}
+	return line
 }
