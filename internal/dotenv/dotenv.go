@@ -542,3 +542,35 @@ func LinesAre(lines []int) string {
 	}
 	return "lines " + strings.Join(parts, ", ") + " are"
 }
+
+// Redact returns the file's bytes for display, with every value passed through show: each
+// assignment's value (every occurrence of a key, not only the effective one), the value of a
+// commented-out assignment ("# KEY=value"), and, with key "", the whole of a line that is
+// neither blank, a comment nor an assignment. Where show returns something else than it was
+// given, that replaces the value as it was written (quotes and all; a value spanning lines
+// becomes one line). Everything else is as in Bytes.
+func (f *File) Redact(show func(key, value string) string) []byte {
+	var b []byte
+	for _, e := range f.entries {
+		text := e.text
+		switch e.kind {
+		case assign:
+			if v := show(e.key, e.value); v != e.value {
+				text = e.text[:e.valStart] + v + e.text[e.valEnd:]
+			}
+		case malformed:
+			text = show("", e.text)
+		case comment:
+			i := strings.IndexByte(text, '#') + 1
+			i = skipSpace(text, i)
+			if inner := parseLine(text[i:], "", false); inner.kind == assign {
+				if v := show(inner.key, inner.value); v != inner.value {
+					text = text[:i] + inner.text[:inner.valStart] + v + inner.text[inner.valEnd:]
+				}
+			}
+		}
+		b = append(b, text...)
+		b = append(b, e.eol...)
+	}
+	return b
+}

@@ -422,3 +422,17 @@ func TestLinesAre(t *testing.T) {
 		t.Errorf("%q (input %v must not be reordered)", got, in)
 	}
 }
+
+func TestRedact(t *testing.T) {
+	in := "# top\nA=1\nexport DUP=\"first\" # c\nDUP=second\nMY-KEY.x=v\n# OLD=commented\nnot an assignment\nM=\"multi\nline\"\n\n"
+	got := string(Parse([]byte(in)).Redact(func(key, value string) string {
+		if key == "A" {
+			return value
+		}
+		return "<" + key + ">"
+	}))
+	want := "# top\nA=1\nexport DUP=<DUP> # c\nDUP=<DUP>\nMY-KEY.x=<MY-KEY.x>\n# OLD=<OLD>\n<>\nM=<M>\n\n"
+	if got != want {
+		t.Errorf("Redact:\n%q\nwant\n%q", got, want)
+	}
+}

@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
-	"github.com/clerkconvex/clerkconvex/internal/dotenv"
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 	"github.com/clerkconvex/clerkconvex/internal/gitx"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
@@ -94,7 +94,7 @@ func (p *plan) result(dry bool) *Result {
 		r.Files = append(r.Files, rf)
 	}
 	if p.gitignore != "" {
-		r.Files = append(r.Files, ResultFile{Path: ".gitignore", Action: "updated", Note: "added " + p.gitignore})
+		r.Files = append(r.Files, ResultFile{Path: ".gitignore", Action: "updated", Note: "added " + strings.Join(gitx.IgnorePatterns(p.gitignore), " and ")})
 	}
 	dep := "dev"
 	if p.prod {
@@ -122,6 +122,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	}
 	saving := &iostreams.Progress{}
 	if p.tmpl.Action != clerk.Unchanged {
+		p.inFlight = fmt.Sprintf("JWT template %q", p.tmplName)
 		saving = progress(opts, fmt.Sprintf("Saving JWT template %q in Clerk…", p.tmplName))
 	}
 	t, err := p.clerk.ApplyTemplate(ctx, p.tmplName, p.tmpl)
@@ -131,6 +132,10 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	}
 	if t != nil {
 		res.Template.ID = t.ID
+	}
+	p.inFlight = ""
+	if p.tmpl.Action != clerk.Unchanged {
+		p.done = append(p.done, fmt.Sprintf("JWT template %q %s", p.tmplName, p.tmpl.Action))
 	}
 	switch p.tmpl.Action {
 	case clerk.Created:
@@ -146,9 +151,10 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		if err := writePlanned(f); err != nil {
+		if err := writePlanned(opts, p, f); err != nil {
 			return res, err
 		}
+		p.done = append(p.done, f.Rel+" "+f.action())
 		what := map[string]string{"created": "created", "updated": "updated", "unchanged": "already up to date"}[f.action()]
 		if f == p.authFile && len(p.manual) > 0 {
 			io.Step(iostreams.Warn, "%s needs a manual edit (see above)", f.Rel)
@@ -157,10 +163,11 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		}
 	}
 	if p.gitignore != "" {
-		if err := gitx.AppendIgnore(p.dir, p.gitignore); err != nil {
+		if _, err := gitx.IgnoreFile(ctx, p.dir, p.gitignore); err != nil {
 			return res, fmt.Errorf("adding %s to .gitignore: %w", p.gitignore, err)
 		}
-		io.Step(iostreams.OK, ".gitignore now ignores %s", p.envFile.Rel)
+		p.done = append(p.done, ".gitignore updated")
+		io.Step(iostreams.OK, ".gitignore now ignores %s", p.gitignore)
 	}
 
 	// 4. The Convex deployment.
@@ -172,6 +179,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		io.Step(iostreams.Skip, "Convex variable not set (--skip-convex-env); run: %s", res.Convex.Command)
 		return res, nil
 	}
+	p.inFlight = "the Convex variable " + p.issuerVar
 	busy := progress(opts, fmt.Sprintf("Setting %s on the %s deployment…", p.issuerVar, res.Convex.Deployment))
 	target, err := convex.SetEnvTarget(ctx, run.WithTimeout(opts.Runner(), opts.NpxTimeout, npxTimeoutHint), p.convexDir(), p.issuerVar, p.issuer, p.prod)
 	busy.Stop()
@@ -208,19 +216,60 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	return res, nil
 }
 
-func writePlanned(f *filePlan) error {
+// writePlanned writes one planned file: inside the project (links followed), only if it still
+// holds what was planned from, keeping its owner and mode; a read-only file only with --yes.
+// Temporary files an interrupted earlier run left next to it are removed first.
+func writePlanned(opts *Options, p *plan, f *filePlan) error {
+	if removed, err := fsutil.RemoveTemps(f.Abs); err == nil && len(removed) > 0 {
+		opts.IO.Step(iostreams.OK, "removed %d temporary %s an interrupted run left next to %s", len(removed), plural(len(removed), "file", "files"), f.Rel)
+	}
 	if f.Exists && string(f.Old) == string(f.New) {
 		return nil
 	}
 	if !f.Exists {
-		if err := os.MkdirAll(filepath.Dir(f.Abs), 0o755); err != nil {
+		parent := filepath.Dir(f.Abs)
+		if _, err := fsutil.ResolveInside(p.root(), parent); err != nil {
+			return &cmdutil.FlagError{Err: fmt.Errorf("writing %s: %w", f.Rel, err)}
+		}
+		if err := os.MkdirAll(parent, 0o755); err != nil {
 			return fmt.Errorf("creating the folder for %s: %w", f.Rel, err)
 		}
 	}
-	if err := fsutil.WriteFile(f.Abs, f.New, f.Perm); err != nil {
+	w := fsutil.Writer{Root: p.root(), Expect: fsutil.SnapshotOf(f.Old, f.Exists), ReplaceReadOnly: opts.Yes}
+	if err := w.WriteFile(f.Abs, f.New, f.Perm); err != nil {
+		if errors.Is(err, fsutil.ErrOutsideRoot) || errors.Is(err, fsutil.ErrReadOnly) {
+			return &cmdutil.FlagError{Err: fmt.Errorf("writing %s: %w", f.Rel, err)}
+		}
 		return fmt.Errorf("writing %s: %w", f.Rel, err)
 	}
 	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// interruptedApplying is Ctrl-C once apply began: the message says what was changed, and
+// what may or may not have been (the step that was under way).
+func interruptedApplying(ctx context.Context, err error, p *plan) error {
+	ie := interrupted(ctx, err, true)
+	if !errors.Is(ie, cmdutil.ErrInterrupted) {
+		return ie
+	}
+	var parts []string
+	if len(p.done) > 0 {
+		parts = append(parts, "changed: "+strings.Join(p.done, ", "))
+	}
+	if p.inFlight != "" {
+		parts = append(parts, p.inFlight+" may or may not have been changed")
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "nothing was changed yet")
+	}
+	return &cmdutil.InterruptedError{Msg: "interrupted (" + strings.Join(parts, "; ") + "): stopped before the next step; run clerkconvex init again to finish"}
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -310,17 +359,21 @@ func printDryRun(opts *Options, p *plan) error {
 		}
 	}
 	if p.gitignore != "" {
-		fmt.Fprintf(out, "  add %s to .gitignore\n", p.gitignore)
+		fmt.Fprintf(out, "  add %s to .gitignore\n", strings.Join(gitx.IgnorePatterns(p.gitignore), " and "))
 	}
 	if opts.SkipConvexEnv {
 		fmt.Fprintf(out, "  not set the Convex variable (--skip-convex-env)\n")
 	} else {
 		fmt.Fprintf(out, "  run: %s\n", r.Convex.Command)
 	}
+	masked := false
 	for _, f := range []*filePlan{p.envFile, p.authFile} {
 		old, nw := []byte(clerk.RedactSecrets(string(f.Old))), []byte(clerk.RedactSecrets(string(f.New)))
 		if f == p.envFile {
-			old, nw = maskEnvValues(old), maskEnvValues(nw)
+			var m1, m2 bool
+			old, m1 = maskEnvValues(old)
+			nw, m2 = maskEnvValues(nw)
+			masked = masked || (m1 && f.Exists) || m2
 		}
 		var base []byte
 		if f.Exists {
@@ -330,6 +383,9 @@ func printDryRun(opts *Options, p *plan) error {
 			fmt.Fprint(out, "\n"+d)
 		}
 	}
+	if masked {
+		fmt.Fprintf(out, "\n(values in %s that may be secret are masked, as …abcd; URLs are shown without passwords or queries)\n", p.envFile.Rel)
+	}
 	return nil
 }
 
@@ -338,38 +394,4 @@ func named(name string) string {
 		return ""
 	}
 	return " " + name
-}
-
-// maskEnvValues hides the values of an env file that may be secret, for the dry run's diff:
-// everything but URLs, publishable keys, the issuer variables and CONVEX_DEPLOYMENT.
-func maskEnvValues(data []byte) []byte {
-	f := dotenv.Parse(data)
-	for _, k := range f.Keys() {
-		v, _ := f.Get(k)
-		if !dotenv.ValidKey(k) || v == "" || showable(k) {
-			continue
-		}
-		f.Set(k, maskValue(v))
-	}
-	return f.Bytes()
-}
-
-func showable(key string) bool {
-	if strings.HasSuffix(key, "_URL") || strings.HasSuffix(key, "PUBLISHABLE_KEY") || key == "CONVEX_DEPLOYMENT" {
-		return true
-	}
-	return isClerkIssuerVar(key)
-}
-
-func maskValue(v string) string {
-	if strings.Contains(v, "…") {
-		return v // already masked (a Clerk key, by RedactSecrets)
-	}
-	if strings.HasPrefix(v, "sk_") || strings.HasPrefix(v, "pk_") {
-		return clerk.Mask(v)
-	}
-	if len(v) < 12 {
-		return "…"
-	}
-	return "…" + v[len(v)-4:]
 }

@@ -58,7 +58,9 @@ type plan struct {
 	envFile   *filePlan
 	authFile  *filePlan
 	manual    []string // snippets to paste by hand
-	gitignore string   // pattern to add to .gitignore, when accepted
+	gitignore string   // the env file (target, slash path) to add to .gitignore, when accepted
+	done      []string // what apply has changed so far, for an interrupted run's message
+	inFlight  string   // what apply is changing now (it may or may not be done when interrupted)
 	warnings  []string
 }
 
@@ -96,7 +98,7 @@ func runInit(ctx context.Context, opts *Options) error {
 	}
 	res, err := apply(ctx, opts, p)
 	if err != nil && !errors.Is(err, errConvexFailed) {
-		return interrupted(ctx, err, true)
+		return interruptedApplying(ctx, err, p)
 	}
 	if opts.JSON {
 		if jerr := writeJSON(io.Out, res); jerr != nil {

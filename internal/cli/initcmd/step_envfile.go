@@ -95,16 +95,16 @@ type gitignoreStep struct{}
 func (gitignoreStep) String() string { return "gitignore" }
 
 func (gitignoreStep) Plan(ctx context.Context, s *planState) error {
-	opts, p, envRel := s.opts, s.p, s.envRel
+	opts, p := s.opts, s.p
 	p.gitignore = ""
-	tracked, _, _ := gitx.IsTracked(ctx, p.dir, envRel)
-	if tracked {
-		// Ignore rules do not apply to a tracked file: the secret would go into the next commit.
-		p.warn(s.io, "git tracks %s, which holds the secret key: run git rm --cached %s and commit, then make sure .gitignore lists it", envRel, envRel)
-		return nil
+	// Judged on the file the secret goes to (a link's target); envTargetStep has refused a
+	// tracked one, to which ignore rules would not apply.
+	envRel := s.envShown()
+	ignored, inRepo, err := gitx.IsIgnored(ctx, p.dir, s.envTarget)
+	if err != nil {
+		return cmdutil.FlagErrorf("--env-file %s: %v", envRel, err)
 	}
-	ignored, inRepo, err := gitx.IsIgnored(ctx, p.dir, envRel)
-	if err != nil || !inRepo || ignored {
+	if !inRepo || ignored {
 		return nil
 	}
 	holds := "holds"
@@ -122,11 +122,11 @@ func (gitignoreStep) Plan(ctx context.Context, s *planState) error {
 	}
 	switch {
 	case fix:
-		p.gitignore = "/" + filepath.ToSlash(envRel)
+		p.gitignore = filepath.ToSlash(s.envTarget)
 	case asked:
 		p.warn(s.io, "git does not ignore %s, which %s the secret key: keep it out of your commits", envRel, holds)
 	default:
-		p.warn(s.io, "git does not ignore %s, which %s the secret key: add %s to .gitignore (or rerun with --yes)", envRel, holds, envRel)
+		p.warn(s.io, "git does not ignore %s, which %s the secret key: add %s to .gitignore (or rerun with --yes)", envRel, holds, gitx.EscapePattern(filepath.ToSlash(s.envTarget)))
 	}
 	return nil
 }

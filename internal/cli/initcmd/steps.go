@@ -23,6 +23,7 @@ type planStep interface {
 func planSteps() []planStep {
 	return []planStep{
 		projectStep{},        // the project folder, package.json, --claims, the env file's text
+		envTargetStep{},      // the file the secret goes to: an env file, not tracked
 		secretKeyStep{},      // the secret key (on a terminal, checked at Clerk at once)
 		publishableKeyStep{}, // the publishable key, of the same instance
 		instanceStep{},       // the Clerk instance: its issuer, and that both keys belong to it
@@ -31,6 +32,7 @@ func planSteps() []planStep {
 		envFileStep{},        // the keys and issuer in the env file
 		gitignoreStep{},      // the env file kept out of git
 		authConfigStep{},     // convex/auth.config.ts
+		targetsStep{},        // every file to write: inside the project, plain, writable
 	}
 }
 
@@ -50,6 +52,9 @@ type planState struct {
 	envAbs    string
 	envOld    []byte
 	envExists bool
+	// envTarget is the file the secret is written to, relative to the project's real path:
+	// envRel, or where the link envRel leads (envTargetStep).
+	envTarget string
 
 	// Where the keys came from, for messages (the key steps).
 	secretFrom string

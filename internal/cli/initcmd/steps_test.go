@@ -82,7 +82,7 @@ func TestPlanStepsOrder(t *testing.T) {
 	for _, st := range planSteps() {
 		names = append(names, st.String())
 	}
-	want := "project,secret key,publishable key,instance,providers,template,env file,gitignore,auth.config"
+	want := "project,env target,secret key,publishable key,instance,providers,template,env file,gitignore,auth.config,write targets"
 	if got := strings.Join(names, ","); got != want {
 		t.Fatalf("steps %s, want %s", got, want)
 	}
@@ -317,21 +317,23 @@ func TestGitignoreStep(t *testing.T) {
 	h.opts.SecretKey, h.opts.PublishableKey = sk, pk()
 	gitIn(t, h.dir, "init", "-q")
 	s, err := h.stateAfter(t, "gitignore")
-	if err != nil || s.p.gitignore != "" || !strings.Contains(h.stderr(), "add .env.local to .gitignore (or rerun with --yes)") {
+	if err != nil || s.p.gitignore != "" || !strings.Contains(h.stderr(), "add /.env.local to .gitignore (or rerun with --yes)") {
 		t.Fatalf("err %v gitignore %q stderr:\n%s", err, s.p.gitignore, h.stderr())
 	}
 	h.opts.Yes = true
-	if s, err = h.stateAfter(t, "gitignore"); err != nil || s.p.gitignore != "/.env.local" {
+	if s, err = h.stateAfter(t, "gitignore"); err != nil || s.p.gitignore != ".env.local" {
 		t.Fatalf("--yes: err %v gitignore %q", err, s.p.gitignore)
 	}
 
-	// Tracked: ignoring it would not help; the warning says to untrack it.
+	// Tracked: ignoring it would not help; the env target step refuses it (exit 2) and says to
+	// untrack it.
 	h = newHarness(t, false)
 	h.opts.SecretKey, h.opts.PublishableKey = sk, pk()
 	os.WriteFile(filepath.Join(h.dir, ".env.local"), []byte("A=1\n"), 0o600)
 	gitIn(t, h.dir, "init", "-q")
 	gitIn(t, h.dir, "add", ".env.local")
-	if s, err = h.stateAfter(t, "gitignore"); err != nil || s.p.gitignore != "" || !strings.Contains(h.stderr(), "git rm --cached .env.local") {
-		t.Fatalf("tracked: err %v gitignore %q stderr:\n%s", err, s.p.gitignore, h.stderr())
+	var fe *cmdutil.FlagError
+	if _, err = h.stateAfter(t, "gitignore"); !errors.As(err, &fe) || !strings.Contains(err.Error(), "git rm --cached .env.local") {
+		t.Fatalf("tracked: err %v, want a usage error saying git rm --cached .env.local", err)
 	}
 }
