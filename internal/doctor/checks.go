@@ -14,6 +14,7 @@ func (s *state) checks() []check {
 		{id: "env.secret_key", section: SectionEnv, after: []string{"env.file"}, run: checkSecretKey},
 		{id: "env.key_kinds", section: SectionEnv, needs: []string{"env.publishable_key", "env.secret_key"}, run: checkKeyKinds},
 		{id: "env.gitignored", section: SectionEnv, needs: []string{"env.file"}, run: checkGitignored},
+		{id: "env.temp_files", section: SectionEnv, run: checkEnvTemps},
 		{id: "env.secret_tracked", section: SectionEnv, needs: []string{"env.secret_key"}, run: checkSecretTracked},
 
 		{id: "authconfig.exists", section: SectionAuthConfig, needs: []string{"project.functions_dir"}, run: checkAuthConfigExists},

@@ -270,24 +270,25 @@ func checkGitignored(ctx context.Context, s *state) outcome {
 	if _, ok := s.fileValue(s.secretVar()); !ok {
 		return pass("%s holds no secret key", s.in.EnvFile)
 	}
+	// Judged on the file that holds the secret: the env file, or the file it links to.
+	target, shown := s.envTarget()
 	// git applies .gitignore only to untracked files: a tracked env file (committed, or
 	// added with git add -f) stays tracked whatever .gitignore says.
-	if tracked, inRepo, err := gitx.IsTracked(ctx, s.in.Dir, s.in.EnvFile); err == nil && inRepo && tracked {
-		rel := filepath.ToSlash(s.in.EnvFile)
-		return fail(fmt.Sprintf("git rm --cached %s (the file stays on disk; .gitignore rules do not apply to tracked files), keep /%s in .gitignore, and if it was ever committed roll the secret key in the Clerk dashboard (API keys)", rel, rel),
-			"%s is tracked by git (committed or added with git add -f), and it holds the secret key", s.in.EnvFile)
+	if tracked, inRepo, err := gitx.IsTracked(ctx, s.in.Dir, target); err == nil && inRepo && tracked {
+		return fail(fmt.Sprintf("git rm --cached %s (the file stays on disk; .gitignore rules do not apply to tracked files), keep %s in .gitignore, and if it was ever committed roll the secret key in the Clerk dashboard (API keys)", target, gitx.EscapePattern(target)),
+			"%s is tracked by git (committed or added with git add -f), and it holds the secret key", shown)
 	}
-	ignored, inRepo, err := gitx.IsIgnored(ctx, s.in.Dir, s.in.EnvFile)
+	ignored, inRepo, err := gitx.IsIgnored(ctx, s.in.Dir, target)
 	switch {
 	case err != nil:
-		return warn("check by hand with: git check-ignore -v "+s.in.EnvFile, "%v", err)
+		return warn("check by hand with: git check-ignore -v "+target, "%v", err)
 	case !inRepo:
 		return skip("not in a git repository")
 	case !ignored:
-		return fail(fmt.Sprintf("add /%s to .gitignore (and git rm --cached %s if it is committed)", filepath.ToSlash(s.in.EnvFile), s.in.EnvFile),
-			"git does not ignore %s, which holds the secret key", s.in.EnvFile)
+		return fail(fmt.Sprintf("add %s to .gitignore (and git rm --cached %s if it is committed)", gitx.EscapePattern(target), target),
+			"git does not ignore %s, which holds the secret key", shown)
 	}
-	return pass("git ignores %s", s.in.EnvFile)
+	return pass("git ignores %s", shown)
 }
 
 func checkSecretTracked(ctx context.Context, s *state) outcome {

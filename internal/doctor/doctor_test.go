@@ -236,6 +236,23 @@ func TestEachBrokenLinkFailsExactlyItsCheck(t *testing.T) {
 		}, message: "publishable key is a live key, the secret key a test key", fix: "same Clerk instance"},
 		{id: "env.gitignored", mutate: func(f *fixture) { f.write(".gitignore", "node_modules\n") },
 			message: "git does not ignore .env.local", fix: "add /.env.local to .gitignore"},
+		{id: "env.gitignored", mutate: func(f *fixture) {
+			// .gitignore lists .env.local, a link; the secret is in the file it leads to.
+			if err := os.MkdirAll(filepath.Join(f.dir, "config"), 0o755); err != nil {
+				f.t.Fatal(err)
+			}
+			if err := os.Rename(filepath.Join(f.dir, ".env.local"), filepath.Join(f.dir, "config", "dev.env")); err != nil {
+				f.t.Fatal(err)
+			}
+			if err := os.Symlink(filepath.Join("config", "dev.env"), filepath.Join(f.dir, ".env.local")); err != nil {
+				f.t.Fatal(err)
+			}
+		}, message: "git does not ignore .env.local (a link to config/dev.env)", fix: "add /config/dev.env to .gitignore"},
+		{id: "env.temp_files", mutate: func(f *fixture) {
+			// The lines init writes keep it out of git; it is still a copy of the secret on disk.
+			f.write(".gitignore", "node_modules\n/.env.local\n/.env.clerkconvex-tmp-*.local\n")
+			f.write(".env.clerkconvex-tmp-123.local", "CLERK_SECRET_KEY="+doctortest.SecretKey+"\n")
+		}, message: "1 temporary copy of .env.local left by an interrupted write, which may hold the secret key: .env.clerkconvex-tmp-123.local", fix: "delete .env.clerkconvex-tmp-123.local"},
 		{id: "env.secret_tracked", mutate: func(f *fixture) {
 			f.write("src/clerk.ts", "export const key = \""+doctortest.SecretKey+"\";\n")
 		}, message: "tracked by git: src/clerk.ts", fix: "roll it in the Clerk dashboard"},

@@ -259,17 +259,19 @@ func interruptedApplying(ctx context.Context, err error, p *plan) error {
 	if !errors.Is(ie, cmdutil.ErrInterrupted) {
 		return ie
 	}
-	var parts []string
-	if len(p.done) > 0 {
-		parts = append(parts, "changed: "+strings.Join(p.done, ", "))
+	msg := "interrupted: stopped before the next step; run clerkconvex init again to finish"
+	switch {
+	case len(p.done) > 0:
+		msg += " (already changed: " + strings.Join(p.done, ", ")
+	case p.inFlight == "":
+		msg += " (nothing was changed yet"
+	default:
+		msg += " (nothing else was changed"
 	}
 	if p.inFlight != "" {
-		parts = append(parts, p.inFlight+" may or may not have been changed")
+		msg += "; " + p.inFlight + " may or may not be changed"
 	}
-	if len(parts) == 0 {
-		parts = append(parts, "nothing was changed yet")
-	}
-	return &cmdutil.InterruptedError{Msg: "interrupted (" + strings.Join(parts, "; ") + "): stopped before the next step; run clerkconvex init again to finish"}
+	return &cmdutil.InterruptedError{Msg: msg + ")"}
 }
 
 func writeJSON(w io.Writer, v any) error {

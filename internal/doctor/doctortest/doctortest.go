@@ -192,7 +192,8 @@ func WriteFile(dir, name, body string) error {
 }
 
 // GitAdd makes dir a git repository (if it is not one) and stages every file except the env
-// file, as a project whose .env.local was never committed.
+// file (and the file it links to, if it is a link), as a project whose .env.local was never
+// committed.
 func GitAdd(dir string) error {
 	if _, err := os.Stat(filepath.Join(dir, ".git")); err != nil {
 		if err := git(dir, "init", "-q"); err != nil {
@@ -202,7 +203,11 @@ func GitAdd(dir string) error {
 	if err := git(dir, "add", "-A"); err != nil {
 		return err
 	}
-	return git(dir, "rm", "-q", "--cached", "--ignore-unmatch", "--", ".env.local")
+	unstage := []string{".env.local"}
+	if target, err := os.Readlink(filepath.Join(dir, ".env.local")); err == nil && !filepath.IsAbs(target) {
+		unstage = append(unstage, filepath.ToSlash(target))
+	}
+	return git(dir, append([]string{"rm", "-q", "--cached", "--ignore-unmatch", "--"}, unstage...)...)
 }
 
 func git(dir string, args ...string) error {
