@@ -116,7 +116,7 @@ func TestTextOutput(t *testing.T) {
 		"Project\n  pass project.package_json ",
 		"\nConvex deployment\n  pass convex.env_var ",
 		"the dev deployment's CLERK_JWT_ISSUER_DOMAIN is " + h.env.IssuerURL(),
-		"\n26 passed, 0 warnings, 0 failed, 0 skipped: the Clerk → Convex chain looks right.\n",
+		"\n27 passed, 0 warnings, 0 failed, 0 skipped: the Clerk → Convex chain looks right.\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
