@@ -120,15 +120,6 @@ func (targetsStep) Plan(ctx context.Context, s *planState) error {
 	return nil
 }
 
-// root is the folder no write may leave: the workspace root (which holds the app and the
-// package with the Convex functions), or the app folder outside a workspace.
-func (p *plan) root() string {
-	if p.layout.Root != "" {
-		return p.layout.Root
-	}
-	return p.dir
-}
-
 // checkTarget refuses a write target that leads out of the project, is not a plain file, or is
 // read-only (unless --yes; a dry run only warns).
 func (s *planState) checkTarget(name, path string) error {
