@@ -73,6 +73,9 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			              every variable auth.config reads is set there
 			  token       with --token: the token passes Convex's checks
 
+			In a workspace, run it in the app's folder: the env file is the app's, auth.config and
+			the deployment those of the package holding the Convex functions (--convex-dir).
+
 			Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed, 2 on
 			bad flags. --offline skips the clerk, issuer and convex sections.`),
 		Example: cmdutil.Heredoc(`

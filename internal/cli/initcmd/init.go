@@ -58,10 +58,15 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			  5. create or merge convex/auth.config.ts;
 			  6. run "npx convex env set CLERK_JWT_ISSUER_DOMAIN <issuer>" on the deployment.
 
+			In a workspace (package.json workspaces, pnpm-workspace.yaml, turbo.json), run it in the
+			app's folder: auth.config and npx convex go to the package holding the Convex functions
+			(--convex-dir picks one when several do), the keys to the app's env file.
+
 			Every prompt has a flag. Without a terminal, or with --no-input or CI set, a missing
 			value is an error that names its flag and environment variable.`),
 		Example: cmdutil.Heredoc(`
 			  $ clerkconvex init
+			  $ clerkconvex init -C apps/web
 			  $ clerkconvex init --no-input --publishable-key pk_test_...   # CLERK_SECRET_KEY in the environment
 			  $ clerkconvex init --prod --env-file .env.production
 			  $ clerkconvex init --dry-run`),
