@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -131,6 +133,12 @@ func checkEnvFile(ctx context.Context, s *state) outcome {
 	s.env = dotenv.Parse(data)
 	if bad := s.env.Malformed(); len(bad) > 0 {
 		return warn("write each line as NAME=value (or a # comment)", "%s: %s not NAME=value", s.in.EnvFile, dotenv.LinesAre(bad))
+	}
+	if mode, open := openToOthers(filepath.Join(s.in.Dir, s.in.EnvFile)); open {
+		if v, _ := s.env.Get(clerk.SecretKeyEnv); strings.TrimSpace(v) != "" {
+			return warn(fmt.Sprintf("chmod 600 %s (clerkconvex init --yes does it too)", s.in.EnvFile),
+				"%s holds the Clerk secret key and other users can read it (mode %04o)", s.in.EnvFile, mode)
+		}
 	}
 	return pass("%s found (%d variables)", s.in.EnvFile, len(s.env.Keys()))
 }
@@ -404,4 +412,17 @@ func relTo(dir, path string) string {
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, ",\n}", " }")), " ")
+}
+
+// openToOthers tells whether a file's mode lets the group or others read or write it (never on
+// Windows, whose modes do not say).
+func openToOthers(path string) (os.FileMode, bool) {
+	if runtime.GOOS == "windows" {
+		return 0, false
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0, false
+	}
+	return st.Mode().Perm(), st.Mode().Perm()&0o077 != 0
 }

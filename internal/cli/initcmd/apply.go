@@ -91,6 +91,9 @@ func (p *plan) result(dry bool) *Result {
 			}
 			rf.Note = "add the provider(s) by hand: " + strings.Join(p.manual, "; ")
 		}
+		if f == p.envFile && p.chmod != 0 {
+			rf.Note = fmt.Sprintf("mode %04o → %04o", p.chmodWas, p.chmod)
+		}
 		r.Files = append(r.Files, rf)
 	}
 	if p.gitignore != "" {
@@ -161,6 +164,13 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		} else {
 			io.Step(iostreams.OK, "%s %s", f.Rel, what)
 		}
+	}
+	if p.chmod != 0 {
+		if err := os.Chmod(p.envFile.Abs, p.chmod); err != nil {
+			return res, fmt.Errorf("chmod %04o %s: %w", p.chmod, p.envFile.Rel, err)
+		}
+		p.done = append(p.done, "chmod "+p.envFile.Rel)
+		io.Step(iostreams.OK, "%s is now readable only by you (mode %04o, was %04o)", p.envFile.Rel, p.chmod, p.chmodWas)
 	}
 	if p.gitignore != "" {
 		if _, err := gitx.IgnoreFile(ctx, p.dir, p.gitignore); err != nil {
@@ -359,6 +369,9 @@ func printDryRun(opts *Options, p *plan) error {
 		default:
 			fmt.Fprintf(out, "  leave %s unchanged\n", f.Rel)
 		}
+	}
+	if p.chmod != 0 {
+		fmt.Fprintf(out, "  chmod %o %s\n", p.chmod, p.envFile.Rel)
 	}
 	if p.gitignore != "" {
 		fmt.Fprintf(out, "  add %s to .gitignore\n", strings.Join(gitx.IgnorePatterns(p.gitignore), " and "))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -57,10 +58,12 @@ type plan struct {
 	tmpl      clerk.TemplatePlan
 	envFile   *filePlan
 	authFile  *filePlan
-	manual    []string // snippets to paste by hand
-	gitignore string   // the env file (target, slash path) to add to .gitignore, when accepted
-	done      []string // what apply has changed so far, for an interrupted run's message
-	inFlight  string   // what apply is changing now (it may or may not be done when interrupted)
+	manual    []string    // snippets to paste by hand
+	gitignore string      // the env file (target, slash path) to add to .gitignore, when accepted
+	done      []string    // what apply has changed so far, for an interrupted run's message
+	inFlight  string      // what apply is changing now (it may or may not be done when interrupted)
+	chmod     os.FileMode // the env file's new mode, when it is to change (0: keep it)
+	chmodWas  os.FileMode
 	warnings  []string
 }
 

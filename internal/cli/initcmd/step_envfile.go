@@ -52,11 +52,33 @@ func (envFileStep) Plan(ctx context.Context, s *planState) error {
 		}
 	}
 	p.envFile = &filePlan{Rel: s.envRel, Abs: s.envAbs, Old: s.envOld, Exists: s.envExists, New: newEnv.Bytes(), Perm: 0o600}
+	p.chmod = 0
 	if s.envExists {
 		if st, err := os.Stat(s.envAbs); err == nil && st.Mode().Perm()&0o077 != 0 {
-			p.warn(s.io, "%s is readable by other users (mode %04o) and holds the secret key: chmod 600 %s", s.envRel, st.Mode().Perm(), s.envRel)
+			return s.offerChmod(st.Mode().Perm())
 		}
 	}
+	return nil
+}
+
+// offerChmod plans chmod 600 for an env file that others can read: with --yes, or when the
+// user agrees; otherwise it warns with the command.
+func (s *planState) offerChmod(mode os.FileMode) error {
+	opts, p := s.opts, s.p
+	fix := opts.Yes
+	if !fix && s.canPrompt && !opts.DryRun {
+		s.hint("%s is readable by other users (mode %04o) and holds the secret key.", s.envRel, mode)
+		ok, err := opts.Prompter().Confirm(fmt.Sprintf("Make %s readable only by you (chmod 600)?", s.envRel), true)
+		if err != nil {
+			return err
+		}
+		fix = ok
+	}
+	if fix {
+		p.chmod, p.chmodWas = 0o600, mode
+		return nil
+	}
+	p.warn(s.io, "%s is readable by other users (mode %04o) and holds the secret key: chmod 600 %s (or rerun init with --yes)", s.envRel, mode, s.envRel)
 	return nil
 }
 
