@@ -137,7 +137,7 @@ export default {
 	rep := f.run()
 	want(t, rep, "convex.auth_env", doctor.Fail,
 		"convex/auth.config.ts reads APP_ENV (convex/auth.config.ts:3), CLERK_SECRET_KEY (convex/auth.config.ts:3) and AUTH0_TENANT (convex/auth.config.ts:13), not set on the Convex dev deployment",
-		"npx convex env set APP_ENV staging && npx convex env set CLERK_SECRET_KEY <value> && npx convex env set AUTH0_TENANT <value>")
+		"npx convex env set APP_ENV <value> && npx convex env set CLERK_SECRET_KEY <value> && npx convex env set AUTH0_TENANT <value>")
 	if p := problems(rep); !reflect.DeepEqual(p, []string{"convex.auth_env"}) {
 		t.Errorf("problems %v, want only convex.auth_env\n%s", p, dump(rep))
 	}

@@ -48,6 +48,10 @@ func checkAuthProvider(ctx context.Context, s *state) outcome {
 		return fail("write providers as an array of objects: providers: ["+snippet+"]", "%s: %v", s.authRel, err)
 	}
 	s.parsed = parsed
+	if bad := s.secretDomains(parsed); len(bad) > 0 {
+		return fail(fmt.Sprintf("read the issuer there instead: %s, with %s set to your Clerk issuer URL on the deployment; a provider's domain is public", snippet, convex.DefaultIssuerEnv),
+			"%s: a provider's domain reads a secret; Convex fetches <domain>/.well-known/openid-configuration, sending it in a URL", listAnd(bad))
+	}
 	p, why := s.pickProvider(parsed)
 	if p == nil {
 		return fail("add this provider to the providers array of "+s.authRel+" (clerkconvex init does): "+snippet,
@@ -59,7 +63,7 @@ func checkAuthProvider(ctx context.Context, s *state) outcome {
 		s.issuerVar = p.DomainEnvs[0]
 		return pass("provider on line %d: domain %s", p.Line, envList(p.DomainEnvs))
 	}
-	return pass("provider on line %d: domain %q", p.Line, p.DomainURL)
+	return pass("provider on line %d: domain %s", p.Line, quoted(p.DomainURL))
 }
 
 // envList shows variables as auth.config reads them: process.env.A ?? process.env.B.
@@ -92,7 +96,7 @@ func (s *state) pickProvider(ps []convex.ParsedProvider) (*convex.ParsedProvider
 		case len(p.DomainEnvs) > 0:
 			seen = append(seen, envList(p.DomainEnvs))
 		case p.DomainURL != "":
-			seen = append(seen, fmt.Sprintf("%q", p.DomainURL))
+			seen = append(seen, quoted(p.DomainURL))
 		}
 	}
 	if len(seen) == 0 {
@@ -134,12 +138,12 @@ func otherInstances(parsed []convex.ParsedProvider, ours clerk.PublishableKey, l
 				break
 			}
 			if lit != "" && other(lit) {
-				out = append(out, staleProvider{p.Line, hostOf(lit), fmt.Sprintf("domain %q", lit)})
+				out = append(out, staleProvider{p.Line, hostOf(lit), "domain " + quoted(lit)})
 			}
 		}
 		for _, name := range p.DomainEnvs {
 			if v, ok := values(name); ok && other(v) {
-				out = append(out, staleProvider{p.Line, hostOf(v), fmt.Sprintf("process.env.%s, which is %s %s", name, strings.TrimSpace(v), where)})
+				out = append(out, staleProvider{p.Line, hostOf(v), fmt.Sprintf("process.env.%s, which is %s %s", name, shown(strings.TrimSpace(v)), where)})
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/dotenv"
 	"github.com/clerkconvex/clerkconvex/internal/run"
 )
 
@@ -39,10 +40,10 @@ func (s *state) liveKeysFix() string {
 func (s *state) judgeProdWithTestKeys(what, value string) outcome {
 	if strings.TrimRight(value, "/") == s.issuer {
 		return warn(s.liveKeysFix(),
-			"%s is %s, the issuer of the development instance your test keys belong to: production would accept its sign-ins", what, value)
+			"%s is %s, the issuer of the development instance your test keys belong to: production would accept its sign-ins", what, shown(value))
 	}
 	return warn(s.liveKeysFix(),
-		"%s is %q; with test keys doctor knows only the development issuer %s, so it cannot tell whether that is your production instance's", what, value, s.issuer)
+		"%s is %s; with test keys doctor knows only the development issuer %s, so it cannot tell whether that is your production instance's", what, quoted(value), s.issuer)
 }
 
 // envListFailure is the outcome of a failed `npx convex env list`, with the fix that fits
@@ -71,10 +72,10 @@ func checkConvexEnvVar(ctx context.Context, s *state) outcome {
 			return pass("%s names the issuer literally (%s): no deployment variable needed", s.authRel, lit)
 		case strings.TrimRight(lit, "/") == s.issuer:
 			return warn(fmt.Sprintf("write the domain as %q in %s", s.issuer, s.authRel),
-				"%s's domain %q has a trailing slash the issuer %s does not have", s.authRel, lit, s.issuer)
+				"%s's domain %s has a trailing slash the issuer %s does not have", s.authRel, quoted(lit), s.issuer)
 		}
 		return fail(fmt.Sprintf("set the provider's domain in %s to %q", s.authRel, s.issuer),
-			"%s's provider domain %q is not the issuer %s", s.authRel, lit, s.issuer)
+			"%s's provider domain %s is not the issuer %s", s.authRel, quoted(lit), s.issuer)
 	}
 	f := s.convexEnvFuture()
 	if f == nil {
@@ -113,15 +114,15 @@ func checkConvexEnvVar(ctx context.Context, s *state) outcome {
 		// The domain is built from the variable (a template literal, a const): its value is
 		// not the domain itself.
 		return warn("check by hand that "+s.authRel+"'s domain comes out as "+s.issuer,
-			"the %s deployment's %s is %q; %s builds the domain from it, which doctor does not evaluate", dep, name, value, s.authRel)
+			"the %s deployment's %s is %s; %s builds the domain from it, which doctor does not evaluate", dep, name, quoted(value), s.authRel)
 	case s.prodWithTestKeys():
 		return s.judgeProdWithTestKeys(fmt.Sprintf("the prod deployment's %s", name), value)
 	case value == s.issuer:
-		return pass("the %s deployment's %s is %s", dep, name, value)
+		return pass("the %s deployment's %s is %s", dep, name, shown(value))
 	case strings.TrimRight(value, "/") == s.issuer:
-		return warn(set, "the %s deployment's %s is %q, the issuer with a trailing slash (Convex ignores it, other tools may not)", dep, name, value)
+		return warn(set, "the %s deployment's %s is %s, the issuer with a trailing slash (Convex ignores it, other tools may not)", dep, name, quoted(value))
 	}
-	return fail(set, "the %s deployment's %s is %q, but the issuer is %s: Convex would look for tokens from the wrong issuer", dep, name, value, s.issuer)
+	return fail(set, "the %s deployment's %s is %s, but the issuer is %s: Convex would look for tokens from the wrong issuer", dep, name, quoted(value), s.issuer)
 }
 
 // checkAuthEnv checks that every variable auth.config reads is set on the deployment: Convex
@@ -188,7 +189,8 @@ func (s *state) setCommand(name string) string {
 	case slices.Contains(s.issuerVars, name) && s.issuer != "" && !s.prodWithTestKeys():
 		value = s.issuer
 	case !s.in.Prod || s.in.EnvFileExplicit:
-		if v, ok := s.fileValue(name); ok && !convex.LooksSecret(v) {
+		// Only a value certainly not secret goes into the command; the rest is <value>.
+		if v, ok := s.fileValue(name); ok && !secretEnvName(name) && dotenv.IsPublic(strings.TrimSpace(v)) {
 			value = strings.TrimSpace(v)
 		}
 	}
@@ -234,7 +236,7 @@ func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {
 	}
 	if !ok {
 		return warn(fmt.Sprintf("add %s=%s to %s", name, want, s.in.EnvFile),
-			"%s is not in %s (the %s deployment has %s)", name, s.in.EnvFile, s.deployment(), s.deployValue)
+			"%s is not in %s (the %s deployment has %s)", name, s.in.EnvFile, s.deployment(), shown(s.deployValue))
 	}
 	if strings.TrimRight(fileVal, "/") == strings.TrimRight(s.deployValue, "/") {
 		return pass("%s in %s matches the %s deployment", name, s.in.EnvFile, s.deployment())
@@ -246,5 +248,5 @@ func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {
 	case strings.TrimRight(s.deployValue, "/") != s.issuer:
 		fix += " and run: " + convex.ManualCommand(name, s.issuer, s.in.Prod)
 	}
-	return fail(fix, "%s is %q in %s but %q on the %s deployment", name, fileVal, s.in.EnvFile, s.deployValue, s.deployment())
+	return fail(fix, "%s is %s in %s but %s on the %s deployment", name, quoted(fileVal), s.in.EnvFile, quoted(s.deployValue), s.deployment())
 }
