@@ -3,17 +3,16 @@ package dotenv
 import (
 	"net/url"
 	"strings"
-	"unicode"
 )
 
 // Values read from env files and deployments may be secrets whatever their names say. What may
 // be printed of one is decided here, by an allow-list: only a value that is certainly public is
 // shown as it is.
 
-// IsPublic reports whether value is certainly not a secret: an http(s) URL with a host and no
-// user name, password, query or fragment, or a bare host name (happy-cat-12.clerk.accounts.dev).
+// IsPublic reports whether value is certainly not a secret: a URL with a host and no user
+// name, password, query or fragment, or a bare host name (happy-cat-12.clerk.accounts.dev).
 func IsPublic(value string) bool {
-	if u, ok := publicURL(value); ok {
+	if u, ok := PublicURL(value); ok {
 		return u == value
 	}
 	return isHostName(value)
@@ -26,7 +25,7 @@ func Shown(value string) string {
 	if IsPublic(value) {
 		return value
 	}
-	if u, ok := publicURL(value); ok {
+	if u, ok := PublicURL(value); ok {
 		return u
 	}
 	return Mask(value)
@@ -36,7 +35,7 @@ func Shown(value string) string {
 var secretPrefixes = []string{"sk_test_", "sk_live_", "whsec_"}
 
 // Mask hides value: a known secret prefix, "…", and the last four characters when the rest is
-// long enough that they give nothing away (12 or more) and are printable.
+// long enough that they give little away (12 or more) and are printable ASCII.
 func Mask(value string) string {
 	if value == "" {
 		return ""
@@ -54,21 +53,22 @@ func Mask(value string) string {
 	}
 	tail := rest[len(rest)-4:]
 	for _, r := range tail {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' {
+		if r <= ' ' || r >= 0x7f { // printable ASCII only: no escape, no broken character
 			return prefix + "…"
 		}
 	}
 	return prefix + "…" + string(tail)
 }
 
-// publicURL is an absolute http(s) URL with its user name and password, query and fragment
-// replaced by "…"; ok is false when value is not such a URL.
-func publicURL(value string) (string, bool) {
+// PublicURL is an absolute URL (any scheme, with a host) with its user name and password,
+// query and fragment replaced by "…"; ok is false when value is not such a URL, or holds
+// spaces or control characters.
+func PublicURL(value string) (string, bool) {
 	if strings.ContainsFunc(value, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		return "", false
 	}
 	u, err := url.Parse(value)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Opaque != "" {
+	if err != nil || u.Scheme == "" || u.Host == "" || u.Opaque != "" {
 		return "", false
 	}
 	var b strings.Builder

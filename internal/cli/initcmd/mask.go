@@ -1,7 +1,6 @@
 package initcmd
 
 import (
-	"net/url"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
@@ -42,7 +41,7 @@ func shownValue(key, value string) string {
 			return value
 		}
 	case strings.HasSuffix(key, "_URL") || isClerkIssuerVar(key) || strings.HasSuffix(key, "_ISSUER_DOMAIN"):
-		if u, ok := publicURL(value); ok {
+		if u, ok := dotenv.PublicURL(value); ok {
 			return u
 		}
 	}
@@ -59,38 +58,10 @@ func isDeploymentName(v string) bool {
 	return true
 }
 
-// publicURL shows an absolute URL with its user name and password, query and fragment
-// replaced by "…"; ok is false when value is not such a URL.
-func publicURL(value string) (string, bool) {
-	u, err := url.Parse(value)
-	if err != nil || u.Scheme == "" || u.Host == "" || u.Opaque != "" {
-		return "", false
-	}
-	var b strings.Builder
-	b.WriteString(u.Scheme + "://")
-	if u.User != nil {
-		b.WriteString("…@")
-	}
-	b.WriteString(u.Host)
-	b.WriteString(u.EscapedPath())
-	if u.RawQuery != "" || u.ForceQuery {
-		b.WriteString("?…")
-	}
-	if u.Fragment != "" {
-		b.WriteString("#…")
-	}
-	return b.String(), true
-}
-
+// maskValue hides v (dotenv.Mask), keeping a key RedactSecrets already masked as it is.
 func maskValue(v string) string {
-	if strings.HasPrefix(v, "sk_") {
-		if strings.Contains(v, "…") && len(v) <= len("sk_test_…abcd") {
-			return v // already masked, by RedactSecrets
-		}
-		return clerk.Mask(v)
+	if strings.HasPrefix(v, "sk_") && strings.Contains(v, "…") && len(v) <= len("sk_test_…abcd") {
+		return v
 	}
-	if len(v) < 12 || strings.ContainsAny(v, "\r\n") {
-		return "…"
-	}
-	return "…" + v[len(v)-4:]
+	return dotenv.Mask(v)
 }
