@@ -134,6 +134,14 @@ type Inputs struct {
 	Timeout time.Duration
 	// Now is the clock for token times (default time.Now).
 	Now func() time.Time
+
+	// OnResult, when set, is called with each check's result as soon as it and every check
+	// before it have finished, in print order (redacted as in the report), so that a terminal
+	// can show the report section by section. It is called from one goroutine.
+	OnResult func(Result)
+	// OnChecks, when set, is called once, before any check runs, with the ids of the checks
+	// this run makes, in print order.
+	OnChecks func(ids []string)
 }
 
 const defaultTimeout = 30 * time.Second
@@ -195,6 +203,13 @@ func Run(ctx context.Context, in Inputs) (*Report, error) {
 	defer cancel()
 	s := newState(runCtx, in)
 	checks := s.checks()
+	if in.OnChecks != nil {
+		ids := make([]string, len(checks))
+		for i, c := range checks {
+			ids[i] = c.id
+		}
+		in.OnChecks(ids)
+	}
 	start := time.Now()
 	results := runChecks(runCtx, s, checks)
 	// Background work nobody waited for (npx convex env get started early, a prefetch whose
@@ -207,10 +222,16 @@ func Run(ctx context.Context, in Inputs) (*Report, error) {
 	}
 	rep := &Report{Checks: results, Elapsed: time.Since(start)}
 	for i := range rep.Checks {
-		rep.Checks[i].Message = clerk.RedactSecrets(s.redact(rep.Checks[i].Message))
-		rep.Checks[i].Fix = clerk.RedactSecrets(s.redact(rep.Checks[i].Fix))
+		rep.Checks[i] = s.redacted(rep.Checks[i])
 	}
 	return rep, nil
+}
+
+// redacted is a result with every secret masked in its message and fix.
+func (s *state) redacted(r Result) Result {
+	r.Message = clerk.RedactSecrets(s.redact(r.Message))
+	r.Fix = clerk.RedactSecrets(s.redact(r.Fix))
+	return r
 }
 
 // runChecks runs each check in its own goroutine once what it waits for is done.
@@ -248,6 +269,13 @@ func runChecks(ctx context.Context, s *state, checks []check) []Result {
 	}
 	for i := range done {
 		<-done[i]
+		if s.in.OnResult != nil && ctx.Err() == nil {
+			// Redacting reads the keys env.secret_key found: wait for it first.
+			if k, ok := index["env.secret_key"]; ok {
+				<-done[k]
+			}
+			s.in.OnResult(s.redacted(results[i]))
+		}
 	}
 	return results
 }

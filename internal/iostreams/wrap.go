@@ -32,23 +32,36 @@ func Wrap(text string, prefixCols, width int, indent string) string {
 }
 
 func wrapLine(b *strings.Builder, line string, col, width int, indent string) {
-	start := col
-	for i, u := range units(line) {
+	fresh := true // nothing on this line yet after the prefix or indent
+	for _, u := range units(line) {
 		w := Width(u)
-		if i > 0 {
-			if col+1+w > width && col > start {
-				b.WriteString("\n" + indent)
-				col = Width(indent)
-				start = col
-			} else {
-				b.WriteString(" ")
-				col++
-			}
+		sep := 1
+		if fresh {
+			sep = 0
+		}
+		switch {
+		case col+sep+w <= width:
+		case Width(indent)+w > width:
+			// Too long for a line after the indent (a long URL): on a line of its own with
+			// a short indent, rather than cut by the terminal; then back to the indent.
+			b.WriteString("\n" + shortIndent + u)
+			col, fresh = width+1, false // what follows starts a new line
+			continue
+		case !fresh || col > Width(indent):
+			b.WriteString("\n" + indent)
+			col, sep = Width(indent), 0
+		}
+		if sep == 1 {
+			b.WriteString(" ")
 		}
 		b.WriteString(u)
-		col += w
+		col += sep + w
+		fresh = false
 	}
 }
+
+// shortIndent starts a line holding one unit too long for the hanging indent.
+const shortIndent = "    "
 
 // commands start a unit that runs to the end of their clause.
 var commands = map[string]bool{

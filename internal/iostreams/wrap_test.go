@@ -83,3 +83,19 @@ func TestStepWrapsOnlyOnATerminal(t *testing.T) {
 		}
 	}
 }
+
+func TestWrapPutsAnOverlongURLOnItsOwnLine(t *testing.T) {
+	url := "http://127.0.0.1:41823/.well-known/openid-configuration"
+	got := Wrap(url+" answered", 31, 79, strings.Repeat(" ", 31))
+	want := "\n    " + url + "\n" + strings.Repeat(" ", 31) + "answered"
+	if got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+func TestWrapOverlongURLLast(t *testing.T) {
+	url := "http://127.0.0.1:41823/.well-known/openid-configuration"
+	if got := Wrap("see "+url, 31, 79, strings.Repeat(" ", 31)); got != "see\n    "+url {
+		t.Fatalf("got %q", got)
+	}
+}

@@ -155,16 +155,29 @@ func runDoctor(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	// On a terminal, sections print as soon as their checks are done; elsewhere, and in
+	// --json, the report prints at the end, exactly as it always has.
+	var st *streamer
+	if !opts.JSON && opts.IO.IsStdoutTTY() {
+		st = newStreamer(opts.IO)
+		in.OnChecks, in.OnResult = st.checks, st.add
+	}
 	rep, err := doctor.Run(ctx, in)
 	if err != nil {
+		if st != nil {
+			st.busy.Stop()
+		}
 		if ctx.Err() != nil {
 			return &cmdutil.InterruptedError{Msg: "interrupted: the checks were stopped; run clerkconvex doctor again"}
 		}
 		return err
 	}
-	if opts.JSON {
+	switch {
+	case opts.JSON:
 		err = WriteJSON(opts.IO.Out, rep)
-	} else {
+	case st != nil:
+		err = st.finish(rep)
+	default:
 		err = WriteText(opts.IO, rep)
 	}
 	if err != nil {
@@ -274,30 +287,59 @@ var sectionTitles = map[string]string{
 // WriteText prints the report grouped by section, a Fix line under each problem, and a
 // one-line summary.
 func WriteText(ios *iostreams.IOStreams, rep *doctor.Report) error {
+	w := &textWriter{ios: ios, width: ios.OutWidth()}
+	for _, c := range rep.Checks {
+		w.idWidth = max(w.idWidth, len(c.ID))
+	}
 	var b strings.Builder
-	width := 0
 	for _, c := range rep.Checks {
-		width = max(width, len(c.ID))
+		b.WriteString(w.check(c))
 	}
-	section := ""
-	for _, c := range rep.Checks {
-		if c.Section != section {
-			if section != "" {
-				b.WriteString("\n")
-			}
-			section = c.Section
-			title := sectionTitles[section]
-			if title == "" {
-				title = section
-			}
-			b.WriteString(ios.OutBold(title) + "\n")
+	b.WriteString(w.summary(rep))
+	_, err := io.WriteString(ios.Out, b.String())
+	return err
+}
+
+// textWriter formats the report a check at a time, so that a terminal can show each section
+// as soon as its checks are done.
+type textWriter struct {
+	ios     *iostreams.IOStreams
+	idWidth int // the longest check id, for the column of messages
+	width   int // the terminal's columns, 0 when stdout is not a terminal (no wrapping)
+	section string
+}
+
+// check is one check's lines, after its section's title when it opens a section.
+func (w *textWriter) check(c doctor.Result) string {
+	ios := w.ios
+	var b strings.Builder
+	if c.Section != w.section {
+		if w.section != "" {
+			b.WriteString("\n")
 		}
-		// Checks build their messages with network text made safe; this is the last guard.
-		fmt.Fprintf(&b, "  %s %-*s  %s\n", ios.OutIcon(ioStatus(c.Status)), width, c.ID, safetext.Text(c.Message))
-		if c.Fix != "" && (c.Status == doctor.Fail || c.Status == doctor.Warn) {
-			fmt.Fprintf(&b, "  %s %-*s  Fix: %s\n", strings.Repeat(" ", iconWidth(ios)), width, "", safetext.Text(c.Fix))
-		}
+		w.section = c.Section
+		b.WriteString(ios.OutBold(sectionTitle(c.Section)) + "\n")
 	}
+	// Checks build their messages with network text made safe; this is the last guard.
+	head := fmt.Sprintf("  %s %-*s  ", ios.OutIcon(ioStatus(c.Status)), w.idWidth, c.ID)
+	b.WriteString(head + w.wrap(safetext.Text(c.Message), iostreams.Width(head)) + "\n")
+	if c.Fix != "" && (c.Status == doctor.Fail || c.Status == doctor.Warn) {
+		head := fmt.Sprintf("  %s %-*s  Fix: ", strings.Repeat(" ", iconWidth(ios)), w.idWidth, "")
+		b.WriteString(head + w.wrap(safetext.Text(c.Fix), iostreams.Width(head)) + "\n")
+	}
+	return b.String()
+}
+
+// wrap fits text after a column of col on a terminal, continuing under its first character.
+func (w *textWriter) wrap(text string, col int) string {
+	if w.width <= 0 {
+		return text
+	}
+	return iostreams.Wrap(text, col, w.width-1, strings.Repeat(" ", col))
+}
+
+func (w *textWriter) summary(rep *doctor.Report) string {
+	ios := w.ios
 	n := rep.Count()
 	summary := fmt.Sprintf("%d passed, %d %s, %d failed, %d skipped",
 		n[doctor.Pass], n[doctor.Warn], doctor.Plural(n[doctor.Warn], "warning", "warnings"), n[doctor.Fail], n[doctor.Skip])
@@ -312,8 +354,75 @@ func WriteText(ios *iostreams.IOStreams, rep *doctor.Report) error {
 			summary = strings.Replace(summary, "the ✗ items", "the FAIL items", 1)
 		}
 	}
-	b.WriteString(summary)
-	_, err := io.WriteString(ios.Out, b.String())
+	if w.width > 0 {
+		summary = "\n" + iostreams.Wrap(strings.TrimPrefix(summary, "\n"), 0, w.width-1, "")
+	}
+	return summary
+}
+
+// busyLabels say what doctor is waiting for while a section's checks run.
+var busyLabels = map[string]string{
+	doctor.SectionEnv:        "Checking the env file…",
+	doctor.SectionAuthConfig: "Reading convex/auth.config…",
+	doctor.SectionClient:     "Checking the client wiring…",
+	doctor.SectionClerk:      "Asking Clerk…",
+	doctor.SectionIssuer:     "Fetching the issuer's documents…",
+	doctor.SectionConvex:     "Asking the Convex deployment (npx convex env list)…",
+	doctor.SectionToken:      "Checking the token…",
+}
+
+func sectionTitle(section string) string {
+	if t := sectionTitles[section]; t != "" {
+		return t
+	}
+	return section
+}
+
+// streamer shows the report on a terminal section by section, as the checks finish, with a
+// spinner on stderr naming the section being checked.
+type streamer struct {
+	w       *textWriter
+	pending strings.Builder // the lines of the section not yet printed
+	busy    *iostreams.Progress
+}
+
+func newStreamer(ios *iostreams.IOStreams) *streamer {
+	st := &streamer{w: &textWriter{ios: ios, width: ios.OutWidth()}}
+	st.busy = ios.StartProgress("Checking the project…")
+	return st
+}
+
+// checks learns the run's check ids, for the column of messages.
+func (st *streamer) checks(ids []string) {
+	for _, id := range ids {
+		st.w.idWidth = max(st.w.idWidth, len(id))
+	}
+}
+
+// add takes the next result in print order; a result of a new section prints the one before.
+func (st *streamer) add(c doctor.Result) {
+	if c.Section != st.w.section && st.w.section != "" {
+		st.flush()
+		label := busyLabels[c.Section]
+		if label == "" {
+			label = "Checking " + sectionTitle(c.Section) + "…"
+		}
+		st.busy = st.w.ios.StartProgress(label)
+	}
+	st.pending.WriteString(st.w.check(c))
+}
+
+func (st *streamer) flush() {
+	st.busy.Stop()
+	io.WriteString(st.w.ios.Out, st.pending.String())
+	st.pending.Reset()
+}
+
+// finish prints the last section and the summary.
+func (st *streamer) finish(rep *doctor.Report) error {
+	st.pending.WriteString(st.w.summary(rep))
+	st.busy.Stop()
+	_, err := io.WriteString(st.w.ios.Out, st.pending.String())
 	return err
 }
 
