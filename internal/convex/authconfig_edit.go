@@ -1,0 +1,104 @@
+package convex
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ReplaceProvider returns src with the element at index i of its providers array (as
+// ParseAuthConfig numbers them) replaced by p, written in the file's style at the element's
+// indentation. Every other byte is kept.
+func ReplaceProvider(src []byte, ts bool, i int, p Provider) ([]byte, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	s, arr, err := providersOf(src, i)
+	if err != nil {
+		return nil, err
+	}
+	e := arr.elems[i]
+	st := arr.style(s)
+	indent := s.indentOf(s.toks[e.first].start)
+	nl := "\n"
+	if j := strings.IndexByte(string(src), '\n'); j > 0 && src[j-1] == '\r' {
+		nl = "\r\n"
+	}
+	lines := p.lines(ts, st)
+	text := lines[0]
+	for _, l := range lines[1:] {
+		text += nl + indent + l
+	}
+	start, end := s.toks[e.first].start, s.toks[e.last].end
+	out := append([]byte{}, src[:start]...)
+	out = append(out, text...)
+	return append(out, src[end:]...), nil
+}
+
+// RemoveProvider returns src without the element at index i of its providers array, and
+// without its comma. An element that has its lines to itself goes with those lines (and a
+// comment on them); otherwise only its text and comma go.
+func RemoveProvider(src []byte, i int) ([]byte, error) {
+	s, arr, err := providersOf(src, i)
+	if err != nil {
+		return nil, err
+	}
+	e := arr.elems[i]
+	start, end := s.toks[e.first].start, s.toks[e.last].end
+	// cut is the comma that goes with the element: its own, else (the last element without a
+	// trailing comma) the one before it.
+	var cut *span
+	switch {
+	case s.is(e.last+1, ","):
+		end = s.toks[e.last+1].end
+	case i > 0:
+		c := s.toks[arr.elems[i-1].last+1]
+		cut = &span{c.start, c.end}
+	}
+	// Own lines: only blanks before start on its line, and only blanks or a comment after end.
+	lineEnd := end
+	for lineEnd < len(src) && (src[lineEnd] == ' ' || src[lineEnd] == '\t') {
+		lineEnd++
+	}
+	for _, c := range s.comments {
+		if c.start == lineEnd && s.line(c.start) == s.line(end) {
+			lineEnd = c.end
+		}
+	}
+	if s.firstOnLine(start) && lineEnd < len(src) && (src[lineEnd] == '\n' || src[lineEnd] == '\r') {
+		if src[lineEnd] == '\r' && lineEnd+1 < len(src) && src[lineEnd+1] == '\n' {
+			lineEnd++
+		}
+		start, end = s.lineStarts[s.line(start)], lineEnd+1
+	} else if cut == nil {
+		// Inline: the blanks after the comma go too.
+		for end < len(src) && (src[end] == ' ' || src[end] == '\t') {
+			end++
+		}
+	} else {
+		// Inline and last: the blanks between the comma before it and the element go too.
+		cut.end, start = end, end
+	}
+	var out []byte
+	if cut != nil {
+		out = append(out, src[:cut.start]...)
+		out = append(out, src[cut.end:start]...)
+	} else {
+		out = append(out, src[:start]...)
+	}
+	return append(out, src[end:]...), nil
+}
+
+func providersOf(src []byte, i int) (*scanned, *providersArray, error) {
+	s, err := scan(src)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read auth config: %w", err)
+	}
+	arr, why := locateProviders(s)
+	if arr == nil {
+		return nil, nil, fmt.Errorf("read auth config: %s", why)
+	}
+	if i < 0 || i >= len(arr.elems) {
+		return nil, nil, fmt.Errorf("auth config has no provider %d", i)
+	}
+	return s, arr, nil
+}
