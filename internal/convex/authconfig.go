@@ -141,6 +141,8 @@ type ParsedProvider struct {
 	// but Line are then empty.
 	Expr string
 	Line int // 1-based line of the element's first token
+	// DomainLine is the 1-based line of the domain's value (0 when there is no domain key).
+	DomainLine int
 }
 
 // SameDomain reports whether pp is an OIDC provider whose domain is the one p

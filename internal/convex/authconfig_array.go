@@ -118,6 +118,7 @@ func (a *providersArray) providers(s *scanned) []ParsedProvider {
 			switch prop.key {
 			case "domain":
 				pp.DomainEnv, pp.DomainURL = readDomain(s, prop.first, prop.last)
+				pp.DomainLine = s.line(s.toks[prop.first].start) + 1
 				pp.DomainEnvs = Names(s.exprEnvReads(prop.first, prop.last, decls))
 			case "issuer":
 				pp.IssuerEnv, pp.IssuerURL = readDomain(s, prop.first, prop.last)

@@ -276,11 +276,11 @@ export default {
 		t.Fatal(err)
 	}
 	want := []ParsedProvider{
-		{DomainEnv: "CLERK_JWT_ISSUER_DOMAIN", DomainEnvs: []string{"CLERK_JWT_ISSUER_DOMAIN"}, ApplicationID: "convex", Line: 4},
-		{DomainURL: "https://a.example.com", ApplicationID: "abc", Line: 5},
+		{DomainEnv: "CLERK_JWT_ISSUER_DOMAIN", DomainEnvs: []string{"CLERK_JWT_ISSUER_DOMAIN"}, ApplicationID: "convex", Line: 4, DomainLine: 4},
+		{DomainURL: "https://a.example.com", ApplicationID: "abc", Line: 5, DomainLine: 6},
 		{Type: "customJwt", IssuerEnv: "ISSUER", ApplicationID: "svc", Line: 9},
-		{DomainURL: "https://tpl.example.com", ApplicationID: "t", Line: 10},
-		{ApplicationID: "t2", Line: 11},
+		{DomainURL: "https://tpl.example.com", ApplicationID: "t", Line: 10, DomainLine: 10},
+		{ApplicationID: "t2", Line: 11, DomainLine: 11},
 		{Expr: "...extra", Line: 12},
 		{Expr: "clerk()", Line: 13},
 	}

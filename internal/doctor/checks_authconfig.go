@@ -138,16 +138,24 @@ func otherInstances(parsed []convex.ParsedProvider, ours clerk.PublishableKey, l
 				break
 			}
 			if lit != "" && other(lit) {
-				out = append(out, staleProvider{p.Line, hostOf(lit), "domain " + quoted(lit)})
+				out = append(out, staleProvider{lineOf(p), hostOf(lit), "domain " + quoted(lit)})
 			}
 		}
 		for _, name := range p.DomainEnvs {
 			if v, ok := values(name); ok && other(v) {
-				out = append(out, staleProvider{p.Line, hostOf(v), fmt.Sprintf("process.env.%s, which is %s %s", name, shown(strings.TrimSpace(v)), where)})
+				out = append(out, staleProvider{lineOf(p), hostOf(v), fmt.Sprintf("process.env.%s, which is %s %s", name, shown(strings.TrimSpace(v)), where)})
 			}
 		}
 	}
 	return out
+}
+
+// lineOf is the line of a provider's domain, else of the provider.
+func lineOf(p convex.ParsedProvider) int {
+	if p.DomainLine > 0 {
+		return p.DomainLine
+	}
+	return p.Line
 }
 
 func hostOf(u string) string {

@@ -223,6 +223,20 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		res.Convex.Deployment = target.Type
 	}
 	io.Step(iostreams.OK, "Convex %s deployment%s: %s=%s", res.Convex.Deployment, named(target.Name), p.issuerVar, p.issuer)
+	// The fallbacks the Clerk provider's domain reads (process.env.A ?? process.env.B): Convex
+	// refuses a push while one is unset, so they get the issuer too.
+	for _, v := range p.extraIssuerVars {
+		if _, err := convex.SetEnvTarget(ctx, opts.Runner(), p.convexDir(), v, p.issuer, p.prod); err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
+			res.Convex.Action, res.OK = "failed", false
+			res.Convex.Error = err.Error()
+			io.Step(iostreams.Fail, "Convex variable %s not set on the %s deployment: %v", v, res.Convex.Deployment, err)
+			return res, errConvexFailed
+		}
+		io.Step(iostreams.OK, "Convex %s deployment%s: %s=%s", res.Convex.Deployment, named(target.Name), v, p.issuer)
+	}
 	return res, nil
 }
 

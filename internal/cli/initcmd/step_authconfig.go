@@ -24,7 +24,19 @@ func (authConfigStep) Plan(ctx context.Context, s *planState) error {
 		return err
 	}
 	cur := s.authOld
-	for _, prov := range p.providers {
+	if s.replaceStale {
+		out, err := s.replaceStaleProviders(cur, p.providers[0])
+		if err != nil {
+			return err
+		}
+		cur = out
+	}
+	for i, prov := range p.providers {
+		if i == 0 && s.clerkIdx >= 0 && s.parsed[s.clerkIdx].DomainEnv == "" {
+			// The Clerk provider is there, its domain built from its variables or written
+			// literally: nothing to add.
+			continue
+		}
 		out, outcome, reason, err := convex.MergeAuthConfig(cur, s.authTS, prov)
 		if err != nil {
 			return err

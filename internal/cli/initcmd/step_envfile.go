@@ -40,6 +40,9 @@ func (envFileStep) Plan(ctx context.Context, s *planState) error {
 	}
 	p.secretVar = fw.SecretKeyVar
 	want := [][2]string{{p.pubVar, p.pub.Raw}, {p.secretVar, p.secret.Reveal()}, {p.issuerVar, p.issuer}}
+	for _, v := range p.extraIssuerVars {
+		want = append(want, [2]string{v, p.issuer})
+	}
 	for _, kv := range want {
 		newEnv.Set(kv[0], kv[1])
 	}

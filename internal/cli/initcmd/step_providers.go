@@ -40,16 +40,23 @@ func (providersStep) Plan(ctx context.Context, s *planState) error {
 		}
 		s.parsed, _ = convex.ParseAuthConfig(s.authOld)
 	}
-	p.issuerVar = convex.DefaultIssuerEnv
+	// The Clerk provider already there, under whatever variable name (a starter's
+	// EXPO_PUBLIC_CLERK_FRONTEND_API_URL, a fallback): its variables are reused, and no second
+	// provider is added.
+	p.issuerVar, p.extraIssuerVars = convex.DefaultIssuerEnv, nil
 	defaultApp, cfgApp := "convex", ""
-	for _, pp := range s.parsed {
-		if pp.DomainEnv != "" && isClerkIssuerVar(pp.DomainEnv) {
-			p.issuerVar = pp.DomainEnv
-			if pp.ApplicationID != "" {
-				defaultApp, cfgApp = pp.ApplicationID, pp.ApplicationID
-			}
-			break
+	s.clerkIdx = convex.FindClerkProvider(s.parsed, convex.ClerkProviderHints{IsIssuer: p.pub.NamesIssuer, Value: s.envValue})
+	if s.clerkIdx >= 0 {
+		pp := s.parsed[s.clerkIdx]
+		if len(pp.DomainEnvs) > 0 {
+			p.issuerVar, p.extraIssuerVars = pp.DomainEnvs[0], pp.DomainEnvs[1:]
 		}
+		if pp.ApplicationID != "" {
+			defaultApp, cfgApp = pp.ApplicationID, pp.ApplicationID
+		}
+	}
+	if err := s.decideStale(); err != nil {
+		return err
 	}
 	switch {
 	case len(opts.ProviderURLs) > 0 || len(opts.ApplicationIDs) > 0 || !s.canPrompt:

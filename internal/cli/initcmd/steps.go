@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/dotenv"
@@ -76,6 +77,20 @@ type planState struct {
 	authExists bool
 	authOld    []byte
 	parsed     []convex.ParsedProvider
+	// clerkIdx is the Clerk provider's index in parsed (-1: none); stale are the providers of
+	// another Clerk instance, replaced (replaceStale) after asking.
+	clerkIdx     int
+	stale        []int
+	replaceStale bool
+}
+
+// envValue is the env file's value of name, if it has one.
+func (s *planState) envValue(name string) (string, bool) {
+	if s.env == nil {
+		return "", false
+	}
+	v, ok := s.env.Get(name)
+	return v, ok && strings.TrimSpace(v) != ""
 }
 
 // redo asks the step runner to go back to an earlier step and run again from there (a key that
