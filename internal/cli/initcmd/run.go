@@ -54,20 +54,20 @@ type plan struct {
 	// extraIssuerVars are the other variables the Clerk provider's domain reads (its
 	// fallbacks): set to the issuer too, because Convex refuses a push while one is unset.
 	extraIssuerVars []string
-	appID     string
-	providers []convex.Provider // [0] is Clerk's
-	tmplName  string
-	prod      bool
-	tmpl      clerk.TemplatePlan
-	envFile   *filePlan
-	authFile  *filePlan
-	manual    []string    // snippets to paste by hand
-	gitignore string      // the env file (target, slash path) to add to .gitignore, when accepted
-	done      []string    // what apply has changed so far, for an interrupted run's message
-	inFlight  string      // what apply is changing now (it may or may not be done when interrupted)
-	chmod     os.FileMode // the env file's new mode, when it is to change (0: keep it)
-	chmodWas  os.FileMode
-	warnings  []string
+	appID           string
+	providers       []convex.Provider // [0] is Clerk's
+	tmplName        string
+	prod            bool
+	tmpl            clerk.TemplatePlan
+	envFile         *filePlan
+	authFile        *filePlan
+	manual          []string    // snippets to paste by hand
+	gitignore       string      // the env file (target, slash path) to add to .gitignore, when accepted
+	done            []string    // what apply has changed so far, for an interrupted run's message
+	inFlight        string      // what apply is changing now (it may or may not be done when interrupted)
+	chmod           os.FileMode // the env file's new mode, when it is to change (0: keep it)
+	chmodWas        os.FileMode
+	warnings        []string
 }
 
 // convexDir is the folder of the package holding the Convex functions: where auth.config is
