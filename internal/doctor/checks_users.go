@@ -125,7 +125,7 @@ func checkUsersSecret(ctx context.Context, s *state) outcome {
 		return fail(set, "%s is not set on the Convex %s deployment: the webhook route refuses every event (400)", webhookSecretVar, s.deployment())
 	}
 	if _, err := svixsig.ParseSecret(value); err != nil {
-		return fail(set, "the Convex %s deployment's %s (%s) is %v", s.deployment(), webhookSecretVar, svixsig.Mask(value), err)
+		return fail(set, "the Convex %s deployment's %s (%s) is %v", s.deployment(), webhookSecretVar, shown(value), err)
 	}
 	s.users.deploySecret = value
 	return pass("%s is set on the Convex %s deployment (%s); clerkconvex users test%s proves it is Clerk's", webhookSecretVar, s.deployment(), svixsig.Mask(value), prodFlag(s.in.Prod))

@@ -356,7 +356,7 @@ func errSummary(err error, stderr []byte) string {
 // holds that value.
 func setSecret(ctx context.Context, opts *Options, p *initPlan, res *InitResult) error {
 	prod := p.deployment == "prod"
-	r := opts.Runner()
+	r := run.WithTimeout(opts.Runner(), opts.NpxTimeout, "allow it longer with CLERKCONVEX_NPX_TIMEOUT")
 	cur, found, err := convex.GetEnv(ctx, r, p.convexDir, SecretEnv, prod)
 	if err == nil && found && cur == p.secret.Reveal() {
 		res.Convex.Action = "unchanged"

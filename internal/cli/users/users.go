@@ -37,6 +37,8 @@ type Options struct {
 	JSON          bool
 	SecretStdin   bool
 	SkipConvexEnv bool
+	// NpxTimeout limits each npx convex env call ($CLERKCONVEX_NPX_TIMEOUT).
+	NpxTimeout time.Duration
 
 	// init
 	DryRun      bool
@@ -64,7 +66,7 @@ func NewCmdUsers(f *cmdutil.Factory, runInitF, runTestF func(context.Context, *O
 }
 
 func newOptions(f *cmdutil.Factory) *Options {
-	return &Options{IO: f.IOStreams, Getenv: f.Getenv, Prompter: f.Prompter, Runner: f.Runner, HTTPClient: f.HTTPClient}
+	return &Options{IO: f.IOStreams, Getenv: f.Getenv, Prompter: f.Prompter, Runner: f.Runner, HTTPClient: f.HTTPClient, NpxTimeout: f.NpxTimeout}
 }
 
 // register declares the flags both subcommands share.
