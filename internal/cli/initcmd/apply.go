@@ -44,6 +44,10 @@ type Result struct {
 type ResultProject struct {
 	Dir       string `json:"dir"`
 	Framework string `json:"framework"`
+	// ConvexDir is the package folder holding the Convex functions (Dir outside a workspace).
+	ConvexDir string `json:"convex_dir"`
+	// WorkspaceRoot is the workspace's root folder; "" outside a workspace.
+	WorkspaceRoot string `json:"workspace_root,omitempty"`
 }
 
 type ResultTemplate struct {
@@ -76,7 +80,7 @@ func (p *plan) result(dry bool) *Result {
 		Version:  1,
 		OK:       true,
 		DryRun:   dry,
-		Project:  ResultProject{Dir: p.dir, Framework: p.proj.Framework.ID},
+		Project:  p.resultProject(),
 		Instance: p.secret.Kind(),
 		Issuer:   p.issuer,
 		Template: ResultTemplate{Name: p.tmplName, ID: p.tmpl.ID, Action: string(p.tmpl.Action), ApplicationID: p.appID, Changes: nonNil(p.tmpl.Changes)},
@@ -423,4 +427,12 @@ func named(name string) string {
 		return ""
 	}
 	return " " + name
+}
+
+func (p *plan) resultProject() ResultProject {
+	r := ResultProject{Dir: p.dir, Framework: p.proj.Framework.ID, ConvexDir: p.convexDir()}
+	if p.layout.Workspace {
+		r.WorkspaceRoot = p.layout.Root
+	}
+	return r
 }
