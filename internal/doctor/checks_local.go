@@ -45,6 +45,12 @@ func checkConvexDependency(ctx context.Context, s *state) outcome {
 	v, ok := s.proj.ConvexVersion()
 	if !ok {
 		if v, where, found := s.workspaceConvex(); found {
+			// pnpm links each package's dependencies into its own node_modules: a sibling's
+			// convex is not resolvable from the app (the root's is, from node_modules above).
+			if !strings.HasPrefix(where, s.rootPackageJSON()) && project.PackageManager(s.in.Dir) == "pnpm" {
+				return warn(project.AddCommand(s.in.Dir, "convex")+" (in this app's folder)",
+					"convex %s is declared in %s, not by this app: pnpm does not hoist it, so the app's imports of convex/react may not resolve", v, where)
+			}
 			return pass("convex %s declared in %s (a package of the workspace)", v, where)
 		}
 		return fail(project.AddCommand(s.in.Dir, "convex"), "package.json does not depend on convex")
@@ -111,6 +117,10 @@ func checkFunctionsDir(ctx context.Context, s *state) outcome {
 			"no Convex functions folder: %s does not exist", rel)
 	}
 	s.funcDir = dir
+	if stray := s.strayAuthConfig(); stray != "" {
+		return warn("delete "+stray+" (and the app's convex/ folder if nothing else is in it); edit "+relTo(s.in.Dir, dir)+"/auth.config instead",
+			"functions folder %s%s; %s is never deployed: Convex reads only the functions package's auth.config", rel, s.convexPackageNote(), stray)
+	}
 	return pass("functions folder %s%s", rel, s.convexPackageNote())
 }
 

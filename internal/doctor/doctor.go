@@ -107,7 +107,9 @@ type Inputs struct {
 	// Workspace are the other packages of the app's workspace (absolute folders, the root
 	// first); nil outside a workspace. convex declared in one of them counts as the app's.
 	Workspace []string
-	EnvFile   string // env file, relative to Dir (e.g. .env.local)
+	// WorkspaceRoot is the workspace's root folder; "" outside a workspace.
+	WorkspaceRoot string
+	EnvFile       string // env file, relative to Dir (e.g. .env.local)
 	// EnvFileExplicit is true when the user named the env file (--env-file). With Prod, the
 	// env file's issuer is compared with the deployment's only then: the default .env.local
 	// holds development values.

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
@@ -32,11 +33,14 @@ func (s *state) convexPackageNote() string {
 	return " (the workspace package " + relTo(s.in.Dir, s.convexDir()) + "; npx convex runs there)"
 }
 
-// workspaceConvex finds convex declared by another package of the workspace: the one holding
-// the functions first, then the root, then the others. where is its package.json, relative to
-// the app.
+// workspaceConvex finds convex declared by another package of the workspace: the root first
+// (its node_modules is above every package, whatever the package manager), then the one
+// holding the functions, then the others. where is its package.json, relative to the app.
 func (s *state) workspaceConvex() (version, where string, found bool) {
-	dirs := []string{}
+	var dirs []string
+	if s.in.WorkspaceRoot != "" {
+		dirs = append(dirs, s.in.WorkspaceRoot)
+	}
 	if s.convexDir() != s.in.Dir {
 		dirs = append(dirs, s.convexDir())
 	}
@@ -54,6 +58,27 @@ func (s *state) workspaceConvex() (version, where string, found bool) {
 		}
 	}
 	return "", "", false
+}
+
+// rootPackageJSON is the workspace root's package.json relative to the app ("" outside a
+// workspace, which matches nothing workspaceConvex returns).
+func (s *state) rootPackageJSON() string {
+	if s.in.WorkspaceRoot == "" {
+		return "\x00"
+	}
+	return relTo(s.in.Dir, filepath.Join(s.in.WorkspaceRoot, "package.json"))
+}
+
+// strayAuthConfig is an auth.config in the app's own convex/ folder when the functions live in
+// another package: Convex never deploys it.
+func (s *state) strayAuthConfig() string {
+	if s.convexDir() == s.in.Dir {
+		return ""
+	}
+	if path, _, exists := convex.FindAuthConfig(filepath.Join(s.in.Dir, convex.DefaultFunctionsDir)); exists {
+		return relTo(s.in.Dir, path)
+	}
+	return ""
 }
 
 // secretVar is where the app's server reads the secret key (NUXT_CLERK_SECRET_KEY for Nuxt).

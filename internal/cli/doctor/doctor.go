@@ -19,6 +19,7 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/doctor"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
+	"github.com/clerkconvex/clerkconvex/internal/project"
 	"github.com/clerkconvex/clerkconvex/internal/run"
 	"github.com/clerkconvex/clerkconvex/internal/safetext"
 )
@@ -217,6 +218,7 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 		Dir:             dir,
 		ConvexDir:       layout.Convex,
 		Workspace:       others,
+		WorkspaceRoot:   workspaceRoot(layout),
 		EnvFile:         envRel,
 		EnvFileExplicit: opts.EnvFileExplicit,
 		SecretKey:       opts.SecretKey,
@@ -444,4 +446,11 @@ func iconWidth(ios *iostreams.IOStreams) int {
 		return 4
 	}
 	return 1
+}
+
+func workspaceRoot(l project.Layout) string {
+	if l.Workspace {
+		return l.Root
+	}
+	return ""
 }
