@@ -61,7 +61,8 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			Check every link between Clerk and Convex and print the fix for each broken one:
 
 			  project     package.json depends on convex and the framework's Clerk package;
-			              convex/ exists; not convex 1.33.0
+			              convex/ exists; convex is not 1.33.0, whose ConvexProviderWithClerk
+			              ignores the JWT template, so tokens lack the aud Convex checks
 			  env         the env file has both keys, well-formed, from one instance; git
 			              ignores it; no tracked file holds the secret key
 			  authconfig  convex/auth.config.ts has a provider for Clerk with an applicationID,
