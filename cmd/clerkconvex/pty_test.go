@@ -219,13 +219,23 @@ func (s *ptySession) answer(keys string, prompt ...string) {
 	s.send(keys)
 }
 
-// wait reads the output to the end and returns the exit code.
+// syncUsersPrompt is the question a first interactive init asks last (default no).
+const syncUsersPrompt = "Also sync Clerk users into a Convex users table?"
+
+// wait reads the output to the end and returns the exit code. The question a first init asks
+// at the end, whether to sync users, is answered with Enter (its default, no); it is tested
+// on its own in TestInteractiveInitSyncUsersQuestion.
 func (s *ptySession) wait() int {
 	s.t.Helper()
-	if _, err := s.c.ExpectEOF(); err != nil {
+	out, err := s.c.Expect(expect.String(syncUsersPrompt), expect.EOF, expect.PTSClosed)
+	if err == nil && strings.Contains(out, syncUsersPrompt) {
+		s.send(keyEnter)
+		_, err = s.c.ExpectEOF()
+	}
+	if err != nil {
 		s.fatalf("waiting for the program to finish: %v", err)
 	}
-	err := s.cmd.Wait()
+	err = s.cmd.Wait()
 	s.done = true
 	if err != nil {
 		if _, ok := err.(*exec.ExitError); !ok {
@@ -662,4 +672,44 @@ func TestInteractiveInitNoColor(t *testing.T) {
 	s.checkScreen("✓ Issuer: "+issuer1, "✓ .env.local created", "✓ Convex dev deployment: CLERK_JWT_ISSUER_DOMAIN="+issuer1)
 	s.checkNoSecret()
 	e.wantOneIssuerSet()
+}
+
+// A first interactive init asks at the end whether to sync users; yes runs users init: svix
+// (declined here), the Clerk-side steps, then the signing secret at a hidden prompt, which
+// reaches npx on stdin and shows nowhere.
+func TestInteractiveInitSyncUsersQuestion(t *testing.T) {
+	const secret = "whsec_UFRZY2xlcmtjb252ZXhwdHl3ZWJob29rMTIz"
+	pk := clerk.EncodePublishableKey(host1, false)
+	e := newPTYEnv(t, "VITE_CONVEX_URL=https://happy-cat-123.convex.cloud")
+	s := e.start("init")
+	s.answer(sk1+keyEnter, promptSecret)
+	s.answer(pk+keyEnter, promptPub)
+	s.answer(keyEnter, promptDomain)
+	s.answer(keyEnter, promptAppID)
+	s.answer(keyEnter, promptAnother)
+	s.answer("y"+keyEnter, syncUsersPrompt, "(y/N)")
+	s.answer("n"+keyEnter, "Run npm install svix?")
+	s.answer(secret+keyEnter, "Endpoint URL: https://happy-cat-123.convex.site/clerk-users-webhook", "Signing Secret (whsec_…)")
+	if _, err := s.c.ExpectEOF(); err != nil {
+		s.fatalf("waiting for the end: %v", err)
+	}
+	s.checkScreen("convex/http.ts created", "CLERK_WEBHOOK_SECRET set (whsec_…MTIz, from the prompt)")
+	if strings.Contains(s.raw.String(), secret[6:30]) {
+		s.fatalf("the webhook secret was echoed")
+	}
+	var set []string
+	for _, c := range e.npxCalls() {
+		if strings.Contains(strings.Join(c.Args, " "), "whsec_") {
+			t.Errorf("the secret is in npx's arguments: %v", c.Args)
+		}
+		if strings.Join(c.Args, " ") == "convex env set CLERK_WEBHOOK_SECRET" {
+			set = append(set, c.Stdin)
+		}
+	}
+	if len(set) != 1 || set[0] != secret {
+		t.Errorf("CLERK_WEBHOOK_SECRET set from stdin %q, want the pasted secret once", set)
+	}
+	if !strings.Contains(e.readFile("convex/http.ts"), `path: "/clerk-users-webhook"`) {
+		t.Error("http.ts has no webhook route")
+	}
 }

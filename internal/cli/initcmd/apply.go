@@ -12,6 +12,7 @@ import (
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/cli/users"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 	"github.com/clerkconvex/clerkconvex/internal/gitx"
@@ -39,6 +40,8 @@ type Result struct {
 	Files    []ResultFile   `json:"files"`
 	Convex   ResultConvex   `json:"convex"`
 	Warnings []string       `json:"warnings"`
+	// Users is `users init`'s result, with --sync-users (or a yes at the prompt).
+	Users *users.InitResult `json:"users,omitempty"`
 }
 
 type ResultProject struct {

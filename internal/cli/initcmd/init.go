@@ -34,6 +34,10 @@ type Options struct {
 	Yes            bool
 	NoInput        bool
 	JSON           bool
+	SyncUsers      bool
+	// askSyncUsers turns on the question at the end of a first run on a terminal ("Also sync
+	// Clerk users…?"). NewCmdInit sets it; tests that build Options directly opt in.
+	askSyncUsers bool
 }
 
 // NewCmdInit builds the command; runF replaces runInit in tests.
@@ -44,6 +48,8 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Prompter: f.Prompter,
 		Clerk:    f.Clerk,
 		Runner:   f.Runner,
+
+		askSyncUsers: true,
 	}
 	cmd := &cobra.Command{
 		Use:   "init",
@@ -110,6 +116,7 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "accept changes to an existing template and .gitignore without asking")
 	fl.BoolVar(&opts.NoInput, "no-input", false, "never prompt; fail on a missing value (also when $CI is set)")
 	fl.BoolVar(&opts.JSON, "json", false, "print the result as JSON on stdout")
+	fl.BoolVar(&opts.SyncUsers, "sync-users", false, "then run clerkconvex users init (users table + Clerk webhook; secret from $CLERK_WEBHOOK_SECRET); on a terminal init asks")
 	return cmd
 }
 

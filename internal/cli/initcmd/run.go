@@ -95,28 +95,42 @@ func (p *plan) warn(io *iostreams.IOStreams, format string, a ...any) {
 
 func runInit(ctx context.Context, opts *Options) error {
 	io := opts.IO
+	if err := checkSyncUsersInput(opts); err != nil {
+		return err
+	}
 	p, err := makePlan(ctx, opts)
 	if err != nil {
 		return interrupted(ctx, err, false)
 	}
 	if opts.DryRun {
-		return printDryRun(opts, p)
+		if err := printDryRun(opts, p); err != nil || opts.JSON {
+			return err
+		}
+		_, err := syncUsers(ctx, opts, p)
+		return err
 	}
 	res, err := apply(ctx, opts, p)
 	if err != nil && !errors.Is(err, errConvexFailed) {
 		return interruptedApplying(ctx, err, p)
 	}
+	var uerr error
 	if opts.JSON {
+		if err == nil {
+			res.Users, uerr = syncUsers(ctx, opts, p)
+		}
 		if jerr := writeJSON(io.Out, res); jerr != nil {
 			return jerr
 		}
 	} else {
 		printSummary(io, p, res)
+		if err == nil {
+			_, uerr = syncUsers(ctx, opts, p)
+		}
 	}
 	if errors.Is(err, errConvexFailed) {
 		return cmdutil.ErrSilent
 	}
-	return nil
+	return uerr
 }
 
 func makePlan(ctx context.Context, opts *Options) (*plan, error) {

@@ -100,18 +100,25 @@ func (r *InitResult) warn(format string, a ...any) {
 }
 
 func runInit(ctx context.Context, opts *Options) error {
-	res := &InitResult{Version: 1, DryRun: opts.DryRun, Files: []FileResult{}, Warnings: []string{}, Clerk: ClerkSteps{Events: Events, Dashboard: Dashboard}, io: opts.IO}
-	err := doInit(ctx, opts, res)
-	res.OK = err == nil
+	res, err := Init(ctx, opts)
 	if opts.JSON {
-		if err != nil {
-			res.Error = err.Error()
-		}
 		if werr := writeJSON(opts.IO.Out, res); werr != nil && err == nil {
 			err = werr
 		}
 	}
 	return err
+}
+
+// Init does what `users init` does and returns its result without printing it (with
+// opts.JSON, nothing goes to stdout): `clerkconvex init --sync-users` embeds it in its own.
+func Init(ctx context.Context, opts *Options) (*InitResult, error) {
+	res := &InitResult{Version: 1, DryRun: opts.DryRun, Files: []FileResult{}, Warnings: []string{}, Clerk: ClerkSteps{Events: Events, Dashboard: Dashboard}, io: opts.IO}
+	err := doInit(ctx, opts, res)
+	res.OK = err == nil
+	if err != nil {
+		res.Error = err.Error()
+	}
+	return res, err
 }
 
 func doInit(ctx context.Context, opts *Options, res *InitResult) error {
