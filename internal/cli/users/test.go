@@ -17,6 +17,8 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
+	"github.com/clerkconvex/clerkconvex/internal/run"
+	"github.com/clerkconvex/clerkconvex/internal/safetext"
 	"github.com/clerkconvex/clerkconvex/internal/svixsig"
 )
 
@@ -149,7 +151,8 @@ func deploymentName(prod bool) string {
 func secretFromDeployment(ctx context.Context, opts *Options, dir string) (svixsig.Secret, error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	raw, found, err := convex.GetEnv(ctx, opts.Runner(), dir, SecretEnv, opts.Prod)
+	r := run.WithTimeout(opts.Runner(), opts.NpxTimeout, "allow it longer with CLERKCONVEX_NPX_TIMEOUT")
+	raw, found, err := convex.GetEnv(ctx, r, dir, SecretEnv, opts.Prod)
 	if err != nil {
 		return svixsig.Secret{}, fmt.Errorf("reading %s from the %s deployment: %w; or pass it with --webhook-secret-stdin", SecretEnv, deploymentName(opts.Prod), err)
 	}
@@ -194,20 +197,11 @@ func send(ctx context.Context, opts *Options, url string, body []byte, key svixs
 	return resp.StatusCode, sanitize(string(b)), nil
 }
 
-// sanitize keeps printable text of an answer, one line, at most 200 bytes.
+// sanitize keeps an answer's text safe for a terminal, one line, at most 200 bytes.
 func sanitize(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, s)
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(safetext.Line(s))
 	if len(s) > 200 {
-		s = s[:200] + "…"
+		s = strings.ToValidUTF8(s[:200], "") + "…"
 	}
 	return s
 }
@@ -219,7 +213,7 @@ func diagnose(want2x bool, status int, body string, err error) string {
 	}
 	got := fmt.Sprintf("got %d", status)
 	if body != "" {
-		got += " " + fmt.Sprintf("%q", body)
+		got += " (" + body + ")"
 	}
 	switch {
 	case status == 404:
