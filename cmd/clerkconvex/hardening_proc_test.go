@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -192,4 +194,95 @@ func TestDoctorTokenStdin(t *testing.T) {
 			t.Errorf("stderr does not say the input is too large\n%s", res)
 		}
 	})
+}
+
+// TestNoOrphanGit: git runs like npx, so a git call blocked on a file (here .git/index is a
+// named pipe, which git opens and waits on) dies with clerkconvex, even with SIGKILL.
+func TestNoOrphanGit(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, viteProject)
+	if out, err := exec.Command("git", "-C", h.dir, "init", "-q").CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v: %s", err, out)
+	}
+	if err := syscall.Mkfifo(filepath.Join(h.dir, ".git", "index"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	args := initArgs()
+	cmd, stdout, stderr := h.command(ctx, args)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	show := func() string {
+		return result{args: args, stdout: stdout.String(), stderr: stderr.String()}.String()
+	}
+	var tree []int
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		tree = descendants(cmd.Process.Pid)
+		if slices.ContainsFunc(tree, func(p int) bool { return commOf(p) == "git" }) {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("init ended before a git call blocked: %v\n%s", err, show())
+		default:
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("no git call blocked\n%s", show())
+		}
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	if left := stillRunning(tree, 10*time.Second); len(left) > 0 {
+		for _, p := range left {
+			_ = syscall.Kill(p, syscall.SIGKILL)
+		}
+		t.Fatalf("after SIGKILL of clerkconvex, %v of its children %v still run", left, tree)
+	}
+}
+
+// descendants lists the processes below pid.
+func descendants(pid int) []int {
+	parent := map[int]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		i := strings.LastIndexByte(s, ')')
+		var state string
+		var ppid int
+		if i < 0 || func() bool { _, err := fmt.Sscan(s[i+1:], &state, &ppid); return err != nil }() {
+			continue
+		}
+		parent[p] = ppid
+	}
+	var out []int
+	for p := range parent {
+		for q := parent[p]; q > 1; q = parent[q] {
+			if q == pid {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// commOf is a process's command name ("" when it is gone).
+func commOf(pid int) string {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	return strings.TrimSpace(string(b))
 }

@@ -12,12 +12,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+	proc "github.com/clerkconvex/clerkconvex/internal/run"
 )
 
 // errNoGit means git is not installed; callers treat the folder as not
@@ -33,25 +33,22 @@ var errNotRepo = errors.New("not a git repository")
 const callLimit = 10 * time.Second
 
 // git runs `git args...` in dir, within callLimit, and returns its standard output.
-// A non-zero exit other than "not a repository" is returned as *exec.ExitError wrapped
+// A non-zero exit other than "not a repository" is returned as *proc.ExitError wrapped
 // with git's message.
 func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	return runGit(ctx, callLimit, dir, args...)
 }
 
+// runGit runs git through run.ExecRunner, like npx: in its own process group, killed with
+// clerkconvex however it ends (a git blocked on a file would otherwise outlive a SIGKILL).
 func runGit(ctx context.Context, limit time.Duration, dir string, args ...string) ([]byte, error) {
 	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = dir
-	cmd.WaitDelay = time.Second // a grandchild holding the pipes open does not hold us
-	// English messages: "not a git repository" is recognised by its text.
-	cmd.Env = append(os.Environ(), "LC_ALL=C", "LANGUAGE=")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if errors.Is(err, exec.ErrNotFound) {
+	// English messages: "not a git repository" is recognised by its text. WaitDelay: a
+	// grandchild holding the pipes open does not hold us.
+	res, err := proc.ExecRunner{WaitDelay: time.Second}.Run(ctx, proc.Cmd{Dir: dir, Name: "git", Args: args, Env: []string{"LC_ALL=C", "LANGUAGE="}})
+	if errors.Is(err, proc.ErrNotFound) {
 		return nil, errNoGit
 	}
 	if err != nil {
@@ -61,21 +58,31 @@ func runGit(ctx context.Context, limit time.Duration, dir string, args ...string
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("git %s in %s did not finish within %s (is a file it reads, such as a .gitignore, a named pipe or on a stalled disk?): %w", args[0], dir, limit, ErrTimeout)
 		}
-		msg := strings.TrimSpace(stderr.String())
-		var exitErr *exec.ExitError
-		if errors.As(err, &exitErr) && exitErr.ExitCode() == 128 && strings.Contains(msg, "not a git repository") {
+		msg := strings.TrimSpace(string(res.Stderr))
+		var exitErr *proc.ExitError
+		if errors.As(err, &exitErr) && exitErr.Code == 128 && strings.Contains(msg, "not a git repository") {
 			return nil, errNotRepo
 		}
 		if i := strings.IndexByte(msg, '\n'); i >= 0 {
 			msg = msg[:i]
 		}
-		if msg != "" {
-			return stdout.Bytes(), fmt.Errorf("git %s in %s: %s: %w", args[0], dir, msg, err)
+		if errors.As(err, &exitErr) {
+			err = fmt.Errorf("exit status %d: %w", exitErr.Code, errGitExit{exitErr})
 		}
-		return stdout.Bytes(), fmt.Errorf("git %s in %s: %w", args[0], dir, err)
+		if msg != "" {
+			return res.Stdout, fmt.Errorf("git %s in %s: %s: %w", args[0], dir, msg, err)
+		}
+		return res.Stdout, fmt.Errorf("git %s in %s: %w", args[0], dir, err)
 	}
-	return stdout.Bytes(), nil
+	return res.Stdout, nil
 }
+
+// errGitExit is git's *proc.ExitError without its stderr in the message (runGit names git's
+// first line itself).
+type errGitExit struct{ *proc.ExitError }
+
+func (e errGitExit) Error() string { return "" }
+func (e errGitExit) Unwrap() error { return e.ExitError }
 
 // ErrTimeout is wrapped by the error of a git call that ran out of time.
 var ErrTimeout = errors.New("git took too long")
@@ -98,13 +105,13 @@ func IsIgnored(ctx context.Context, dir, relPath string) (ignored bool, inRepo b
 		return false, false, fmt.Errorf("check whether %s is ignored: %w", relPath, err)
 	}
 	_, err = git(ctx, dir, "check-ignore", "-q", "--", relPath)
-	var exitErr *exec.ExitError
+	var exitErr *proc.ExitError
 	switch {
 	case err == nil:
 		return true, true, nil
 	case errors.Is(err, errNoGit), errors.Is(err, errNotRepo):
 		return false, false, nil
-	case errors.As(err, &exitErr) && exitErr.ExitCode() == 1:
+	case errors.As(err, &exitErr) && exitErr.Code == 1:
 		return false, true, nil
 	default:
 		return false, false, fmt.Errorf("check whether %s is ignored: %w", relPath, err)
