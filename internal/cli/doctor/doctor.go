@@ -325,10 +325,12 @@ func (w *textWriter) check(c doctor.Result) string {
 	}
 	// Checks build their messages with network text made safe; this is the last guard.
 	head := fmt.Sprintf("  %s %-*s  ", ios.OutIcon(ioStatus(c.Status)), w.idWidth, c.ID)
-	b.WriteString(head + w.wrap(safetext.Text(c.Message), iostreams.Width(head)) + "\n")
+	// Checks build their messages with network text made safe; this is the last guard: one
+	// line per message (wrapped below), so a value holding a newline cannot fake a report line.
+	b.WriteString(head + w.wrap(safetext.Line(c.Message), iostreams.Width(head)) + "\n")
 	if c.Fix != "" && (c.Status == doctor.Fail || c.Status == doctor.Warn) {
 		head := fmt.Sprintf("  %s %-*s  Fix: ", strings.Repeat(" ", iconWidth(ios)), w.idWidth, "")
-		b.WriteString(head + w.wrap(safetext.Text(c.Fix), iostreams.Width(head)) + "\n")
+		b.WriteString(head + w.wrap(safetext.Line(c.Fix), iostreams.Width(head)) + "\n")
 	}
 	return b.String()
 }
