@@ -1,6 +1,7 @@
 package clerk_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -31,6 +32,8 @@ func TestHostileAnswers(t *testing.T) {
 		want   string // in the error
 		fix    string // in clerk.Fix
 		check  func(t *testing.T, fake *clerkapi.Server)
+		// timeout per attempt; default 300ms (the stalled body's limit)
+		timeout time.Duration
 	}{
 		{name: "HTML page with 200", call: issuer,
 			faults: []clerkapi.Fault{{PathPrefix: "/v1/domains", Status: 200, Body: clerkapi.LoginPageHTML, ContentType: "text/html"}},
@@ -51,7 +54,8 @@ func TestHostileAnswers(t *testing.T) {
 			want:   "the answer has a JSON string where Clerk's API has an array", fix: "--clerk-api-url"},
 		{name: "a body that never ends", call: list,
 			faults: []clerkapi.Fault{{PathPrefix: "/v1/jwt_templates", Status: 200, Body: `{"data":[`, Endless: true}},
-			want:   "is larger than 4 MiB, more than such an answer ever is", fix: "--clerk-api-url"},
+			want:   "is larger than 4 MiB, more than such an answer ever is", fix: "--clerk-api-url",
+			timeout: time.Minute}, // the cap ends it, not the clock
 		{name: "a body that stops arriving", call: issuer,
 			faults: []clerkapi.Fault{{PathPrefix: "/v1/domains", Status: 200, Body: `{"data":[`, Stall: true}},
 			want:   "stopped arriving: it was not complete within 300ms", fix: "check your network"},
@@ -100,7 +104,8 @@ func TestHostileAnswers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, fake := newClient(t)
 			key, _ := clerk.ParseSecretKey(sk)
-			c, err := clerk.New(clerk.Config{BaseURL: fake.URL, SecretKey: key, HTTPClient: httpx.NewClient(httpx.Options{Timeout: 300 * time.Millisecond, BaseDelay: time.Millisecond})})
+			timeout := cmp.Or(tc.timeout, 300*time.Millisecond)
+			c, err := clerk.New(clerk.Config{BaseURL: fake.URL, SecretKey: key, HTTPClient: httpx.NewClient(httpx.Options{Timeout: timeout, BaseDelay: time.Millisecond})})
 			if err != nil {
 				t.Fatal(err)
 			}

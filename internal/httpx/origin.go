@@ -71,28 +71,31 @@ const (
 
 // checkRedirect is the base client's redirect policy (see the package documentation).
 func checkRedirect(req *http.Request, via []*http.Request) error {
-	prev := via[len(via)-1]
-	refuse := func(reason string) error {
-		e := &RedirectError{Method: prev.Method, From: prev.URL.Redacted(), To: req.URL.Redacted(), Reason: reason}
-		if req.Response != nil {
-			e.Status = req.Response.StatusCode
-		}
-		return e
-	}
 	for _, r := range via {
 		if Mutating(r.Method) {
-			e := refuse(ReasonMutating).(*RedirectError)
+			e := refused(req, via, ReasonMutating)
 			e.Method = r.Method
 			return e
 		}
 	}
+	prev := via[len(via)-1]
 	if strings.EqualFold(prev.URL.Scheme, "https") && !strings.EqualFold(req.URL.Scheme, "https") && !IsLoopback(req.URL.Hostname()) {
-		return refuse(ReasonDowngrade)
+		return refused(req, via, ReasonDowngrade)
 	}
 	if len(via) >= maxRedirects {
-		return refuse(ReasonTooMany)
+		return refused(req, via, ReasonTooMany)
 	}
 	return nil
+}
+
+// refused is the error for not following the redirect to req.
+func refused(req *http.Request, via []*http.Request, reason string) *RedirectError {
+	prev := via[len(via)-1]
+	e := &RedirectError{Method: prev.Method, From: prev.URL.Redacted(), To: req.URL.Redacted(), Reason: reason}
+	if req.Response != nil {
+		e.Status = req.Response.StatusCode
+	}
+	return e
 }
 
 // Credential is a header that must reach one origin only, e.g. Authorization: Bearer sk_….
@@ -151,12 +154,7 @@ func ForOrigin(base *http.Client, baseURL string, cred Credential) (*http.Client
 	c.Transport = &originGuard{next: next, origin: origin, shown: shown, cred: cred}
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if Origin(req.URL) != origin {
-			prev := via[len(via)-1]
-			e := &RedirectError{Method: prev.Method, From: prev.URL.Redacted(), To: req.URL.Redacted(), Reason: ReasonOrigin + shown}
-			if req.Response != nil {
-				e.Status = req.Response.StatusCode
-			}
-			return e
+			return refused(req, via, ReasonOrigin+shown)
 		}
 		return checkRedirect(req, via)
 	}
