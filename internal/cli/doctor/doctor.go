@@ -323,7 +323,6 @@ func (w *textWriter) check(c doctor.Result) string {
 		w.section = c.Section
 		b.WriteString(ios.OutBold(sectionTitle(c.Section)) + "\n")
 	}
-	// Checks build their messages with network text made safe; this is the last guard.
 	head := fmt.Sprintf("  %s %-*s  ", ios.OutIcon(ioStatus(c.Status)), w.idWidth, c.ID)
 	// Checks build their messages with network text made safe; this is the last guard: one
 	// line per message (wrapped below), so a value holding a newline cannot fake a report line.
