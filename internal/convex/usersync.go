@@ -392,3 +392,31 @@ func DeclaresUpsertFromClerk(src []byte) bool {
 	_, ok := s.declared()["upsertFromClerk"]
 	return ok
 }
+
+// VerifyResultUse finds where an http.ts uses the value Webhook.verify returns (assigned,
+// returned or passed on: `const evt = wh.verify(…)`, as Clerk's and Convex's guides do). svix
+// 2.x's verify returns nothing, so such a handler refuses every event. line is 1-based; ok is
+// false when the file does not use it (or cannot be read).
+func VerifyResultUse(src []byte) (line int, ok bool) {
+	s, err := scan(src)
+	if err != nil {
+		return 0, false
+	}
+	for i := range s.toks {
+		if !s.isIdent(i, "verify") || !s.is(i-1, ".") || !s.is(i+1, "(") {
+			continue
+		}
+		// Walk back over the expression to what precedes it in its statement.
+		j := i - 1
+		for j > 0 && (s.is(j, ".") || s.is(j, ")") || s.is(j, "]") || s.toks[j].kind == tokIdent && !s.isIdent(j, "return") && !s.isIdent(j, "await")) {
+			if s.is(j, ")") || s.is(j, "]") {
+				j = s.match[j]
+			}
+			j--
+		}
+		if j >= 0 && (s.is(j, "=") || s.isIdent(j, "return") || s.isIdent(j, "await") && (s.is(j-1, "=") || s.isIdent(j-1, "return")) || s.is(j, "(") && s.parent[i] == j || s.is(j, ",")) {
+			return s.line(s.toks[i].start) + 1, true
+		}
+	}
+	return 0, false
+}

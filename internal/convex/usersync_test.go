@@ -217,3 +217,31 @@ func keptInOrder(t *testing.T, name string, before, after []byte) {
 		rest = rest[i+len(line):]
 	}
 }
+
+func TestVerifyResultUse(t *testing.T) {
+	cases := []struct {
+		src  string
+		line int
+	}{
+		{"const wh = new Webhook(secret);\nlet evt: WebhookEvent;\ntry {\n  evt = wh.verify(payload, headers) as WebhookEvent;\n} catch {}\n", 4},
+		{"async function v(req: Request) {\n  return new Webhook(s).verify(await req.text(), h);\n}\n", 2},
+		{"const event = await new Webhook(s).verify(body, svixHeaders);\n", 1},
+		{"handle(wh.verify(body, headers));\n", 1},
+		{"// const evt = wh.verify(body)\nnew Webhook(secret).verify(payload, headers);\nconst event = JSON.parse(payload);\n", 0},
+		{"try {\n  wh.verify(payload, headers);\n} catch (e) {\n  return null;\n}\n", 0},
+	}
+	for _, c := range cases {
+		line, ok := VerifyResultUse([]byte(c.src))
+		if ok != (c.line > 0) || line != c.line {
+			t.Errorf("VerifyResultUse(%q) = %d, %v; want line %d", c.src, line, ok, c.line)
+		}
+	}
+	// The route users init writes calls verify and parses the body itself.
+	fresh, err := NewUsersHTTP()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if line, ok := VerifyResultUse(fresh); ok {
+		t.Errorf("the generated http.ts uses verify's result (line %d)", line)
+	}
+}

@@ -3,6 +3,7 @@ package doctor
 import (
 	"context"
 	"path/filepath"
+	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
@@ -20,6 +21,7 @@ type usersFacts struct {
 	httpRel, usersRel string
 	route             bool   // http.ts routes convex.WebhookPath
 	module            bool   // users.ts has upsertFromClerk
+	verifyLine        int    // http.ts uses Webhook.verify's return value on this line; 0 when not
 	deploySecret      string // the deployment's CLERK_WEBHOOK_SECRET; "" when unknown or unset
 }
 
@@ -34,6 +36,7 @@ func (s *state) usersChecks() []check {
 	return []check{
 		{id: "users.route", section: SectionUsers, run: checkUsersRoute},
 		{id: "users.svix_dependency", section: SectionUsers, needs: []string{"users.route"}, run: checkUsersSvix},
+		{id: "users.svix_verify", section: SectionUsers, needs: []string{"users.svix_dependency"}, run: checkUsersSvixVerify},
 		{id: "users.webhook_secret", section: SectionUsers, live: true, needs: []string{"users.route"}, run: checkUsersSecret},
 		{id: "users.env_secret", section: SectionUsers, needs: []string{"users.route"}, after: []string{"env.file", "users.webhook_secret"}, run: checkUsersEnvSecret},
 	}
@@ -55,6 +58,7 @@ func (s *state) detectUsers() *usersFacts {
 		if err == nil && ok {
 			u.httpRel = relTo(s.in.Dir, filepath.Join(funcDir, name))
 			u.route = convex.RoutesUsersWebhook(src)
+			u.verifyLine, _ = convex.VerifyResultUse(src)
 			break
 		}
 	}
@@ -155,4 +159,45 @@ func checkUsersEnvSecret(ctx context.Context, s *state) outcome {
 			"%s's %s (%s) is not the %s deployment's (%s): one of them is not the endpoint's secret, and Clerk signs with that one", s.in.EnvFile, webhookSecretVar, svixsig.Mask(local), s.deployment(), svixsig.Mask(deploy))
 	}
 	return pass("%s's %s is the deployment's", s.in.EnvFile, webhookSecretVar)
+}
+
+// checkUsersSvixVerify fails a handler that uses Webhook.verify's return value (as Clerk's
+// and Convex's guides do) under svix 2.x, whose verify returns nothing: it refuses every event.
+func checkUsersSvixVerify(ctx context.Context, s *state) outcome {
+	u := s.users
+	if u.verifyLine == 0 {
+		return pass("%s calls Webhook.verify without relying on what it returns (works with svix 1.x and 2.x)", u.httpRel)
+	}
+	dir := s.convexDir()
+	version, from := "", "installed"
+	if v, ok := project.InstalledVersion(dir, "svix"); ok {
+		version = v
+	} else if proj, err := project.Load(dir); err == nil {
+		version, from = proj.Deps["svix"], "declared"
+	}
+	fix := "call verify, then parse the body yourself (JSON.parse(payload)) — the route clerkconvex users init writes does; see docs/users.md"
+	switch major := svixMajor(version); {
+	case major >= 2:
+		return fail(fix, "%s:%d uses Webhook.verify's return value, but svix %s (%s) returns nothing from verify: the route answers 400 to every Clerk event", u.httpRel, u.verifyLine, version, from)
+	case major == 1:
+		return warn(fix, "%s:%d uses Webhook.verify's return value: fine with svix %s, but svix 2.x returns nothing there and the route would refuse every event after an upgrade", u.httpRel, u.verifyLine, version)
+	}
+	return warn(fix, "%s:%d uses Webhook.verify's return value, which svix 2.x no longer returns (the svix version here is unknown)", u.httpRel, u.verifyLine)
+}
+
+// svixMajor is the major version of a version or range ("2.5.0", "^2.0.0", "~1.84"), 2 for
+// "latest" or "*" (what npm installs today), 0 when unknown.
+func svixMajor(v string) int {
+	v = strings.TrimLeft(strings.TrimSpace(v), "^~>=<v ")
+	if v == "latest" || v == "*" {
+		return 2
+	}
+	n := 0
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }

@@ -54,7 +54,7 @@ func TestUsersChecksHealthy(t *testing.T) {
 	withUsers(t, f)
 	rep := f.run()
 	got := usersResults(rep)
-	for _, id := range []string{"users.route", "users.svix_dependency", "users.webhook_secret", "users.env_secret"} {
+	for _, id := range []string{"users.route", "users.svix_dependency", "users.svix_verify", "users.webhook_secret", "users.env_secret"} {
 		if got[id].Status != doctor.Pass {
 			t.Errorf("%s: %s %s\n%s", id, got[id].Status, got[id].Message, dump(rep))
 		}
@@ -88,6 +88,12 @@ func TestUsersChecksBroken(t *testing.T) {
 			doctor.Fail, "svix is not a dependency of vite-app", "npm install svix"},
 		{"svix not installed", "users.svix_dependency", func(f *fixture) { os.RemoveAll(filepath.Join(f.dir, "node_modules", "svix")) },
 			doctor.Warn, "not installed", "npm install"},
+		{"guide handler under svix 2", "users.svix_verify", func(f *fixture) { f.write("convex/http.ts", guideHTTP) },
+			doctor.Fail, "convex/http.ts:11 uses Webhook.verify's return value, but svix 2.5.0 (installed) returns nothing from verify", "JSON.parse(payload)"},
+		{"guide handler under svix 1", "users.svix_verify", func(f *fixture) {
+			f.write("convex/http.ts", guideHTTP)
+			f.write("node_modules/svix/package.json", `{"name":"svix","version":"1.99.1"}`)
+		}, doctor.Warn, "fine with svix 1.99.1, but svix 2.x returns nothing there", "JSON.parse(payload)"},
 		{"secret unset", "users.webhook_secret", func(f *fixture) { delete(f.vars, "CLERK_WEBHOOK_SECRET") },
 			doctor.Fail, "CLERK_WEBHOOK_SECRET is not set on the Convex dev deployment", "clerkconvex users init"},
 		{"secret malformed", "users.webhook_secret", func(f *fixture) { f.vars["CLERK_WEBHOOK_SECRET"] = "Q0FOQVJZZG9jdG9ydXNlcnNzZWNyZXQxMjM0" },
@@ -115,3 +121,39 @@ func TestUsersChecksBroken(t *testing.T) {
 		})
 	}
 }
+
+// guideHTTP is the shape of the webhook handler in the public guides: it relies on what
+// Webhook.verify returns.
+const guideHTTP = `import { httpRouter } from "convex/server";
+import { httpAction } from "./_generated/server";
+import { internal } from "./_generated/api";
+import { Webhook } from "svix";
+
+const http = httpRouter();
+
+async function validateRequest(req: Request) {
+  const payload = await req.text();
+  try {
+    return new Webhook(process.env.CLERK_WEBHOOK_SECRET!).verify(payload, {
+      "svix-id": req.headers.get("svix-id")!,
+      "svix-timestamp": req.headers.get("svix-timestamp")!,
+      "svix-signature": req.headers.get("svix-signature")!,
+    }) as { type: string; data: any };
+  } catch {
+    return null;
+  }
+}
+
+http.route({
+  path: "/clerk-users-webhook",
+  method: "POST",
+  handler: httpAction(async (ctx, request) => {
+    const event = await validateRequest(request);
+    if (!event) return new Response("bad", { status: 400 });
+    await ctx.runMutation(internal.users.upsertFromClerk, { data: event.data });
+    return new Response(null, { status: 200 });
+  }),
+});
+
+export default http;
+`

@@ -137,6 +137,11 @@ func doInit(ctx context.Context, opts *Options, res *InitResult) error {
 	res.Svix = StepResult{Action: "present", Command: strings.Join(p.install, " ")}
 	res.Convex = StepResult{Variable: SecretEnv, Deployment: p.deployment, Command: manualSet(p.deployment == "prod")}
 	res.Clerk.EndpointURL = endpointText(p)
+	for _, f := range p.files {
+		if line, ok := convex.VerifyResultUse(f.New); ok && strings.HasSuffix(f.Rel, "/http.ts") {
+			res.warn("%s:%d uses Webhook.verify's return value, which svix 2.x no longer returns: that route refuses every Clerk event; call verify, then JSON.parse the body (docs/users.md)", f.Rel, line)
+		}
+	}
 	if opts.DryRun {
 		return printDryRun(opts, p, res)
 	}

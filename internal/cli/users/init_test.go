@@ -360,3 +360,21 @@ func TestInitWorkspace(t *testing.T) {
 		t.Error("a convex folder was created in the app")
 	}
 }
+
+// An http.ts that already routes the webhook the guides' way is left as it is, with a warning
+// naming the line that breaks under svix 2.x.
+func TestInitWarnsAboutVerifyResult(t *testing.T) {
+	http := "import { httpRouter } from \"convex/server\";\nimport { Webhook } from \"svix\";\nconst http = httpRouter();\nfunction check(body: string, h: Record<string, string>) {\n  return new Webhook(process.env.CLERK_WEBHOOK_SECRET!).verify(body, h);\n}\nhttp.route({ path: \"/clerk-users-webhook\", method: \"POST\", handler: null as any });\nexport default http;\n"
+	te := newProject(t, "", map[string]string{"convex/http.ts": http})
+	te.env[SecretEnv] = testSecret
+	te.opts.SkipInstall = true
+	if err := runInit(context.Background(), te.opts); err != nil {
+		t.Fatal(err)
+	}
+	if te.read(t, "convex/http.ts") != http {
+		t.Error("http.ts changed")
+	}
+	if !strings.Contains(te.err.String(), "convex/http.ts:5 uses Webhook.verify's return value") {
+		t.Errorf("stderr:\n%s", te.err)
+	}
+}
