@@ -26,6 +26,7 @@ func doctorCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 		"envfile":      cmdEnvFile,
 		"doctortoken":  cmdDoctorToken,
 		"doctor-fails": cmdDoctorFails,
+		"break-links":  cmdBreakLinks,
 	}
 }
 

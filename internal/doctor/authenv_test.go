@@ -101,6 +101,15 @@ func TestFallbackVariables(t *testing.T) {
 			t.Errorf("convex.auth_env names %s again: %q", a, r.Message)
 		}
 	})
+	t.Run("fallback on another instance", func(t *testing.T) {
+		f := setup(t, a)
+		f.vars[b] = "https://fond-owl-31.clerk.accounts.dev"
+		rep := f.run()
+		want(t, rep, "convex.auth_env", doctor.Fail, "the Clerk provider's "+b+" (process.env."+a+" ?? process.env."+b+") is https://fond-owl-31.clerk.accounts.dev on the dev deployment, not the issuer", "npx convex env set "+b+" http://127.0.0.1:")
+		if p := problems(rep); !reflect.DeepEqual(p, []string{"convex.auth_env"}) {
+			t.Errorf("problems %v, want only convex.auth_env", p)
+		}
+	})
 	t.Run("both set", func(t *testing.T) {
 		f := setup(t, a, b)
 		if p := problems(f.run()); p != nil {

@@ -162,6 +162,17 @@ func checkAuthEnv(ctx context.Context, s *state) outcome {
 			"%s reads %s, not set on the Convex %s deployment: Convex refuses every push while a variable auth.config reads is unset (AuthConfigMissingEnvironmentVariable)",
 			s.authRel, listAnd(missing), dep)
 	}
+	// The Clerk provider's fallbacks must hold the issuer too: Convex uses the first one set,
+	// so a wrong fallback takes over as soon as the one before it is unset.
+	if s.issuer != "" && !s.prodWithTestKeys() {
+		for _, n := range s.issuerVars {
+			if v, ok := vars[n]; ok && n != s.issuerVar && strings.TrimRight(v, "/") != s.issuer {
+				return fail(convex.ManualCommand(n, s.issuer, s.in.Prod),
+					"the Clerk provider's %s (%s) is %s on the %s deployment, not the issuer %s: Convex would trust it whenever %s is unset",
+					n, envList(s.issuerVars), shown(v), dep, s.issuer, s.issuerVar)
+			}
+		}
+	}
 	if s.pub.Host != "" {
 		var others []convex.ParsedProvider
 		for _, p := range s.parsed {
