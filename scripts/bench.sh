@@ -71,7 +71,7 @@ else
 fi
 
 echo "== Go benchmarks (hot paths, -benchtime=$BENCHTIME)"
-go test -run '^$' -bench 'ParsePublishableKey|ParseSecretKey|RedactSecrets|Mask|MergeAuthConfig|Set' \
+go test -run '^$' -bench 'ParsePublishableKey|ParseSecretKey|RedactSecrets|Mask|MergeAuthConfig|Set|ParseHostile' \
 	-benchtime="$BENCHTIME" -benchmem ./internal/clerk ./internal/convex ./internal/dotenv |
 	grep -E '^(Benchmark|ok|FAIL)' | sed 's/^/  /'
 
