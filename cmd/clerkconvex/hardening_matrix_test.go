@@ -396,9 +396,9 @@ func badInputRows() []badInput {
 		// --- Ctrl-C
 		{name: "Ctrl-C while Clerk creates the template", interrupt: "POST /v1/jwt_templates",
 			faults: []clerkapi.Fault{{Method: "POST", PathPrefix: "/v1/jwt_templates", Delay: time.Minute}},
-			code:   130, input: `interrupted`, fix: `stopped before the next step; run clerkconvex init again to finish`, mutating: 1},
+			code:   130, input: `interrupted`, fix: `stopped before the next step; run clerkconvex init again to finish \(nothing else was changed; JWT template "convex" may or may not be changed\)`, mutating: 1},
 		{name: "Ctrl-C while npx runs", npxHang: true,
-			code: 130, input: `interrupted`, fix: `stopped before the next step; run clerkconvex init again to finish`, changed: written, mutating: 1},
+			code: 130, input: `interrupted`, fix: `stopped before the next step; run clerkconvex init again to finish \(already changed: JWT template "convex" created, \.env\.local created, convex/auth\.config\.ts created; the Convex variable CLERK_JWT_ISSUER_DOMAIN may or may not be changed\)`, changed: written, mutating: 1},
 
 		// --- doctor, on the healthy project init leaves behind (doctorProject). A bad key or
 		// token is one of doctor's checks (exit 1, in the report); bad flags are usage errors.
