@@ -16,13 +16,13 @@ func TestShownValue(t *testing.T) {
 		{"REDIS_URL", "redis://:redispass@cache:6379", "redis://…@cache:6379"},
 		{"SOME_URL", "not a url with secret", "…cret"},
 		{"CLERK_SECRET_KEY", "sk_test_abcdefghijklmnopqrstuvwxyz1111", "sk_test_…1111"},
-		{"CLERK_WEBHOOK_SECRET", "whsec_abcdefghijklmnop", "…mnop"},
+		{"CLERK_WEBHOOK_SECRET", "whsec_abcdefghijklmnop", "whsec_…mnop"},
 		{"CONVEX_DEPLOY_KEY", "prod:abc|secretsecret", "…cret"},
 		{"MY-API.TOKEN", "short", "…"},
 		{"CONVEX_DEPLOYMENT", "dev:x secret", "…cret"},
 		{"STRIPE_PUBLISHABLE_KEY", "pk_test_notaclerkkey", "…kkey"},
 		{"", "a line that is not an assignment", "… (a line that is not KEY=value, not shown)"},
-		{"MULTI", "line one\nline two secret", "…"},
+		{"MULTI", "line one\nline two secret", "…cret"},
 	} {
 		if got := shownValue(tc.key, tc.value); got != tc.want {
 			t.Errorf("shownValue(%q, %q) = %q, want %q", tc.key, tc.value, got, tc.want)
