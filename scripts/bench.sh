@@ -5,7 +5,9 @@
 #      test/node; goal: at most 1/50 of it);
 #   2. npx and Clerk calls of `init` first run (goal: <= 1 and <= 3) and rerun (0 mutating),
 #      counted from the fake npx's log and the Clerk fake's request log (TestCallBudget);
-#   3. the Go benchmarks of the hot paths, briefly.
+#   3. the Go benchmarks of the hot paths, briefly;
+#   4. the npm launcher's own start-up cost: `node npm/clerkconvex/bin/clerkconvex --version`
+#      (installed as npm lays it out, with the binary in its platform package) against the binary.
 #
 # Needs: go, and `npm ci --prefix test/node` done. Exits non-zero when the call budget is missed;
 # a missed startup goal is reported, and fails only with BENCH_STRICT=1 (wall time depends on the
@@ -60,6 +62,26 @@ else
 	echo "  ratio 1/$ratio: MISSED the goal (<= 1/50)"
 	[[ ${BENCH_STRICT:-0} == 1 ]] && fail=1
 fi
+
+echo "== npm launcher start-up (median wall time; the launcher is plain Node)"
+# Lay the launcher and this machine's platform package out as npm installs them.
+plat=$(node -p 'process.platform + "-" + process.arch')
+lnode=$tmp/launcher/node_modules
+mkdir -p "$lnode/clerkconvex" "$lnode/@clerkconvex/$plat/bin"
+cp -R npm/clerkconvex/. "$lnode/clerkconvex/"
+PLAT=$plat node -e '
+const fs = require("fs"), f = process.argv[1], p = JSON.parse(fs.readFileSync(f, "utf8"));
+p.version = "0.0.0-bench"; p.optionalDependencies = { ["@clerkconvex/" + process.env.PLAT]: p.version };
+fs.writeFileSync(f, JSON.stringify(p));' "$lnode/clerkconvex/package.json"
+printf '{"name":"@clerkconvex/%s","version":"0.0.0-bench"}\n' "$plat" >"$lnode/@clerkconvex/$plat/package.json"
+cp "$tmp/clerkconvex" "$lnode/@clerkconvex/$plat/bin/clerkconvex"
+launcher_ms=$(median_ms "$RUNS" node "$lnode/clerkconvex/bin/clerkconvex" --version)
+node_ms=$(median_ms "$RUNS" node -e 0)
+printf '  clerkconvex --version          %8.2f ms  (the binary)\n' "$cc_ms"
+printf '  launcher + binary --version    %8.2f ms  (%d runs)\n' "$launcher_ms" "$RUNS"
+printf '  node -e 0                      %8.2f ms  (Node start-up alone)\n' "$node_ms"
+awk -v l="$launcher_ms" -v b="$cc_ms" -v n="$node_ms" 'BEGIN {
+	printf "  launcher overhead %.2f ms (%.1fx the binary alone); %.2f ms of it beyond starting Node\n", l - b, l / (b > 0 ? b : 0.001), l - b - n }'
 
 echo "== calls per run (fake npx log, Clerk fake request log)"
 if out=$(go test -count=1 -run '^TestCallBudget$' -v ./cmd/clerkconvex 2>&1); then
