@@ -18,6 +18,13 @@ GORELEASER_VERSION=v2.15.1
 read -r -a goreleaser <<<"${GORELEASER:-go run github.com/goreleaser/goreleaser/v2@$GORELEASER_VERSION}"
 
 
+# goreleaser reads the commit only when `git ls-remote --get-url` works; in a clone without a
+# remote it would build with commit "none". Name the project's remote for this run only.
+if ! git ls-remote --get-url >/dev/null 2>&1 || [[ -z $(git remote) ]]; then
+	export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=remote.origin.url
+	export GIT_CONFIG_VALUE_0=https://github.com/clerkconvex/clerkconvex.git
+fi
+
 echo "== goreleaser check"
 "${goreleaser[@]}" check
 

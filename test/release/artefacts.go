@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 )
 
@@ -64,8 +65,8 @@ func readMetadata(t *testing.T, dist string) metadata {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatalf("dist/metadata.json: %v", err)
 	}
-	if m.Version == "" || m.Commit == "" {
-		t.Fatalf("dist/metadata.json has no version or commit: %s", b)
+	if m.Version == "" || !regexp.MustCompile(`^[0-9a-f]{40}$`).MatchString(m.Commit) {
+		t.Fatalf("dist/metadata.json has no version or no commit (goreleaser found no git state?): %s", b)
 	}
 	return m
 }
