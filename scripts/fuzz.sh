@@ -25,6 +25,7 @@ targets=(
 	./internal/clerk FuzzParsePublishableKey 40000x
 	./internal/convex FuzzMergeKeepsUserText 2500x
 	./internal/convex FuzzManualCommand 30000x
+	./internal/convex FuzzMergeUsersOnlyInserts 3000x
 	./internal/oidc FuzzParseToken 10000x
 	./internal/doctor FuzzStripComments 30000x
 	./internal/safetext FuzzLine 30000x

@@ -232,6 +232,12 @@ func MergeUsersSchema(file string, src []byte) ([]byte, error) {
 		return src, &UsersEditError{File: file, Reason: "has no defineSchema({ … })", Fix: manual}
 	}
 	end := s.match[obj]
+	for i := obj + 1; i < end; i++ {
+		if s.parent[i] == obj && s.is(i, "...") && s.isIdent(i+1, "authTables") {
+			return src, &UsersEditError{File: file, Reason: fmt.Sprintf("spreads authTables (line %d), Convex Auth's tables, which already define a users table", s.line(s.toks[i].start)+1),
+				Fix: "Clerk user sync needs its own users table: use Clerk or Convex Auth for sign-in, not both, or add a differently named table by hand"}
+		}
+	}
 	firstKey := -1
 	for i := obj + 1; i < end; i++ {
 		if s.parent[i] != obj || !s.is(i+1, ":") || !(s.is(i-1, "{") || s.is(i-1, ",")) {

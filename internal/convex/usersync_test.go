@@ -111,6 +111,8 @@ func TestMergeUsersSchemaShapes(t *testing.T) {
 			[]string{"\tposts: postsTable,\n\t// Clerk", "\tusers: defineTable({\n\t\tname: v.string(),", "import { defineSchema, defineTable } from \"convex/server\";\nimport { v } from \"convex/values\";\n"}, false},
 		{"one line, empty", "import { defineSchema, defineTable } from 'convex/server'\nexport default defineSchema({})\n",
 			[]string{"defineSchema({\n  // Clerk", "]),\n})\n", "from 'convex/server'\nimport { v } from \"convex/values\";\n"}, false},
+		{"Convex Auth's tables", "import { authTables } from \"@convex-dev/auth/server\";\nexport default defineSchema({\n  ...authTables,\n  messages: defineTable({}),\n});\n",
+			[]string{"spreads authTables (line 3)"}, true},
 		{"v from elsewhere", "import { defineSchema, defineTable } from \"convex/server\";\nimport { v } from \"./validators\";\nexport default defineSchema({});\n",
 			[]string{"imports v from \"./validators\""}, true},
 	}
