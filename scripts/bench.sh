@@ -2,12 +2,15 @@
 # bench.sh: how fast clerkconvex is, and how few calls it makes, in one run.
 #
 #   1. wall time of `clerkconvex --version` against `npx convex --version` (the real CLI from
-#      test/node; goal: at most 1/50 of it);
+#      test/node; goal: at most 1/50 of it) and against a hello-world Go binary built here
+#      (goal: at most 1.5 times it);
 #   2. npx and Clerk calls of `init` first run (goal: <= 1 and <= 3) and rerun (0 mutating),
 #      counted from the fake npx's log and the Clerk fake's request log (TestCallBudget);
 #   3. the Go benchmarks of the hot paths, briefly;
 #   4. the npm launcher's own start-up cost: `node npm/clerkconvex/bin/clerkconvex --version`
 #      (installed as npm lays it out, with the binary in its platform package) against the binary.
+#   5. init's wall time with 300 ms per Clerk call, in round trips (goal: first run <= 1.2 x 2,
+#      rerun <= 1.2 x 1: the domain and template listings go at once).
 #
 # Needs: go, and `npm ci --prefix test/node` done. Exits non-zero when the call budget is missed;
 # a missed startup goal is reported, and fails only with BENCH_STRICT=1 (wall time depends on the
@@ -31,6 +34,10 @@ if [[ ! -x $convex_bin ]]; then
 fi
 
 go build -trimpath -o "$tmp/clerkconvex" ./cmd/clerkconvex
+mkdir "$tmp/hello"
+printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n' >"$tmp/hello/main.go"
+printf 'module hello\n\ngo 1.21\n' >"$tmp/hello/go.mod"
+(cd "$tmp/hello" && GOFLAGS= go build -trimpath -o "$tmp/hello-bin" .)
 
 # median_ms CMD...: run CMD $n times (after one warm-up), print the median wall time in ms.
 median_ms() {
@@ -60,6 +67,16 @@ if awk -v a="$cc_ms" -v b="$npx_ms" 'BEGIN { exit !(a * 50 <= b) }'; then
 	echo "  ratio 1/$ratio: ok (goal <= 1/50)"
 else
 	echo "  ratio 1/$ratio: MISSED the goal (<= 1/50)"
+	[[ ${BENCH_STRICT:-0} == 1 ]] && fail=1
+fi
+
+hello_ms=$(median_ms "$RUNS" "$tmp/hello-bin")
+printf '  hello-world Go binary  %8.2f ms  (%d runs)\n' "$hello_ms" "$RUNS"
+hratio=$(awk -v a="$cc_ms" -v b="$hello_ms" 'BEGIN { printf "%.2f", a / (b > 0 ? b : 0.001) }')
+if awk -v r="$hratio" 'BEGIN { exit !(r <= 1.5) }'; then
+	echo "  clerkconvex / hello-world ${hratio}x: ok (goal <= 1.5x)"
+else
+	echo "  clerkconvex / hello-world ${hratio}x: MISSED the goal (<= 1.5x)"
 	[[ ${BENCH_STRICT:-0} == 1 ]] && fail=1
 fi
 
@@ -108,6 +125,21 @@ elif awk -v r="$dratio" 'BEGIN { exit !(r <= 1.3) }'; then
 	echo "  doctor ratio ${dratio}x: ok (goal <= 1.3x)"
 else
 	echo "  doctor ratio ${dratio}x: MISSED the goal (<= 1.3x)"
+	[[ ${BENCH_STRICT:-0} == 1 ]] && fail=1
+fi
+
+echo "== init with 300 ms per Clerk call (round trips; goal: first run <= 1.2 x 2, rerun <= 1.2 x 1)"
+iout=$(go test -run '^$' -bench 'InitLatency' -benchtime=3x ./internal/cli/initcmd)
+grep -E '^(Benchmark|ok|FAIL)' <<<"$iout" | sed 's/^/  /'
+first=$(grep -oE '[0-9.]+ first-round-trips' <<<"$iout" | head -1 | cut -d' ' -f1)
+rerun=$(grep -oE '[0-9.]+ rerun-round-trips' <<<"$iout" | head -1 | cut -d' ' -f1)
+if [[ -z $first || -z $rerun ]]; then
+	echo "  init round trips: not reported"
+	fail=1
+elif awk -v f="$first" -v r="$rerun" 'BEGIN { exit !(f <= 2.4 && r <= 1.2) }'; then
+	echo "  first run ${first}, rerun ${rerun} round trips: ok"
+else
+	echo "  first run ${first} (goal <= 2.4), rerun ${rerun} (goal <= 1.2) round trips: MISSED"
 	[[ ${BENCH_STRICT:-0} == 1 ]] && fail=1
 fi
 

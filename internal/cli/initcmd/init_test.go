@@ -47,7 +47,7 @@ type harness struct {
 	errOut *strings.Builder
 }
 
-func newHarness(t *testing.T, tty bool, answers ...prompt.Answer) *harness {
+func newHarness(t testing.TB, tty bool, answers ...prompt.Answer) *harness {
 	t.Helper()
 	fake := clerkapi.New(clerkapi.Options{Instances: []clerkapi.Instance{{SecretKey: sk, FrontendAPIURL: "https://" + host}}})
 	t.Cleanup(fake.Close)
