@@ -143,7 +143,16 @@ type ParsedProvider struct {
 	Line int // 1-based line of the element's first token
 	// DomainLine is the 1-based line of the domain's value (0 when there is no domain key).
 	DomainLine int
+	// DomainTemplate is set for a domain written `before${process.env.NAME}after`: doctor
+	// computes the domain from NAME's value on the deployment.
+	DomainTemplate *EnvTemplate
 }
+
+// EnvTemplate is a template literal whose only substitution reads one variable.
+type EnvTemplate struct{ Env, Before, After string }
+
+// Expand returns the template's value when its variable is value.
+func (t EnvTemplate) Expand(value string) string { return t.Before + value + t.After }
 
 // SameDomain reports whether pp is an OIDC provider whose domain is the one p
 // names: the same environment variable, or the same URL ignoring one trailing

@@ -118,6 +118,9 @@ func (a *providersArray) providers(s *scanned) []ParsedProvider {
 			switch prop.key {
 			case "domain":
 				pp.DomainEnv, pp.DomainURL = readDomain(s, prop.first, prop.last)
+				if prop.first == prop.last {
+					pp.DomainTemplate = s.envTemplate(prop.first)
+				}
 				pp.DomainLine = s.line(s.toks[prop.first].start) + 1
 				pp.DomainEnvs = Names(s.exprEnvReads(prop.first, prop.last, decls))
 			case "issuer":

@@ -50,6 +50,28 @@ var (
 	identRE        = regexp.MustCompile(`[A-Za-z_$][\w$]*`)
 )
 
+// envTemplateRE is a template literal's body whose one substitution reads one variable
+// (optionally with a non-null assertion).
+var envTemplateRE = regexp.MustCompile(`^([^$\\]*)\$\{\s*` + templateEnvRE.String() + `\s*!?\s*\}([^$\\]*)$`)
+
+// envTemplate reads the template literal token i as `before${process.env.NAME}after`, or
+// returns nil.
+func (s *scanned) envTemplate(i int) *EnvTemplate {
+	t := s.toks[i]
+	if t.kind != tokTemplate {
+		return nil
+	}
+	m := envTemplateRE.FindSubmatch(s.src[t.start+1 : t.end-1])
+	if m == nil {
+		return nil
+	}
+	name := string(m[2])
+	if name == "" {
+		name = string(m[3])
+	}
+	return &EnvTemplate{Env: name, Before: string(m[1]), After: string(m[4])}
+}
+
 // envReadsIn collects the process.env reads among tokens first..last (inclusive), adding to
 // acc (merged by name).
 func (s *scanned) envReadsIn(first, last int, acc []EnvRead) []EnvRead {

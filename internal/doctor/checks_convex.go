@@ -95,7 +95,7 @@ func checkConvexEnvVar(ctx context.Context, s *state) outcome {
 		}
 	}
 	s.issuerVar = name
-	set := convex.ManualCommand(name, s.issuer, s.in.Prod)
+	set := convex.ManualCommand(name, s.issuerValue(name), s.in.Prod)
 	if !found {
 		s.issuerUnset = name
 		nor := ""
@@ -109,20 +109,26 @@ func checkConvexEnvVar(ctx context.Context, s *state) outcome {
 		return fail(set, "%s%s is not set on the Convex %s deployment, so auth.config's domain is empty", name, nor, dep)
 	}
 	s.deployValue = value
+	what := fmt.Sprintf("the %s deployment's %s", dep, name)
+	if t := s.provider.DomainTemplate; t != nil && t.Env == name {
+		// `https://${process.env.X}`: judge the domain it makes, not the variable.
+		value = t.Expand(value)
+		what = fmt.Sprintf("the domain %s builds from %s", s.authRel, what)
+	}
 	switch {
 	case s.provider.DomainEnv == "" && !strings.Contains(value, "://"):
-		// The domain is built from the variable (a template literal, a const): its value is
-		// not the domain itself.
+		// The domain is built from the variable (a const, a call): its value is not the
+		// domain itself.
 		return warn("check by hand that "+s.authRel+"'s domain comes out as "+s.issuer,
 			"the %s deployment's %s is %s; %s builds the domain from it, which doctor does not evaluate", dep, name, quoted(value), s.authRel)
 	case s.prodWithTestKeys():
-		return s.judgeProdWithTestKeys(fmt.Sprintf("the prod deployment's %s", name), value)
+		return s.judgeProdWithTestKeys(what, value)
 	case value == s.issuer:
-		return pass("the %s deployment's %s is %s", dep, name, shown(value))
+		return pass("%s is %s", what, shown(value))
 	case strings.TrimRight(value, "/") == s.issuer:
-		return warn(set, "the %s deployment's %s is %s, the issuer with a trailing slash (Convex ignores it, other tools may not)", dep, name, quoted(value))
+		return warn(set, "%s is %s, the issuer with a trailing slash (Convex ignores it, other tools may not)", what, quoted(value))
 	}
-	return fail(set, "the %s deployment's %s is %s, but the issuer is %s: Convex would look for tokens from the wrong issuer", dep, name, quoted(value), s.issuer)
+	return fail(set, "%s is %s, but the issuer is %s: Convex would look for tokens from the wrong issuer", what, quoted(value), s.issuer)
 }
 
 // checkAuthEnv checks that every variable auth.config reads is set on the deployment: Convex
@@ -198,7 +204,7 @@ func (s *state) setCommand(name string) string {
 	value := ""
 	switch {
 	case slices.Contains(s.issuerVars, name) && s.issuer != "" && !s.prodWithTestKeys():
-		value = s.issuer
+		value = s.issuerValue(name)
 	case !s.in.Prod || s.in.EnvFileExplicit:
 		// Only a value certainly not secret goes into the command; the rest is <value>.
 		if v, ok := s.fileValue(name); ok && !secretEnvName(name) && dotenv.IsPublic(strings.TrimSpace(v)) {
@@ -227,6 +233,19 @@ func listAnd(items []string) string {
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
 
+// issuerValue is the value of the Clerk domain's variable name that makes the domain the
+// issuer: the issuer itself, or the part a template (`https://${process.env.X}`) leaves.
+func (s *state) issuerValue(name string) string {
+	if s.provider == nil {
+		return s.issuer
+	}
+	t := s.provider.DomainTemplate
+	if t == nil || t.Env != name || !strings.HasPrefix(s.issuer, t.Before) || !strings.HasSuffix(s.issuer[len(t.Before):], t.After) {
+		return s.issuer
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(s.issuer, t.Before), t.After)
+}
+
 func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {
 	if s.issuerVar == "" {
 		return skip("%s names the domain literally", s.authRel)
@@ -241,7 +260,7 @@ func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {
 	fileVal, ok := s.fileValue(name)
 	// Under --prod with test keys the issuer doctor knows is the development instance's:
 	// it is no value to write for production.
-	want := s.issuer
+	want := s.issuerValue(name)
 	if s.prodWithTestKeys() {
 		want = "<your production Clerk instance's issuer>"
 	}
@@ -256,8 +275,8 @@ func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {
 	switch {
 	case s.prodWithTestKeys():
 		fix += ", the same as on the prod deployment; " + s.liveKeysFix()
-	case strings.TrimRight(s.deployValue, "/") != s.issuer:
-		fix += " and run: " + convex.ManualCommand(name, s.issuer, s.in.Prod)
+	case strings.TrimRight(s.deployValue, "/") != want:
+		fix += " and run: " + convex.ManualCommand(name, want, s.in.Prod)
 	}
 	return fail(fix, "%s is %s in %s but %s on the %s deployment", name, quoted(fileVal), s.in.EnvFile, quoted(s.deployValue), s.deployment())
 }
