@@ -689,7 +689,9 @@ func TestInteractiveInitSyncUsersQuestion(t *testing.T) {
 	s.answer(keyEnter, promptAnother)
 	s.answer("y"+keyEnter, syncUsersPrompt, "(y/N)")
 	s.answer("n"+keyEnter, "Run npm install svix?")
-	s.answer(secret+keyEnter, "Endpoint URL: https://happy-cat-123.convex.site/clerk-users-webhook", "Signing Secret (whsec_…)")
+	// Typed only once the hidden prompt is drawn: keys typed while the steps print would be
+	// echoed by the terminal, as in any program that is not reading yet.
+	s.answer(secret+keyEnter, "Endpoint URL: https://happy-cat-123.convex.site/clerk-users-webhook", "Paste the endpoint's Signing Secret (whsec_…):")
 	if _, err := s.c.ExpectEOF(); err != nil {
 		s.fatalf("waiting for the end: %v", err)
 	}
