@@ -114,6 +114,10 @@ go test -run '^$' -bench 'ParsePublishableKey|ParseSecretKey|RedactSecrets|Mask|
 	-benchtime="$BENCHTIME" -benchmem ./internal/clerk ./internal/convex ./internal/dotenv |
 	grep -E '^(Benchmark|ok|FAIL)' | sed 's/^/  /'
 
+echo "== a child process under the reaper (ExecRunner) against a plain exec, on Linux"
+go test -run '^$' -bench 'Exec(Runner|Direct)$' -benchtime=20x ./internal/run |
+	grep -E '^(Benchmark|ok|FAIL)' | sed 's/^/  /'
+
 echo "== doctor with 200 ms on every fake endpoint (x-slowest-check: total / slowest check; goal <= 1.3)"
 dout=$(go test -run '^$' -bench 'DoctorLatency' -benchtime=3x ./internal/cli/doctor)
 grep -E '^(Benchmark|ok|FAIL)' <<<"$dout" | sed 's/^/  /'

@@ -1,6 +1,7 @@
 package run
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -82,4 +83,21 @@ func alive(pid int) bool {
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z' && s[i+2] != 'X'
+}
+
+// The reaper's cost per program: compare BenchmarkExecRunner with BenchmarkExecDirect (one run).
+func BenchmarkExecRunner(b *testing.B) {
+	for b.Loop() {
+		if _, err := (ExecRunner{}).Run(context.Background(), Cmd{Name: "true"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkExecDirect(b *testing.B) {
+	for b.Loop() {
+		if err := exec.Command("true").Run(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
