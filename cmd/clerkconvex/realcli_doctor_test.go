@@ -57,9 +57,11 @@ export default {
 		return out
 	}
 
+	// A generous --timeout: on a loaded machine one real npx call can take most of the default
+	// 30 s, and this test is about what doctor reads, not how fast.
 	d.SetEnv("CLERK_FRONTEND_API_URL", env.IssuerURL())
 	d.SetEnv("UNRELATED", "a # b")
-	r := run(t, dir, cenv, e.bin, "doctor", "--json")
+	r := run(t, dir, cenv, e.bin, "doctor", "--json", "--timeout", "5m")
 	c := checks(r)
 	if r.code != 1 {
 		t.Fatalf("doctor with two unset variables: exit %d, want 1\n%s", r.code, r)
@@ -79,7 +81,7 @@ export default {
 
 	d.SetEnv("AUTH_DEBUG", "1")
 	d.SetEnv("CLERK_JWT_ISSUER_DOMAIN", env.IssuerURL())
-	r = run(t, dir, cenv, e.bin, "doctor", "--json")
+	r = run(t, dir, cenv, e.bin, "doctor", "--json", "--timeout", "5m")
 	c = checks(r)
 	if r.code != 0 || c["convex.auth_env"]["status"] != "pass" {
 		t.Fatalf("doctor with every variable set: exit %d, convex.auth_env %v\n%s", r.code, c["convex.auth_env"], r)
