@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -49,6 +48,7 @@ func (f *filePlan) action() string {
 // initPlan is everything users init will do, decided before anything changes.
 type initPlan struct {
 	dir        string // the app folder (-C)
+	root       string // the folder every write must stay in: the workspace, or the app
 	convexDir  string // the package holding the Convex functions: npx and the install run there
 	files      []*filePlan
 	install    []string // the command adding svix ("npm install svix"); nil when it is a dependency
@@ -142,6 +142,9 @@ func doInit(ctx context.Context, opts *Options, res *InitResult) error {
 			res.warn("%s:%d uses Webhook.verify's return value, which svix 2.x no longer returns: that route refuses every Clerk event; call verify, then JSON.parse the body (docs/users.md)", f.Rel, line)
 		}
 	}
+	if err := checkReadOnly(opts, p, res); err != nil {
+		return err
+	}
 	if opts.DryRun {
 		return printDryRun(opts, p, res)
 	}
@@ -151,7 +154,7 @@ func doInit(ctx context.Context, opts *Options, res *InitResult) error {
 		if err := ctx.Err(); err != nil {
 			return interrupted(err)
 		}
-		if err := writePlanned(f); err != nil {
+		if err := writePlanned(opts, p, f); err != nil {
 			return err
 		}
 		opts.IO.Step(iostreams.OK, "%s %s", f.Rel, f.action())
@@ -208,7 +211,7 @@ func planInit(opts *Options) (*initPlan, error) {
 	if root == "" {
 		root = dir
 	}
-	p := &initPlan{dir: dir, convexDir: convexDir, deployment: "dev"}
+	p := &initPlan{dir: dir, root: root, convexDir: convexDir, deployment: "dev"}
 	if opts.Prod {
 		p.deployment = "prod"
 	}
@@ -259,7 +262,10 @@ func planFile(root, dir, funcDir string, names []string, jsOK bool, fresh func()
 		rel = filepath.ToSlash(relTo(dir, path))
 		abs, err = fsutil.ResolveInside(root, relTo(root, path))
 		if err != nil {
-			return rel, "", cmdutil.FlagErrorf("%s: %v", rel, err)
+			if errors.Is(err, fsutil.ErrOutsideRoot) {
+				return rel, "", cmdutil.FlagErrorf("users init would write %s outside the project folder: %w", rel, err)
+			}
+			return rel, "", cmdutil.FlagErrorf("%s: %w", rel, err)
 		}
 		return rel, abs, nil
 	}
@@ -304,19 +310,6 @@ func relTo(dir, path string) string {
 		return r
 	}
 	return path
-}
-
-func writePlanned(f *filePlan) error {
-	if f.action() == "unchanged" {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(f.Abs), 0o755); err != nil {
-		return fmt.Errorf("creating the folder for %s: %w", f.Rel, err)
-	}
-	if err := fsutil.WriteFile(f.Abs, f.New, 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", f.Rel, err)
-	}
-	return nil
 }
 
 // installSvix adds the svix package with the project's package manager: with --yes, or after
