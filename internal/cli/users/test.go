@@ -197,11 +197,18 @@ func send(ctx context.Context, opts *Options, url string, body []byte, key svixs
 	return resp.StatusCode, sanitize(string(b)), nil
 }
 
-// sanitize keeps an answer's text safe for a terminal, one line, at most 200 bytes.
+// sanitize keeps an answer's text safe for a terminal (safetext.Line: control, C1 and bidi
+// characters escaped), one line, cut at 200 bytes of the answer before escaping so that no
+// escape is cut in half.
 func sanitize(s string) string {
-	s = strings.TrimSpace(safetext.Line(s))
-	if len(s) > 200 {
-		s = strings.ToValidUTF8(s[:200], "") + "…"
+	s = strings.TrimSpace(s)
+	cut := len(s) > 200
+	if cut {
+		s = strings.ToValidUTF8(s[:200], "")
+	}
+	s = safetext.Line(s)
+	if cut {
+		s += "…"
 	}
 	return s
 }
