@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 var distFlag = flag.String("dist", "../../dist", "goreleaser's dist folder (scripts/release-snapshot.sh)")
@@ -104,9 +105,17 @@ func TestLinuxBinaryVersion(t *testing.T) {
 	if err != nil {
 		t.Fatalf("clerkconvex --version: %v\n%s", err, out)
 	}
-	want := "clerkconvex " + m.Version + " (commit " + m.Commit[:12] + ", built " + m.Date + ")\n"
-	if string(out) != want {
-		t.Errorf("clerkconvex --version printed %q, want %q", out, want)
+	got := regexp.MustCompile(`^clerkconvex (\S+) \(commit ([0-9a-f]{12}), built (\S+)\)\n$`).FindStringSubmatch(string(out))
+	if got == nil {
+		t.Fatalf("clerkconvex --version printed %q, want \"clerkconvex <version> (commit <12 hex>, built <date>)\"", out)
+	}
+	if got[1] != m.Version || got[2] != m.Commit[:12] {
+		t.Errorf("clerkconvex --version says %s commit %s, the snapshot is %s commit %s", got[1], got[2], m.Version, m.Commit[:12])
+	}
+	built, err1 := time.Parse(time.RFC3339, got[3])
+	want, err2 := time.Parse(time.RFC3339Nano, m.Date)
+	if err1 != nil || err2 != nil || !built.Equal(want.Truncate(time.Second)) {
+		t.Errorf("clerkconvex --version says built %s, the snapshot's date is %s", got[3], m.Date)
 	}
 }
 
