@@ -154,6 +154,15 @@ type EnvTemplate struct{ Env, Before, After string }
 // Expand returns the template's value when its variable is value.
 func (t EnvTemplate) Expand(value string) string { return t.Before + value + t.After }
 
+// ValueFor returns the variable's value that makes the template domain; ok is false when
+// no value can (domain does not start with Before and end with After).
+func (t EnvTemplate) ValueFor(domain string) (value string, ok bool) {
+	if len(domain) < len(t.Before)+len(t.After) || !strings.HasPrefix(domain, t.Before) || !strings.HasSuffix(domain, t.After) {
+		return "", false
+	}
+	return domain[len(t.Before) : len(domain)-len(t.After)], true
+}
+
 // SameDomain reports whether pp is an OIDC provider whose domain is the one p
 // names: the same environment variable, or the same URL ignoring one trailing
 // slash.

@@ -239,11 +239,12 @@ func (s *state) issuerValue(name string) string {
 	if s.provider == nil {
 		return s.issuer
 	}
-	t := s.provider.DomainTemplate
-	if t == nil || t.Env != name || !strings.HasPrefix(s.issuer, t.Before) || !strings.HasSuffix(s.issuer[len(t.Before):], t.After) {
-		return s.issuer
+	if t := s.provider.DomainTemplate; t != nil && t.Env == name {
+		if v, ok := t.ValueFor(s.issuer); ok {
+			return v
+		}
 	}
-	return strings.TrimSuffix(strings.TrimPrefix(s.issuer, t.Before), t.After)
+	return s.issuer
 }
 
 func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {

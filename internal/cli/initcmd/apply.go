@@ -110,7 +110,7 @@ func (p *plan) result(dry bool) *Result {
 	if p.prod {
 		dep = "prod"
 	}
-	r.Convex = ResultConvex{Variable: p.issuerVar, Value: p.issuer, Deployment: dep, Command: convex.ManualCommand(p.issuerVar, p.issuer, p.prod)}
+	r.Convex = ResultConvex{Variable: p.issuerVar, Value: p.issuerValue, Deployment: dep, Command: convex.ManualCommand(p.issuerVar, p.issuerValue, p.prod)}
 	return r
 }
 
@@ -198,7 +198,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	}
 	p.inFlight = "the Convex variable " + p.issuerVar
 	busy := progress(opts, fmt.Sprintf("Setting %s on the %s deployment…", p.issuerVar, res.Convex.Deployment))
-	target, err := convex.SetEnvTarget(ctx, run.WithTimeout(opts.Runner(), opts.NpxTimeout, npxTimeoutHint), p.convexDir(), p.issuerVar, p.issuer, p.prod)
+	target, err := convex.SetEnvTarget(ctx, run.WithTimeout(opts.Runner(), opts.NpxTimeout, npxTimeoutHint), p.convexDir(), p.issuerVar, p.issuerValue, p.prod)
 	busy.Stop()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -229,7 +229,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		io.Step(iostreams.Warn, "%s", w)
 		res.Convex.Deployment = target.Type
 	}
-	io.Step(iostreams.OK, "Convex %s deployment%s: %s=%s", res.Convex.Deployment, named(target.Name), p.issuerVar, p.issuer)
+	io.Step(iostreams.OK, "Convex %s deployment%s: %s=%s", res.Convex.Deployment, named(target.Name), p.issuerVar, p.issuerValue)
 	// The fallbacks the Clerk provider's domain reads (process.env.A ?? process.env.B): Convex
 	// refuses a push while one is unset, so they get the issuer too.
 	for _, v := range p.extraIssuerVars {

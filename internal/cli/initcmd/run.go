@@ -51,6 +51,9 @@ type plan struct {
 	clerk     cmdutil.ClerkAPI // built once, while planning; apply reuses it
 	issuer    string
 	issuerVar string
+	// issuerValue is issuerVar's value: the issuer, or the part of it a template domain
+	// (`https://${process.env.X}`) leaves to X.
+	issuerValue string
 	// extraIssuerVars are the other variables the Clerk provider's domain reads (its
 	// fallbacks): set to the issuer too, because Convex refuses a push while one is unset.
 	extraIssuerVars []string

@@ -39,7 +39,7 @@ func (envFileStep) Plan(ctx context.Context, s *planState) error {
 		}
 	}
 	p.secretVar = fw.SecretKeyVar
-	want := [][2]string{{p.pubVar, p.pub.Raw}, {p.secretVar, p.secret.Reveal()}, {p.issuerVar, p.issuer}}
+	want := [][2]string{{p.pubVar, p.pub.Raw}, {p.secretVar, p.secret.Reveal()}, {p.issuerVar, p.issuerValue}}
 	for _, v := range p.extraIssuerVars {
 		want = append(want, [2]string{v, p.issuer})
 	}

@@ -43,13 +43,21 @@ func (providersStep) Plan(ctx context.Context, s *planState) error {
 	// The Clerk provider already there, under whatever variable name (a starter's
 	// EXPO_PUBLIC_CLERK_FRONTEND_API_URL, a fallback): its variables are reused, and no second
 	// provider is added.
-	p.issuerVar, p.extraIssuerVars = convex.DefaultIssuerEnv, nil
+	p.issuerVar, p.extraIssuerVars, p.issuerValue = convex.DefaultIssuerEnv, nil, p.issuer
 	defaultApp, cfgApp := "convex", ""
 	s.clerkIdx = convex.FindClerkProvider(s.parsed, convex.ClerkProviderHints{IsIssuer: p.pub.NamesIssuer, Value: s.envValue})
 	if s.clerkIdx >= 0 {
 		pp := s.parsed[s.clerkIdx]
 		if len(pp.DomainEnvs) > 0 {
 			p.issuerVar, p.extraIssuerVars = pp.DomainEnvs[0], pp.DomainEnvs[1:]
+		}
+		if t := pp.DomainTemplate; t != nil && t.Env == p.issuerVar {
+			v, ok := t.ValueFor(p.issuer)
+			if !ok {
+				return &cmdutil.FlagError{Err: fmt.Errorf("%s (line %d) builds the Clerk domain as %s%s%s, which cannot be the issuer %s: write the domain as process.env.%s, then run clerkconvex init again",
+					rel(p.dir, s.authPath), pp.DomainLine, t.Before, "${process.env."+t.Env+"}", t.After, p.issuer, t.Env)}
+			}
+			p.issuerValue = v
 		}
 		if pp.ApplicationID != "" {
 			defaultApp, cfgApp = pp.ApplicationID, pp.ApplicationID

@@ -40,7 +40,11 @@ func (s *planState) keepProviders(ctx context.Context, cfgApp string) (bool, err
 		return false, nil
 	}
 	v, _ := s.env.Get(p.issuerVar)
-	if iss, err := clerk.NormalizeIssuer(v); err != nil || iss != p.issuer {
+	if p.issuerValue != p.issuer { // a template domain: the variable holds its part
+		if strings.TrimSpace(v) != p.issuerValue {
+			return false, nil
+		}
+	} else if iss, err := clerk.NormalizeIssuer(v); err != nil || iss != p.issuer {
 		return false, nil
 	}
 	tm, err := s.existingTemplate(ctx)
