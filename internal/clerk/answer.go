@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // AnswerError is an answer that is not what Clerk's Backend API sends: an HTML page, JSON cut
@@ -122,12 +123,12 @@ func checkObject(resp *http.Response, body []byte) *AnswerError {
 	return nil
 }
 
-var tagPattern = regexp.MustCompile(`<[^>]*>`)
+var tagPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<[^>]*>`) })
 
 // summarize is the start of a body for a message: tags dropped, spaces squeezed, secrets
 // masked, made safe to print.
 func summarize(body []byte) string {
-	s := tagPattern.ReplaceAllString(string(body), " ")
+	s := tagPattern().ReplaceAllString(string(body), " ")
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > 80 {
 		cut := 80

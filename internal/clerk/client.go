@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	sdk "github.com/clerk/clerk-sdk-go/v2"
@@ -129,12 +130,12 @@ func IsUnauthorized(err error) bool {
 	return errors.As(err, &ae) && ae.Unauthorized()
 }
 
-var skPattern = regexp.MustCompile(`sk_(test|live)_[A-Za-z0-9]+`)
+var skPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`sk_(test|live)_[A-Za-z0-9]+`) })
 
 // RedactSecrets masks anything shaped like a secret key in s (text from elsewhere: Clerk's
 // messages, error strings).
 func RedactSecrets(s string) string {
-	return skPattern.ReplaceAllStringFunc(s, Mask)
+	return skPattern().ReplaceAllStringFunc(s, Mask)
 }
 
 // netText is text from the network made safe for an error message: one line, secrets masked.

@@ -36,7 +36,7 @@ func (p Provider) Validate() error {
 		return errors.New("auth provider has both an environment variable and a URL for its domain; set only one")
 	case p.DomainEnv == "" && p.DomainURL == "":
 		return errors.New("auth provider has no domain; set an environment variable name or an issuer URL")
-	case p.DomainEnv != "" && !envNameRE.MatchString(p.DomainEnv):
+	case p.DomainEnv != "" && !envNameRE().MatchString(p.DomainEnv):
 		return fmt.Errorf("auth provider domain variable %q is not a name Convex accepts for a deployment variable (a letter, then letters, digits and _)", p.DomainEnv)
 	case p.ApplicationID == "":
 		return errors.New("auth provider has an empty applicationID; use \"convex\" to match Clerk's convex JWT template")

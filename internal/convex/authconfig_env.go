@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sync"
 )
 
 // Convex evaluates the whole auth config at every push, and refuses the push
@@ -43,16 +44,20 @@ func Names(reads []EnvRead) []string {
 }
 
 // templateEnvRE finds process.env reads inside a template literal's ${…} parts.
-var templateEnvRE = regexp.MustCompile(`\bprocess\s*\??\.\s*env\s*(?:\??\.\s*([A-Za-z_$][\w$]*)|(?:\?\.)?\[\s*["']([^"'\n]+)["']\s*\])`)
+var templateEnvRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\bprocess\s*\??\.\s*env\s*(?:\??\.\s*([A-Za-z_$][\w$]*)|(?:\?\.)?\[\s*["']([^"'\n]+)["']\s*\])`)
+})
 
 var (
-	templateExprRE = regexp.MustCompile(`\$\{([^}]*)\}`)
-	identRE        = regexp.MustCompile(`[A-Za-z_$][\w$]*`)
+	templateExprRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^}]*)\}`) })
+	identRE        = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z_$][\w$]*`) })
 )
 
 // envTemplateRE is a template literal's body whose one substitution reads one variable
 // (optionally with a non-null assertion).
-var envTemplateRE = regexp.MustCompile(`^([^$\\]*)\$\{\s*` + templateEnvRE.String() + `\s*!?\s*\}([^$\\]*)$`)
+var envTemplateRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([^$\\]*)\$\{\s*` + templateEnvRE().String() + `\s*!?\s*\}([^$\\]*)$`)
+})
 
 // envTemplate reads the template literal token i as `before${process.env.NAME}after`, or
 // returns nil.
@@ -61,7 +66,7 @@ func (s *scanned) envTemplate(i int) *EnvTemplate {
 	if t.kind != tokTemplate {
 		return nil
 	}
-	m := envTemplateRE.FindSubmatch(s.src[t.start+1 : t.end-1])
+	m := envTemplateRE().FindSubmatch(s.src[t.start+1 : t.end-1])
 	if m == nil {
 		return nil
 	}
@@ -91,7 +96,7 @@ func (s *scanned) envReadsIn(first, last int, acc []EnvRead) []EnvRead {
 		t := s.toks[i]
 		if t.kind == tokTemplate {
 			text := s.src[t.start:t.end]
-			for _, m := range templateEnvRE.FindAllSubmatchIndex(text, -1) {
+			for _, m := range templateEnvRE().FindAllSubmatchIndex(text, -1) {
 				switch {
 				case m[2] >= 0:
 					add(string(text[m[2]:m[3]]), t.start+m[2])
@@ -226,8 +231,8 @@ func (s *scanned) exprEnvReads(first, last int, decls map[string]decl) []EnvRead
 		for i := first; i <= last; i++ {
 			if s.toks[i].kind == tokTemplate {
 				// `https://${slug}.clerk.accounts.dev`: the names in its ${…} parts.
-				for _, m := range templateExprRE.FindAllSubmatch(s.src[s.toks[i].start:s.toks[i].end], -1) {
-					for _, name := range identRE.FindAll(m[1], -1) {
+				for _, m := range templateExprRE().FindAllSubmatch(s.src[s.toks[i].start:s.toks[i].end], -1) {
+					for _, name := range identRE().FindAll(m[1], -1) {
 						if d, ok := decls[string(name)]; ok && !seen[string(name)] {
 							seen[string(name)] = true
 							walk(d.first, d.last, depth+1)

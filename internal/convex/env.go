@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/clerkconvex/clerkconvex/internal/project"
 	"github.com/clerkconvex/clerkconvex/internal/run"
@@ -28,10 +29,10 @@ import (
 //   - `--prod` selects the production deployment; the CLI refuses it for self-hosted ones.
 
 // envNameRE is the form Convex accepts for deployment variable names.
-var envNameRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+var envNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`) })
 
 func checkEnvName(name string) error {
-	if !envNameRE.MatchString(name) {
+	if !envNameRE().MatchString(name) {
 		return fmt.Errorf("invalid Convex environment variable name %q: use a letter followed by letters, digits and underscores", name)
 	}
 	return nil
@@ -141,20 +142,20 @@ func (e *CLIError) Unwrap() error {
 // npxCanceledRE is npx's refusal (npm 7 and later) to download a package the project
 // lacks, under --no or npm_config_yes=false:
 // `npm error npx canceled due to missing packages and no YES option: ["convex@1.48.0"]`.
-var npxCanceledRE = regexp.MustCompile(`canceled due to missing packages`)
+var npxCanceledRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`canceled due to missing packages`) })
 
 // npmErrorRE marks a line npm itself wrote on failing (npm 9+: "npm error", before: "npm ERR!").
-var npmErrorRE = regexp.MustCompile(`(?m)^npm (error|ERR!) `)
+var npmErrorRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^npm (error|ERR!) `) })
 
 // notInstalled reports whether a failed npx call failed because convex is not installed
 // for dir: npx said it refused to download it, or npm failed (not the Convex CLI, which
 // never ran) and no node_modules/convex is in dir or above it, where Node would find it.
 func notInstalled(dir, stderr string) bool {
 	stderr = stripANSI(stderr)
-	if npxCanceledRE.MatchString(stderr) {
+	if npxCanceledRE().MatchString(stderr) {
 		return true
 	}
-	return npmErrorRE.MatchString(stderr) && !convexInstalled(dir)
+	return npmErrorRE().MatchString(stderr) && !convexInstalled(dir)
 }
 
 // convexInstalled reports whether Node's module resolution from dir finds the convex
@@ -199,7 +200,7 @@ type Target struct {
 	Message string // the CLI's success line, without colours
 }
 
-var targetRE = regexp.MustCompile(`\(on (\S+) deployment (\S+)\)`)
+var targetRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\(on (\S+) deployment (\S+)\)`) })
 
 // SetEnvTarget is SetEnv that also reports the deployment the CLI changed.
 func SetEnvTarget(ctx context.Context, r run.Runner, dir, name, value string, prod bool) (Target, error) {
@@ -224,7 +225,7 @@ func parseTarget(stderr []byte) Target {
 	for _, line := range strings.Split(stripANSI(string(stderr)), "\n") {
 		if strings.Contains(line, "Successfully set") {
 			t.Message = safetext.Line(strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "✔")))
-			if m := targetRE.FindStringSubmatch(line); m != nil {
+			if m := targetRE().FindStringSubmatch(line); m != nil {
 				t.Type, t.Name = safetext.Line(m[1]), safetext.Line(m[2])
 			}
 		}
@@ -288,19 +289,21 @@ func callError(ctx context.Context, err error, res run.Result, dir, command, man
 	}
 }
 
-var ansiRE = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
+var ansiRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`) })
 
-func stripANSI(s string) string { return ansiRE.ReplaceAllString(s, "") }
+func stripANSI(s string) string { return ansiRE().ReplaceAllString(s, "") }
 
 // connectionLogRE matches the lines the Convex client's WebSocket manager logs to stdout
 // (console.log) when its connection drops and comes back; they can precede `env get`'s
 // value.
-var connectionLogRE = regexp.MustCompile(`^(Attempting reconnect in \d+ms|WebSocket reconnected at |WebSocket closed with code |WebSocket error message: |Network recovery detected|Network recovery reconnect saved )`)
+var connectionLogRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(Attempting reconnect in \d+ms|WebSocket reconnected at |WebSocket closed with code |WebSocket error message: |Network recovery detected|Network recovery reconnect saved )`)
+})
 
 func stripConnectionLog(stdout string) string {
 	for stdout != "" {
 		line, rest, _ := strings.Cut(stdout, "\n")
-		if !connectionLogRE.MatchString(line) {
+		if !connectionLogRE().MatchString(line) {
 			break
 		}
 		stdout = rest
@@ -310,7 +313,7 @@ func stripConnectionLog(stdout string) string {
 
 // stackLineRE matches the lines of a Node stack trace and crash report, which say nothing a
 // user can act on.
-var stackLineRE = regexp.MustCompile(`^(at |\^+$|Node\.js v\d|throw |[A-Za-z]:\\|/)`)
+var stackLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(at |\^+$|Node\.js v\d|throw |[A-Za-z]:\\|/)`) })
 
 // CLIMessage picks the line of the Convex CLI's stderr that says what went wrong: the first
 // "✖" line (the CLI's failure mark), else the first line that is not npm noise or part of a
@@ -326,7 +329,7 @@ func cliMessage(stderr string) string {
 		case line == "",
 			strings.HasPrefix(line, "npm warn"), strings.HasPrefix(line, "npm WARN"),
 			strings.HasPrefix(line, "npm notice"),
-			stackLineRE.MatchString(line):
+			stackLineRE().MatchString(line):
 			continue
 		case strings.HasPrefix(line, "✖"):
 			return truncate(strings.TrimSpace(strings.TrimPrefix(line, "✖")))

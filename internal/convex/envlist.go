@@ -31,7 +31,7 @@ func ParseEnvList(out string) map[string]string {
 	lines := strings.Split(strings.ReplaceAll(out, "\r\n", "\n"), "\n")
 	for i := 0; i < len(lines); i++ {
 		name, value, ok := strings.Cut(lines[i], "=")
-		if !ok || !envNameRE.MatchString(name) {
+		if !ok || !envNameRE().MatchString(name) {
 			continue
 		}
 		if len(value) > 0 && (value[0] == '\'' || value[0] == '"') {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 )
@@ -27,14 +28,16 @@ type clerkImport struct {
 
 var (
 	// A publishable key: pk_test_/pk_live_ and base64 of "<host>$" (at least a few bytes).
-	keyLiteralRE = regexp.MustCompile(`\bpk_(?:test|live)_[A-Za-z0-9+/]{8,}={0,2}`)
+	keyLiteralRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bpk_(?:test|live)_[A-Za-z0-9+/]{8,}={0,2}`) })
 	// import … from "@clerk/…" (the whole declaration, to name what it imports).
-	clerkImportRE = regexp.MustCompile(`\bimport\s+(?:type\s+)?([^;]*?)\s*\bfrom\s*['"](@clerk/[^'"\n]+)['"]`)
+	clerkImportRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\bimport\s+(?:type\s+)?([^;]*?)\s*\bfrom\s*['"](@clerk/[^'"\n]+)['"]`)
+	})
 )
 
 // addKeyLiterals records the publishable keys in src (comments already blanked) that decode.
 func (w *wiringFacts) addKeyLiterals(rel, src string) {
-	for _, loc := range keyLiteralRE.FindAllStringIndex(src, -1) {
+	for _, loc := range keyLiteralRE().FindAllStringIndex(src, -1) {
 		k, err := clerk.ParsePublishableKey(src[loc[0]:loc[1]])
 		if err != nil {
 			continue // a placeholder such as pk_test_xxxxxxxx
@@ -45,7 +48,7 @@ func (w *wiringFacts) addKeyLiterals(rel, src string) {
 
 // addClerkImports records src's imports from Clerk packages.
 func (w *wiringFacts) addClerkImports(rel, src string) {
-	for _, m := range clerkImportRE.FindAllStringSubmatchIndex(src, -1) {
+	for _, m := range clerkImportRE().FindAllStringSubmatchIndex(src, -1) {
 		clause, module := src[m[2]:m[3]], src[m[4]:m[5]]
 		var names []string
 		if open, end := strings.Index(clause, "{"), strings.LastIndex(clause, "}"); open >= 0 && end > open {
@@ -55,7 +58,7 @@ func (w *wiringFacts) addClerkImports(rel, src string) {
 				}
 			}
 		}
-		if ns := namespaceRe.FindStringSubmatch(clause); ns != nil {
+		if ns := namespaceRe().FindStringSubmatch(clause); ns != nil {
 			names = append(names, "* as "+ns[1])
 		}
 		w.clerkImports = append(w.clerkImports, clerkImport{site{rel, lineAt(src, m[0]), m[0], m[1]}, module, names})

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 )
@@ -58,18 +59,22 @@ type wiringFacts struct {
 type importSpec struct{ module, name string }
 
 var (
-	importRe    = regexp.MustCompile(`\bimport\s+(?:type\s+)?([^;]*?)\s*\bfrom\s*['"]([^'"\n]+)['"]`)
-	namespaceRe = regexp.MustCompile(`\*\s*as\s+([A-Za-z_$][\w$]*)`)
+	importRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\bimport\s+(?:type\s+)?([^;]*?)\s*\bfrom\s*['"]([^'"\n]+)['"]`)
+	})
+	namespaceRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\*\s*as\s+([A-Za-z_$][\w$]*)`) })
 	// useAuth={x} or useAuth={ns.x}
-	useAuthRe = regexp.MustCompile(`\buseAuth\s*=\s*\{\s*([A-Za-z_$][\w$]*)(?:\s*\.\s*([A-Za-z_$][\w$]*))?\s*\}`)
+	useAuthRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\buseAuth\s*=\s*\{\s*([A-Za-z_$][\w$]*)(?:\s*\.\s*([A-Za-z_$][\w$]*))?\s*\}`)
+	})
 )
 
 // parseImports maps local names to what they import.
 func parseImports(src string) map[string]importSpec {
 	out := map[string]importSpec{}
-	for _, m := range importRe.FindAllStringSubmatch(src, -1) {
+	for _, m := range importRe().FindAllStringSubmatch(src, -1) {
 		clause, module := m[1], m[2]
-		if ns := namespaceRe.FindStringSubmatch(clause); ns != nil {
+		if ns := namespaceRe().FindStringSubmatch(clause); ns != nil {
 			out[ns[1]] = importSpec{module, "*"}
 		}
 		open, end := strings.Index(clause, "{"), strings.LastIndex(clause, "}")
@@ -273,7 +278,7 @@ func (w *wiringFacts) add(rel, src string) {
 			offs, tags := jsxUses(src, local)
 			for i, off := range offs {
 				u := cpwcUse{site: site{rel, lineAt(src, off), off, elementEnd(src, local, off)}}
-				if m := useAuthRe.FindStringSubmatch(tags[i]); m != nil {
+				if m := useAuthRe().FindStringSubmatch(tags[i]); m != nil {
 					sp, imported := imports[m[1]]
 					switch {
 					case m[2] == "":

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"sync"
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
@@ -128,7 +129,7 @@ type stopAtR struct {
 }
 
 // dsr is the terminal's answer to a cursor-position request: ESC [ row ; col R.
-var dsr = regexp.MustCompile(`\x1b\[\d+;\d+R`)
+var dsr = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\x1b\[\d+;\d+R`) })
 
 func (r *stopAtR) fill() bool {
 	if r.err != nil {
@@ -145,9 +146,9 @@ func (r *stopAtR) fill() bool {
 
 func (r *stopAtR) Read(p []byte) (int, error) {
 	if r.dsrWanted > 0 {
-		for dsr.FindIndex(r.pending) == nil && r.fill() {
+		for dsr().FindIndex(r.pending) == nil && r.fill() {
 		}
-		if loc := dsr.FindIndex(r.pending); loc != nil && loc[1]-loc[0] <= len(p) {
+		if loc := dsr().FindIndex(r.pending); loc != nil && loc[1]-loc[0] <= len(p) {
 			n := copy(p, r.pending[loc[0]:loc[1]])
 			r.pending = append(r.pending[:loc[0]], r.pending[loc[1]:]...)
 			r.dsrWanted--
