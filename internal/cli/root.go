@@ -167,6 +167,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	root.SetIn(f.IOStreams.In)
+	if len(args) > 0 && args[0] == cobra.ShellCompRequestCmd {
+		root.SetOut(plainCompletions(f.IOStreams.Out))
+	}
 	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
 		err = &cmdutil.FlagError{Err: err}
