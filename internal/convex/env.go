@@ -38,13 +38,10 @@ func checkEnvName(name string) error {
 	return nil
 }
 
-// envArgs builds `convex env <verb> ...` arguments for npx.
-func envArgs(prod bool, verb string, rest ...string) []string {
+// envArgs builds `convex env <verb> ...` arguments for npx, the deployment's options last.
+func envArgs(dep Deployment, verb string, rest ...string) []string {
 	args := append([]string{"convex", "env", verb}, rest...)
-	if prod {
-		args = append(args, "--prod")
-	}
-	return args
+	return append(args, dep.Args()...)
 }
 
 // setArgs are the arguments after "convex env set". A value starting with "-" would be read
@@ -57,10 +54,10 @@ func setArgs(name, value string) []string {
 }
 
 // ManualCommand is the exact command a person can run instead of SetEnv, shell-quoted
-// (POSIX shells): `npx convex env set NAME VALUE [--prod]`.
-func ManualCommand(name, value string, prod bool) string {
+// (POSIX shells): `npx convex env set NAME VALUE [--prod | --deployment REF]`.
+func ManualCommand(name, value string, dep Deployment) string {
 	parts := []string{"npx"}
-	for _, a := range envArgs(prod, "set", setArgs(name, value)...) {
+	for _, a := range envArgs(dep, "set", setArgs(name, value)...) {
 		parts = append(parts, shellQuote(a))
 	}
 	return strings.Join(parts, " ")
@@ -183,11 +180,11 @@ func absDir(dir string) string {
 	return dir
 }
 
-// SetEnv runs `npx convex env set NAME VALUE [--prod]` in dir: one call. On failure the
+// SetEnv runs `npx convex env set NAME VALUE [--prod | --deployment REF]` in dir: one call. On failure the
 // error carries the CLI's message and the command to run by hand (without the value when
 // the value looks like a secret).
-func SetEnv(ctx context.Context, r run.Runner, dir, name, value string, prod bool) error {
-	_, err := SetEnvTarget(ctx, r, dir, name, value, prod)
+func SetEnv(ctx context.Context, r run.Runner, dir, name, value string, dep Deployment) error {
+	_, err := SetEnvTarget(ctx, r, dir, name, value, dep)
 	return err
 }
 
@@ -203,17 +200,17 @@ type Target struct {
 var targetRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\(on (\S+) deployment (\S+)\)`) })
 
 // SetEnvTarget is SetEnv that also reports the deployment the CLI changed.
-func SetEnvTarget(ctx context.Context, r run.Runner, dir, name, value string, prod bool) (Target, error) {
+func SetEnvTarget(ctx context.Context, r run.Runner, dir, name, value string, dep Deployment) (Target, error) {
 	if err := checkEnvName(name); err != nil {
 		return Target{}, err
 	}
-	manual := ManualCommand(name, value, prod)
+	manual := ManualCommand(name, value, dep)
 	if looksSecret(value) {
-		manual = strings.Join(append([]string{"npx"}, envArgs(prod, "set", name)...), " ") + " (it asks for the value)"
+		manual = strings.Join(append([]string{"npx"}, envArgs(dep, "set", name)...), " ") + " (it asks for the value)"
 	}
-	cmd := run.Cmd{Dir: dir, Name: "npx", Args: envArgs(prod, "set", setArgs(name, value)...)}
+	cmd := run.Cmd{Dir: dir, Name: "npx", Args: envArgs(dep, "set", setArgs(name, value)...)}
 	res, err := r.Run(ctx, cmd)
-	if err = callError(ctx, err, res, dir, strings.Join(append([]string{"npx"}, envArgs(prod, "set", name)...), " "), manual); err != nil {
+	if err = callError(ctx, err, res, dir, strings.Join(append([]string{"npx"}, envArgs(dep, "set", name)...), " "), manual); err != nil {
 		return Target{}, err
 	}
 	return parseTarget(res.Stderr), nil
@@ -233,14 +230,14 @@ func parseTarget(stderr []byte) Target {
 	return t
 }
 
-// GetEnv runs `npx convex env get NAME [--prod]` in dir. found is false when the CLI says
+// GetEnv runs `npx convex env get NAME [--prod | --deployment REF]` in dir. found is false when the CLI says
 // the variable is not set; a variable set to "" is found with value "".
-func GetEnv(ctx context.Context, r run.Runner, dir, name string, prod bool) (value string, found bool, err error) {
+func GetEnv(ctx context.Context, r run.Runner, dir, name string, dep Deployment) (value string, found bool, err error) {
 	if err := checkEnvName(name); err != nil {
 		return "", false, err
 	}
-	command := strings.Join(append([]string{"npx"}, envArgs(prod, "get", name)...), " ")
-	res, runErr := r.Run(ctx, run.Cmd{Dir: dir, Name: "npx", Args: envArgs(prod, "get", name)})
+	command := strings.Join(append([]string{"npx"}, envArgs(dep, "get", name)...), " ")
+	res, runErr := r.Run(ctx, run.Cmd{Dir: dir, Name: "npx", Args: envArgs(dep, "get", name)})
 	stdout := stripConnectionLog(string(res.Stdout))
 	notFound := stdout == "" && strings.Contains(stripANSI(string(res.Stderr)), fmt.Sprintf("Environment variable %q not found", name))
 	if notFound {

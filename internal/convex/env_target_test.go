@@ -19,7 +19,7 @@ func TestSetEnvTarget(t *testing.T) {
 		"✔ Successfully set X\n": {Message: "Successfully set X"},
 		"":                       {},
 	} {
-		got, err := SetEnvTarget(context.Background(), stderrRunner{stderr}, ".", "X", "v", false)
+		got, err := SetEnvTarget(context.Background(), stderrRunner{stderr}, ".", "X", "v", Deployment{})
 		if err != nil || got != want {
 			t.Errorf("stderr %q: got %+v %v, want %+v", stderr, got, err, want)
 		}

@@ -133,7 +133,7 @@ func TestSetEnv(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &fakeRunner{res: tt.res, err: tt.err}
-			err := SetEnv(context.Background(), r, "/project", "CLERK_JWT_ISSUER_DOMAIN", tt.value, tt.prod)
+			err := SetEnv(context.Background(), r, "/project", "CLERK_JWT_ISSUER_DOMAIN", tt.value, Deployment{Prod: tt.prod})
 			if len(r.calls) != 1 {
 				t.Fatalf("runner called %d times, want once", len(r.calls))
 			}
@@ -166,7 +166,7 @@ func TestSetEnv(t *testing.T) {
 
 func TestSetEnvErrorTypes(t *testing.T) {
 	res, exitErr := exitWith(1, "", realBadKeyStderr)
-	err := SetEnv(context.Background(), &fakeRunner{res: res, err: exitErr}, ".", "A", "b", false)
+	err := SetEnv(context.Background(), &fakeRunner{res: res, err: exitErr}, ".", "A", "b", Deployment{})
 	var ce *CLIError
 	if !errors.As(err, &ce) {
 		t.Fatalf("err = %T %v, want *CLIError", err, err)
@@ -175,14 +175,14 @@ func TestSetEnvErrorTypes(t *testing.T) {
 		t.Errorf("CLIError = %+v", ce)
 	}
 
-	err = SetEnv(context.Background(), &fakeRunner{err: fmt.Errorf("npx %w", run.ErrNotFound)}, ".", "A", "b", false)
+	err = SetEnv(context.Background(), &fakeRunner{err: fmt.Errorf("npx %w", run.ErrNotFound)}, ".", "A", "b", Deployment{})
 	if !errors.Is(err, run.ErrNotFound) {
 		t.Errorf("err = %v, want it to wrap run.ErrNotFound", err)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err = SetEnv(ctx, &fakeRunner{res: run.Result{ExitCode: -1}, err: fmt.Errorf("npx: %w", context.Canceled)}, ".", "A", "b", false)
+	err = SetEnv(ctx, &fakeRunner{res: run.Result{ExitCode: -1}, err: fmt.Errorf("npx: %w", context.Canceled)}, ".", "A", "b", Deployment{})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
@@ -191,10 +191,10 @@ func TestSetEnvErrorTypes(t *testing.T) {
 func TestEnvInvalidName(t *testing.T) {
 	for _, name := range []string{"", "1ABC", "A-B", "A=B", "--prod", "A B", "É"} {
 		r := &fakeRunner{}
-		if err := SetEnv(context.Background(), r, ".", name, "v", false); err == nil || !strings.Contains(err.Error(), "invalid Convex environment variable name") {
+		if err := SetEnv(context.Background(), r, ".", name, "v", Deployment{}); err == nil || !strings.Contains(err.Error(), "invalid Convex environment variable name") {
 			t.Errorf("SetEnv(%q) = %v, want an invalid-name error", name, err)
 		}
-		if _, _, err := GetEnv(context.Background(), r, ".", name, false); err == nil {
+		if _, _, err := GetEnv(context.Background(), r, ".", name, Deployment{}); err == nil {
 			t.Errorf("GetEnv(%q) succeeded", name)
 		}
 		if len(r.calls) != 0 {
@@ -300,7 +300,7 @@ func TestGetEnv(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &fakeRunner{res: tt.res, err: tt.err}
-			value, found, err := GetEnv(context.Background(), r, "/project", "CLERK_JWT_ISSUER_DOMAIN", tt.prod)
+			value, found, err := GetEnv(context.Background(), r, "/project", "CLERK_JWT_ISSUER_DOMAIN", Deployment{Prod: tt.prod})
 			wantArgs := tt.wantArgs
 			if wantArgs == nil {
 				wantArgs = []string{"convex", "env", "get", "CLERK_JWT_ISSUER_DOMAIN"}
@@ -342,7 +342,7 @@ func TestManualCommand(t *testing.T) {
 		{"A", "two\nlines", false, "npx convex env set A 'two\nlines'"},
 	}
 	for _, tt := range tests {
-		if got := ManualCommand(tt.name, tt.value, tt.prod); got != tt.want {
+		if got := ManualCommand(tt.name, tt.value, Deployment{Prod: tt.prod}); got != tt.want {
 			t.Errorf("ManualCommand(%q, %q, %v) = %s, want %s", tt.name, tt.value, tt.prod, got, tt.want)
 		}
 	}
@@ -359,12 +359,12 @@ func FuzzManualCommand(f *testing.F) {
 		if strings.ContainsRune(value, 0) {
 			return // not representable in a process argument
 		}
-		cmd := ManualCommand("NAME", value, prod)
+		cmd := ManualCommand("NAME", value, Deployment{Prod: prod})
 		words, err := shellquote.Split(cmd)
 		if err != nil {
 			t.Fatalf("ManualCommand(%q) = %s: does not parse: %v", value, cmd, err)
 		}
-		want := append([]string{"npx"}, envArgs(prod, "set", setArgs("NAME", value)...)...)
+		want := append([]string{"npx"}, envArgs(Deployment{Prod: prod}, "set", setArgs("NAME", value)...)...)
 		if !reflect.DeepEqual(words, want) {
 			t.Fatalf("ManualCommand(%q) = %s splits into %q, want %q", value, cmd, words, want)
 		}
@@ -435,7 +435,7 @@ func TestEnvWithRealCLI(t *testing.T) {
 			{"QUOTES", `it's "quoted" $HOME`},
 		} {
 			start := time.Now()
-			if err := SetEnv(ctx, r, dir, tt.name, tt.value, false); err != nil {
+			if err := SetEnv(ctx, r, dir, tt.name, tt.value, Deployment{}); err != nil {
 				t.Fatalf("SetEnv(%s): %v", tt.name, err)
 			}
 			t.Logf("SetEnv(%s) took %v", tt.name, time.Since(start).Round(time.Millisecond))
@@ -445,13 +445,13 @@ func TestEnvWithRealCLI(t *testing.T) {
 		}
 		for _, name := range []string{"CLERK_JWT_ISSUER_DOMAIN", "EMPTY", "MULTILINE"} {
 			start := time.Now()
-			value, found, err := GetEnv(ctx, r, dir, name, false)
+			value, found, err := GetEnv(ctx, r, dir, name, Deployment{})
 			t.Logf("GetEnv(%s) took %v", name, time.Since(start).Round(time.Millisecond))
 			if err != nil || !found || value != d.Env()[name] {
 				t.Errorf("GetEnv(%s) = %q, %v, %v; want %q, true, nil", name, value, found, err, d.Env()[name])
 			}
 		}
-		value, found, err := GetEnv(ctx, r, dir, "NOT_SET", false)
+		value, found, err := GetEnv(ctx, r, dir, "NOT_SET", Deployment{})
 		if err != nil || found || value != "" {
 			t.Errorf("GetEnv(NOT_SET) = %q, %v, %v; want not found", value, found, err)
 		}
@@ -465,7 +465,7 @@ func TestEnvWithRealCLI(t *testing.T) {
 		const secret = "whsec_c3RkaW4gc2VjcmV0IGZvciB0aGUgcmVhbCBDTEk="
 		var seen []string
 		r := recordArgs{envRunner{nodeharness.CLIEnv(d.URL, d.AdminKey)}, &seen}
-		if _, err := SetEnvStdin(ctx, r, dir, "CLERK_WEBHOOK_SECRET", secret, false); err != nil {
+		if _, err := SetEnvStdin(ctx, r, dir, "CLERK_WEBHOOK_SECRET", secret, Deployment{}); err != nil {
 			t.Fatalf("SetEnvStdin: %v", err)
 		}
 		if got := d.Env()["CLERK_WEBHOOK_SECRET"]; got != secret {
@@ -483,13 +483,13 @@ func TestEnvWithRealCLI(t *testing.T) {
 		defer d.Close()
 		r := envRunner{nodeharness.CLIEnv(d.URL, "clerkconvex-fake|not-the-key")}
 		const msg = "The provided deploy key was invalid for deployment 'clerkconvex-fake'."
-		err := SetEnv(ctx, r, dir, "CLERK_JWT_ISSUER_DOMAIN", "https://x.clerk.accounts.dev", false)
+		err := SetEnv(ctx, r, dir, "CLERK_JWT_ISSUER_DOMAIN", "https://x.clerk.accounts.dev", Deployment{})
 		for _, want := range []string{"npx convex exited with status 1: " + msg, "run: npx convex env set CLERK_JWT_ISSUER_DOMAIN https://x.clerk.accounts.dev"} {
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Errorf("SetEnv error = %v, want it to contain %q", err, want)
 			}
 		}
-		_, _, err = GetEnv(ctx, r, dir, "CLERK_JWT_ISSUER_DOMAIN", false)
+		_, _, err = GetEnv(ctx, r, dir, "CLERK_JWT_ISSUER_DOMAIN", Deployment{})
 		if err == nil || !strings.Contains(err.Error(), `Failed to authenticate: "`+msg) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("GetEnv error = %v, want the CLI's authentication failure on one line", err)
 		}
@@ -503,7 +503,7 @@ func TestEnvWithRealCLI(t *testing.T) {
 		dir := nodeharness.NewProject(t)
 		d := convexdeploy.New(convexdeploy.Options{FailUpdates: true})
 		defer d.Close()
-		err := SetEnv(ctx, envRunner{nodeharness.CLIEnv(d.URL, d.AdminKey)}, dir, "A", "b", false)
+		err := SetEnv(ctx, envRunner{nodeharness.CLIEnv(d.URL, d.AdminKey)}, dir, "A", "b", Deployment{})
 		var ce *CLIError
 		if !errors.As(err, &ce) || ce.ExitCode != 1 || !strings.Contains(err.Error(), "500 Internal Server Error") {
 			t.Errorf("SetEnv error = %v, want a CLIError naming the 500", err)
@@ -512,7 +512,7 @@ func TestEnvWithRealCLI(t *testing.T) {
 
 	t.Run("npx missing", func(t *testing.T) {
 		t.Setenv("PATH", t.TempDir())
-		err := SetEnv(ctx, run.ExecRunner{}, t.TempDir(), "A", "b", false)
+		err := SetEnv(ctx, run.ExecRunner{}, t.TempDir(), "A", "b", Deployment{})
 		if err == nil || !strings.Contains(err.Error(), "npx not found on PATH: install Node.js (which includes npx); then run: npx convex env set A b") {
 			t.Errorf("SetEnv error = %v", err)
 		}
@@ -640,9 +640,9 @@ func TestEnvNotInstalled(t *testing.T) {
 			r := &fakeRunner{res: res, err: exitErr}
 			var err error
 			if tt.get {
-				_, _, err = GetEnv(context.Background(), r, dir, "A", false)
+				_, _, err = GetEnv(context.Background(), r, dir, "A", Deployment{})
 			} else {
-				err = SetEnv(context.Background(), r, dir, "A", "b", false)
+				err = SetEnv(context.Background(), r, dir, "A", "b", Deployment{})
 			}
 			if err == nil {
 				t.Fatal("no error")
@@ -695,7 +695,7 @@ func TestEnvNotInstalledRealNpx(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	t.Chdir(root)
-	err := SetEnv(ctx, r, "app", "CLERK_JWT_ISSUER_DOMAIN", "https://x.clerk.accounts.dev", false)
+	err := SetEnv(ctx, r, "app", "CLERK_JWT_ISSUER_DOMAIN", "https://x.clerk.accounts.dev", Deployment{})
 	want := "convex is not installed in " + dir + ": run npm install (or npm install convex), then run the command again (npx: npm error code ECONNREFUSED); to do it by hand, run: npx convex env set CLERK_JWT_ISSUER_DOMAIN https://x.clerk.accounts.dev"
 	if err == nil || err.Error() != want {
 		t.Fatalf("SetEnv error =\n%v\nwant\n%s", err, want)

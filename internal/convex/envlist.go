@@ -7,13 +7,13 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/run"
 )
 
-// ListEnv runs `npx convex env list --include-values [--prod]` in dir: one call for every
+// ListEnv runs `npx convex env list --include-values [--prod | --deployment REF]` in dir: one call for every
 // variable of the deployment. --include-values keeps the values even when the CLI thinks an AI
 // agent runs it (convex 1.48 then lists names only). The CLI prints NAME=value lines on
 // stdout, a value quoted as in a .env file when it has to be (see ParseEnvList); "No
 // environment variables set" goes to stderr.
-func ListEnv(ctx context.Context, r run.Runner, dir string, prod bool) (map[string]string, error) {
-	args := envArgs(prod, "list", "--include-values")
+func ListEnv(ctx context.Context, r run.Runner, dir string, dep Deployment) (map[string]string, error) {
+	args := envArgs(dep, "list", "--include-values")
 	command := strings.Join(append([]string{"npx"}, args...), " ")
 	res, err := r.Run(ctx, run.Cmd{Dir: dir, Name: "npx", Args: args})
 	if err := callError(ctx, err, res, dir, command, ""); err != nil {

@@ -31,7 +31,7 @@ func TestParseEnvList(t *testing.T) {
 
 func TestListEnvArgs(t *testing.T) {
 	r := &fakeRunner{res: run.Result{Stdout: []byte("A=1\nB=two\n")}}
-	got, err := ListEnv(context.Background(), r, "/p", true)
+	got, err := ListEnv(context.Background(), r, "/p", Deployment{Prod: true})
 	if err != nil {
 		t.Fatal(err)
 	}
