@@ -109,8 +109,9 @@ func setNpxVar(ts *testscript.TestScript, dep, name, value string) {
 	ts.Check(os.WriteFile(path, b, 0o644))
 }
 
-// npx-env dev|prod NAME [VALUE]: set a deployment variable in the fake npx's store, or
-// remove it when VALUE is left out.
+// npx-env dev|prod|REF NAME [VALUE]: set a variable of a deployment (the default dev one,
+// prod, or one named by --deployment REF) in the fake npx's store, or remove it when VALUE
+// is left out.
 func cmdNpxEnv(ts *testscript.TestScript, neg bool, args []string) {
 	switch len(args) {
 	case 2:
@@ -118,7 +119,7 @@ func cmdNpxEnv(ts *testscript.TestScript, neg bool, args []string) {
 	case 3:
 		setNpxVar(ts, args[0], args[1], args[2])
 	default:
-		ts.Fatalf("usage: npx-env dev|prod NAME [VALUE]")
+		ts.Fatalf("usage: npx-env dev|prod|REF NAME [VALUE]")
 	}
 }
 

@@ -312,12 +312,18 @@ func fakeNpx() {
 	}
 	dep := "dev"
 	var rest []string
-	for _, a := range args[2:] {
-		if a == "--prod" {
+	for i := 2; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--prod":
 			dep = "prod"
-			continue
+		case a == "--deployment" && i+1 < len(args):
+			// As convex 1.48: a named deployment (its variables kept under the ref as given;
+			// "dev" and "prod" are the default ones).
+			dep = args[i+1]
+			i++
+		default:
+			rest = append(rest, a)
 		}
-		rest = append(rest, a)
 	}
 	store := map[string]map[string]string{}
 	path := os.Getenv("FAKE_NPX_STORE")

@@ -1,7 +1,7 @@
 package convex
 
 import (
-	"fmt"
+	"errors"
 	"strings"
 	"unicode"
 )
@@ -65,11 +65,11 @@ func shellQuoteAll(args []string) []string {
 func CheckDeploymentRef(ref string) error {
 	switch {
 	case ref == "":
-		return fmt.Errorf("--deployment is empty: pass a deployment name (joyful-capybara-123), a reference (dev/james, staging), dev, prod, local or project-slug:reference")
+		return errors.New("it is empty: pass a deployment name (joyful-capybara-123), a reference (dev/james, staging), dev, prod, local or project-slug:reference")
 	case strings.HasPrefix(ref, "-"):
-		return fmt.Errorf("--deployment %q starts with '-': pass a deployment name (joyful-capybara-123), a reference (dev/james, staging), dev, prod, local or project-slug:reference", ref)
+		return errors.New("it starts with '-' (an option): pass a deployment name (joyful-capybara-123), a reference (dev/james, staging), dev, prod, local or project-slug:reference")
 	case strings.IndexFunc(ref, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) || r == unicode.ReplacementChar }) >= 0:
-		return fmt.Errorf("--deployment %q holds a space or control character: deployment names and references have none", ref)
+		return errors.New("it holds a space or control character: deployment names and references have none")
 	}
 	return nil
 }

@@ -14,11 +14,11 @@ import (
 
 // --- convex ---
 
-func (s *state) deployment() string {
-	if s.in.Prod {
-		return "prod"
-	}
-	return "dev"
+func (s *state) deployment() string { return s.target().String() }
+
+// target is the deployment doctor checks: the default one, --prod or --deployment's.
+func (s *state) target() convex.Deployment {
+	return convex.Deployment{Prod: s.in.Prod, Ref: s.in.Deployment}
 }
 
 // prodWithTestKeys is --prod with the keys of a development instance: the issuer doctor
@@ -95,7 +95,7 @@ func checkConvexEnvVar(ctx context.Context, s *state) outcome {
 		}
 	}
 	s.issuerVar = name
-	set := convex.ManualCommand(name, s.issuerValue(name), s.in.Prod)
+	set := convex.ManualCommand(name, s.issuerValue(name), s.target())
 	if !found {
 		s.issuerUnset = name
 		nor := ""
@@ -173,7 +173,7 @@ func checkAuthEnv(ctx context.Context, s *state) outcome {
 	if s.issuer != "" && !s.prodWithTestKeys() {
 		for _, n := range s.issuerVars {
 			if v, ok := vars[n]; ok && n != s.issuerVar && strings.TrimRight(v, "/") != s.issuer {
-				return fail(convex.ManualCommand(n, s.issuer, s.in.Prod),
+				return fail(convex.ManualCommand(n, s.issuer, s.target()),
 					"the Clerk provider's %s (%s) is %s on the %s deployment, not the issuer %s: Convex would trust it whenever %s is unset",
 					n, envList(s.issuerVars), shown(v), dep, s.issuer, s.issuerVar)
 			}
@@ -212,9 +212,9 @@ func (s *state) setCommand(name string) string {
 		}
 	}
 	if value == "" {
-		return strings.Replace(convex.ManualCommand(name, "VALUE", s.in.Prod), "VALUE", "<value>", 1)
+		return strings.Replace(convex.ManualCommand(name, "VALUE", s.target()), "VALUE", "<value>", 1)
 	}
-	return convex.ManualCommand(name, value, s.in.Prod)
+	return convex.ManualCommand(name, value, s.target())
 }
 
 func joinInts(ns []int) string {
@@ -277,7 +277,7 @@ func checkConvexEnvMatchesFile(ctx context.Context, s *state) outcome {
 	case s.prodWithTestKeys():
 		fix += ", the same as on the prod deployment; " + s.liveKeysFix()
 	case strings.TrimRight(s.deployValue, "/") != want:
-		fix += " and run: " + convex.ManualCommand(name, want, s.in.Prod)
+		fix += " and run: " + convex.ManualCommand(name, want, s.target())
 	}
 	return fail(fix, "%s is %s in %s but %s on the %s deployment", name, quoted(fileVal), s.in.EnvFile, quoted(s.deployValue), s.deployment())
 }

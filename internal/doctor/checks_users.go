@@ -123,7 +123,7 @@ func checkUsersSecret(ctx context.Context, s *state) outcome {
 	if err != nil {
 		return s.envListFailure(err)
 	}
-	set := "copy the Signing Secret of the endpoint in Clerk's dashboard (Webhooks), then run clerkconvex users init" + prodFlag(s.in.Prod) + " (it sets it without putting it in a command line)"
+	set := "copy the Signing Secret of the endpoint in Clerk's dashboard (Webhooks), then run clerkconvex users init" + s.target().Flag() + " (it sets it without putting it in a command line)"
 	value, ok := vars[webhookSecretVar]
 	if !ok || value == "" {
 		return fail(set, "%s is not set on the Convex %s deployment: the webhook route refuses every event (400)", webhookSecretVar, s.deployment())
@@ -132,14 +132,7 @@ func checkUsersSecret(ctx context.Context, s *state) outcome {
 		return fail(set, "the Convex %s deployment's %s (%s) is %v", s.deployment(), webhookSecretVar, shown(value), err)
 	}
 	s.users.deploySecret = value
-	return pass("%s is set on the Convex %s deployment (%s); clerkconvex users test%s proves it is Clerk's", webhookSecretVar, s.deployment(), svixsig.Mask(value), prodFlag(s.in.Prod))
-}
-
-func prodFlag(prod bool) string {
-	if prod {
-		return " --prod"
-	}
-	return ""
+	return pass("%s is set on the Convex %s deployment (%s); clerkconvex users test%s proves it is Clerk's", webhookSecretVar, s.deployment(), svixsig.Mask(value), s.target().Flag())
 }
 
 func checkUsersEnvSecret(ctx context.Context, s *state) outcome {
@@ -155,7 +148,7 @@ func checkUsersEnvSecret(ctx context.Context, s *state) outcome {
 	case deploy == "":
 		return pass("%s holds a %s (%s); the deployment's was not read, so they were not compared", s.in.EnvFile, webhookSecretVar, svixsig.Mask(local))
 	case deploy != local:
-		return fail("keep the endpoint's Signing Secret (Clerk's dashboard → Webhooks) on the deployment with clerkconvex users init"+prodFlag(s.in.Prod)+", and remove the other one from "+s.in.EnvFile,
+		return fail("keep the endpoint's Signing Secret (Clerk's dashboard → Webhooks) on the deployment with clerkconvex users init"+s.target().Flag()+", and remove the other one from "+s.in.EnvFile,
 			"%s's %s (%s) is not the %s deployment's (%s): one of them is not the endpoint's secret, and Clerk signs with that one", s.in.EnvFile, webhookSecretVar, svixsig.Mask(local), s.deployment(), svixsig.Mask(deploy))
 	}
 	return pass("%s's %s is the deployment's", s.in.EnvFile, webhookSecretVar)

@@ -18,6 +18,7 @@ import (
 	sdk "github.com/clerk/clerk-sdk-go/v2"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
 )
 
 // Status of a check.
@@ -59,6 +60,9 @@ type Report struct {
 	Checks []Result
 	// Elapsed is the wall time of the whole run.
 	Elapsed time.Duration
+	// Deployment is the Convex deployment checked when one was asked for: "prod" (--prod) or
+	// --deployment's ref; "" for the default one.
+	Deployment string
 }
 
 // OK is true when no check failed (warnings are allowed).
@@ -121,6 +125,7 @@ type Inputs struct {
 
 	TemplateName string // the JWT template Convex asks for: "convex"
 	Prod         bool   // check the production deployment
+	Deployment   string // --deployment: check this named deployment (never with Prod)
 	Offline      bool   // skip everything that needs the network or npx
 	Token        string // a JWT to verify; "" skips the token checks
 
@@ -129,8 +134,8 @@ type Inputs struct {
 	// HTTPClient fetches the issuer's documents.
 	HTTPClient *http.Client
 	// ConvexEnvList reads every variable of the deployment in one call (`npx convex env list
-	// --include-values [--prod]`).
-	ConvexEnvList func(ctx context.Context, prod bool) (map[string]string, error)
+	// --include-values [--prod | --deployment REF]`).
+	ConvexEnvList func(ctx context.Context, dep convex.Deployment) (map[string]string, error)
 
 	// Timeout limits each check, and each call to Clerk, the issuer or npx (default 30 s).
 	Timeout time.Duration
@@ -222,7 +227,10 @@ func Run(ctx context.Context, in Inputs) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rep := &Report{Checks: results, Elapsed: time.Since(start)}
+	rep := &Report{Checks: results, Elapsed: time.Since(start), }
+	if in.Prod || in.Deployment != "" {
+		rep.Deployment = convex.Deployment{Prod: in.Prod, Ref: in.Deployment}.String()
+	}
 	for i := range rep.Checks {
 		rep.Checks[i] = s.redacted(rep.Checks[i])
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/doctor"
 	"github.com/clerkconvex/clerkconvex/internal/doctor/doctortest"
 	"github.com/clerkconvex/clerkconvex/internal/fakes/issuer"
@@ -54,12 +55,12 @@ func newFixture(t *testing.T, o doctortest.Options) *fixture {
 			return clerk.New(clerk.Config{BaseURL: env.Clerk.URL, SecretKey: k, HTTPClient: &http.Client{}})
 		},
 		HTTPClient: &http.Client{},
-		ConvexEnvList: func(ctx context.Context, prod bool) (map[string]string, error) {
+		ConvexEnvList: func(ctx context.Context, dep convex.Deployment) (map[string]string, error) {
 			f.calls.Add(1)
 			if f.envErr != nil {
 				return nil, f.envErr
 			}
-			if prod {
+			if dep.Prod {
 				return maps.Clone(f.prod), nil
 			}
 			return maps.Clone(f.vars), nil
@@ -660,7 +661,7 @@ func TestRunWaitsForBackgroundWork(t *testing.T) {
 			f := newFixture(t, doctortest.Options{})
 			tc.mutate(f)
 			var started, ended atomic.Int32
-			f.in.ConvexEnvList = func(ctx context.Context, prod bool) (map[string]string, error) {
+			f.in.ConvexEnvList = func(ctx context.Context, dep convex.Deployment) (map[string]string, error) {
 				started.Add(1)
 				<-ctx.Done()                      // a deployment that never answers: only cancellation ends the call
 				time.Sleep(20 * time.Millisecond) // killing and reaping npx takes a moment
@@ -771,5 +772,25 @@ func TestProjectFileIsAFolder(t *testing.T) {
 				t.Fatalf("%s = %s %q (fix %q); want fail %q, fix %q", tc.id, c.Status, c.Message, c.Fix, message, fix)
 			}
 		})
+	}
+}
+
+// --deployment REF: the one env list reads that deployment, and what doctor says and
+// suggests names it (a teammate's dev deployment without the issuer fails).
+func TestNamedDeployment(t *testing.T) {
+	f := newFixture(t, doctortest.Options{})
+	f.in.Deployment = "dev/james"
+	var got []convex.Deployment
+	f.in.ConvexEnvList = func(ctx context.Context, dep convex.Deployment) (map[string]string, error) {
+		got = append(got, dep)
+		return map[string]string{}, nil
+	}
+	rep := f.run()
+	if len(got) != 1 || got[0] != (convex.Deployment{Ref: "dev/james"}) {
+		t.Fatalf("env list calls %+v, want one for dev/james", got)
+	}
+	r := find(rep, "convex.env_var")
+	if r.Status != doctor.Fail || !strings.Contains(r.Message, "dev/james deployment") || !strings.Contains(r.Fix, "npx convex env set CLERK_JWT_ISSUER_DOMAIN ") || !strings.HasSuffix(r.Fix, " --deployment dev/james") {
+		t.Errorf("convex.env_var = %s %q fix %q", r.Status, r.Message, r.Fix)
 	}
 }

@@ -244,7 +244,7 @@ func (s *state) startConvexEnv() {
 		return
 	}
 	s.convexEnv = goFuture(&s.bg, s.ctx, s.in.Timeout, func(ctx context.Context) (map[string]string, error) {
-		return s.in.ConvexEnvList(ctx, s.in.Prod)
+		return s.in.ConvexEnvList(ctx, s.target())
 	})
 }
 

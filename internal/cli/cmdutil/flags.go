@@ -23,6 +23,8 @@ type ProjectFlags struct {
 	ClerkAPIURL    string
 	TemplateName   string
 	Prod           bool
+	// Deployment is --deployment: a named deployment (see convex.Deployment), not with --prod.
+	Deployment string
 	// ConvexDir is --convex-dir: the workspace package that holds the Convex functions, when
 	// detection cannot tell.
 	ConvexDir string
@@ -39,6 +41,7 @@ func (p *ProjectFlags) Register(fl *pflag.FlagSet, envFileUsage, prodUsage strin
 	fl.StringVar(&p.ClerkAPIURL, "clerk-api-url", "", "Clerk Backend API `URL` (default: $CLERK_API_URL or https://api.clerk.com)")
 	fl.StringVar(&p.TemplateName, "template-name", "convex", "`name` of the Clerk JWT template")
 	fl.BoolVar(&p.Prod, "prod", false, prodUsage)
+	RegisterDeployment(fl, &p.Deployment)
 	fl.StringVar(&p.ConvexDir, "convex-dir", "", "in a workspace, the package `folder` that holds convex/ (default: found from the workspace)")
 }
 
@@ -85,6 +88,9 @@ func (p *ProjectFlags) Layout(dir string) (project.Layout, error) {
 func (p *ProjectFlags) Validate(envFileGiven bool) error {
 	if !envFileGiven {
 		p.EnvFile = project.DefaultEnvFile(p.Dir)
+	}
+	if err := CheckDeployment(p.Prod, p.Deployment); err != nil {
+		return err
 	}
 	if p.TemplateName == "" {
 		return FlagErrorf("--template-name is empty: Convex's Clerk integration asks for the template named \"convex\"")

@@ -227,6 +227,7 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 		Getenv:          opts.Getenv,
 		TemplateName:    opts.TemplateName,
 		Prod:            opts.Prod,
+		Deployment:      opts.Deployment,
 		Offline:         opts.Offline,
 		Token:           opts.Token,
 		Timeout:         opts.Timeout,
@@ -239,8 +240,8 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 	}
 	if opts.Runner != nil {
 		r := run.WithTimeout(opts.Runner(), opts.NpxTimeout, "allow it longer with CLERKCONVEX_NPX_TIMEOUT")
-		in.ConvexEnvList = func(ctx context.Context, prod bool) (map[string]string, error) {
-			return convex.ListEnv(ctx, r, layout.Convex, prod)
+		in.ConvexEnvList = func(ctx context.Context, dep convex.Deployment) (map[string]string, error) {
+			return convex.ListEnv(ctx, r, layout.Convex, dep)
 		}
 	}
 	return in, nil
@@ -248,12 +249,23 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 
 // WriteJSON prints the report as JSON, version 1:
 //
-//	{"version":1,"ok":…,"checks":[{"id","section","status","message","fix"},…]}
+//	{"version":1,"ok":…,"deployment":…,"checks":[{"id","section","status","message","fix"},…]}
+//
+// where deployment is the Convex deployment asked for (prod for --prod, or --deployment's
+// ref), left out for the default one.
 //
 // with one check per line, so it reads and greps well.
 func WriteJSON(w io.Writer, rep *doctor.Report) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "{\n  \"version\": 1,\n  \"ok\": %t,\n  \"checks\": [", rep.OK())
+	fmt.Fprintf(&b, "{\n  \"version\": 1,\n  \"ok\": %t,\n", rep.OK())
+	if rep.Deployment != "" {
+		dep, err := json.Marshal(rep.Deployment)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "  \"deployment\": %s,\n", dep)
+	}
+	b.WriteString("  \"checks\": [")
 	for i, c := range rep.Checks {
 		var line bytes.Buffer
 		enc := json.NewEncoder(&line)

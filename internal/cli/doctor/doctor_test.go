@@ -163,9 +163,11 @@ func TestJSONShape(t *testing.T) {
 		t.Fatalf("exit %d (%v)", cmdutil.ExitCode(err), err)
 	}
 	var raw struct {
-		Version *int             `json:"version"`
-		OK      *bool            `json:"ok"`
-		Checks  []map[string]any `json:"checks"`
+		Version *int  `json:"version"`
+		OK      *bool `json:"ok"`
+		// Deployment is there only under --prod or --deployment.
+		Deployment *string          `json:"deployment"`
+		Checks     []map[string]any `json:"checks"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(h.out.Bytes()))
 	dec.DisallowUnknownFields()

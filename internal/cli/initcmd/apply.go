@@ -70,7 +70,7 @@ type ResultFile struct {
 type ResultConvex struct {
 	Variable   string `json:"variable"`
 	Value      string `json:"value"`
-	Deployment string `json:"deployment"` // dev or prod, as asked
+	Deployment string `json:"deployment"` // dev, prod or --deployment's ref, as asked
 	// DeploymentName is the deployment the Convex CLI says it changed (empty when it does not say).
 	DeploymentName string `json:"deployment_name,omitempty"`
 	Action         string `json:"action"` // set, skipped, failed, planned
@@ -106,11 +106,7 @@ func (p *plan) result(dry bool) *Result {
 	if p.gitignore != "" {
 		r.Files = append(r.Files, ResultFile{Path: ".gitignore", Action: "updated", Note: "added " + strings.Join(gitx.IgnorePatterns(p.gitignore), " and ")})
 	}
-	dep := "dev"
-	if p.prod {
-		dep = "prod"
-	}
-	r.Convex = ResultConvex{Variable: p.issuerVar, Value: p.issuerValue, Deployment: dep, Command: convex.ManualCommand(p.issuerVar, p.issuerValue, p.prod)}
+	r.Convex = ResultConvex{Variable: p.issuerVar, Value: p.issuerValue, Deployment: p.target().String(), Command: convex.ManualCommand(p.issuerVar, p.issuerValue, p.target())}
 	return r
 }
 
@@ -198,7 +194,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	}
 	p.inFlight = "the Convex variable " + p.issuerVar
 	busy := progress(opts, fmt.Sprintf("Setting %s on the %s deployment…", p.issuerVar, res.Convex.Deployment))
-	target, err := convex.SetEnvTarget(ctx, run.WithTimeout(opts.Runner(), opts.NpxTimeout, npxTimeoutHint), p.convexDir(), p.issuerVar, p.issuerValue, p.prod)
+	target, err := convex.SetEnvTarget(ctx, run.WithTimeout(opts.Runner(), opts.NpxTimeout, npxTimeoutHint), p.convexDir(), p.issuerVar, p.issuerValue, p.target())
 	busy.Stop()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -222,7 +218,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	}
 	res.Convex.Action = "set"
 	res.Convex.DeploymentName = target.Name
-	if target.Type != "" && target.Type != res.Convex.Deployment {
+	if otherDeployment(p.target(), target) {
 		// The CLI chose another deployment than asked (a CONVEX_DEPLOY_KEY overrides --prod, say).
 		w := fmt.Sprintf("the Convex CLI set %s on its %s deployment %s, not on %s: check CONVEX_DEPLOY_KEY / CONVEX_DEPLOYMENT", p.issuerVar, target.Type, target.Name, res.Convex.Deployment)
 		res.Warnings = append(res.Warnings, w)
@@ -233,7 +229,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	// The fallbacks the Clerk provider's domain reads (process.env.A ?? process.env.B): Convex
 	// refuses a push while one is unset, so they get the issuer too.
 	for _, v := range p.extraIssuerVars {
-		if _, err := convex.SetEnvTarget(ctx, opts.Runner(), p.convexDir(), v, p.issuer, p.prod); err != nil {
+		if _, err := convex.SetEnvTarget(ctx, opts.Runner(), p.convexDir(), v, p.issuer, p.target()); err != nil {
 			if ctx.Err() != nil {
 				return res, ctx.Err()
 			}
@@ -342,7 +338,9 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 		fmt.Fprintf(out, "To do by hand: add to the providers array of %s:\n%s\n", p.authFile.Rel, indent(strings.Join(p.manual, ",\n"), "  "))
 	}
 	if r.Convex.Action == "set" || r.Convex.Action == "skipped" {
-		if p.prod {
+		if p.deployment != "" {
+			fmt.Fprintf(out, "Next: push auth.config to that deployment (npx convex deploy, or npx convex dev for a dev deployment), then run `clerkconvex doctor%s`.\n", p.target().Flag())
+		} else if p.prod {
 			fmt.Fprintln(out, "Next: deploy auth.config with `npx convex deploy`, then run `clerkconvex doctor --prod`.")
 		} else {
 			fmt.Fprintln(out, "Next: deploy auth.config with `npx convex dev`, then run `clerkconvex doctor`.")
@@ -438,4 +436,18 @@ func (p *plan) resultProject() ResultProject {
 		r.WorkspaceRoot = p.layout.Root
 	}
 	return r
+}
+
+// otherDeployment tells whether the Convex CLI says it changed another kind of deployment than
+// asked (a CONVEX_DEPLOY_KEY overrides --prod, say). A named deployment (--deployment
+// dev/james, staging, a deployment name) has a kind the CLI knows and init does not, so only
+// the refs that name a kind (dev, prod) are compared.
+func otherDeployment(asked convex.Deployment, got convex.Target) bool {
+	if got.Type == "" {
+		return false
+	}
+	if asked.Ref != "" && asked.Ref != "dev" && asked.Ref != "prod" {
+		return false
+	}
+	return got.Type != asked.String()
 }

@@ -61,6 +61,7 @@ type plan struct {
 	providers       []convex.Provider // [0] is Clerk's
 	tmplName        string
 	prod            bool
+	deployment      string // --deployment: a named deployment (never with prod)
 	tmpl            clerk.TemplatePlan
 	envFile         *filePlan
 	authFile        *filePlan
@@ -75,6 +76,10 @@ type plan struct {
 
 // convexDir is the folder of the package holding the Convex functions: where auth.config is
 // written and npx convex runs.
+// target is the deployment init sets the variables on: the default one, --prod or
+// --deployment's.
+func (p *plan) target() convex.Deployment { return convex.Deployment{Prod: p.prod, Ref: p.deployment} }
+
 func (p *plan) convexDir() string {
 	if p.layout.Convex != "" {
 		return p.layout.Convex
@@ -145,7 +150,7 @@ func makePlan(ctx context.Context, opts *Options) (*plan, error) {
 		opts:      opts,
 		io:        opts.IO,
 		canPrompt: opts.IO.CanPrompt(),
-		p:         &plan{dir: dir, tmplName: opts.TemplateName, prod: opts.Prod},
+		p:         &plan{dir: dir, tmplName: opts.TemplateName, prod: opts.Prod, deployment: opts.Deployment},
 	}
 	if err := runSteps(ctx, s, planSteps()); err != nil {
 		return nil, err

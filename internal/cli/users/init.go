@@ -56,7 +56,8 @@ type initPlan struct {
 	secretFrom string
 	site       string
 	siteFrom   string
-	deployment string // dev or prod
+	deployment string // dev, prod or --deployment's ref, for messages
+	target     convex.Deployment
 }
 
 // InitResult is users init's --json output (version 1). It never holds the secret.
@@ -135,7 +136,7 @@ func doInit(ctx context.Context, opts *Options, res *InitResult) error {
 		res.Files = append(res.Files, FileResult{Path: f.Rel, Action: f.action()})
 	}
 	res.Svix = StepResult{Action: "present", Command: strings.Join(p.install, " ")}
-	res.Convex = StepResult{Variable: SecretEnv, Deployment: p.deployment, Command: manualSet(p.deployment == "prod")}
+	res.Convex = StepResult{Variable: SecretEnv, Deployment: p.deployment, Command: manualSet(p.target)}
 	res.Clerk.EndpointURL = endpointText(p)
 	for _, f := range p.files {
 		if line, ok := convex.VerifyResultUse(f.New); ok && strings.HasSuffix(f.Rel, "/http.ts") {
@@ -211,10 +212,7 @@ func planInit(opts *Options) (*initPlan, error) {
 	if root == "" {
 		root = dir
 	}
-	p := &initPlan{dir: dir, root: root, convexDir: convexDir, deployment: "dev"}
-	if opts.Prod {
-		p.deployment = "prod"
-	}
+	p := &initPlan{dir: dir, root: root, convexDir: convexDir, deployment: opts.target().String(), target: opts.target()}
 	specs := []struct {
 		names []string // the file, then other spellings a project may have
 		fresh func() ([]byte, error)
@@ -364,9 +362,8 @@ func errSummary(err error, stderr []byte) string {
 // setSecret sets CLERK_WEBHOOK_SECRET on the deployment, value on stdin, unless it already
 // holds that value.
 func setSecret(ctx context.Context, opts *Options, p *initPlan, res *InitResult) error {
-	prod := p.deployment == "prod"
 	r := run.WithTimeout(opts.Runner(), opts.NpxTimeout, "allow it longer with CLERKCONVEX_NPX_TIMEOUT")
-	cur, found, err := convex.GetEnv(ctx, r, p.convexDir, SecretEnv, prod)
+	cur, found, err := convex.GetEnv(ctx, r, p.convexDir, SecretEnv, p.target)
 	if err == nil && found && cur == p.secret.Reveal() {
 		res.Convex.Action = "unchanged"
 		opts.IO.Step(iostreams.OK, "Convex %s deployment: %s already set to this secret (%s)", p.deployment, SecretEnv, p.secret)
@@ -375,7 +372,7 @@ func setSecret(ctx context.Context, opts *Options, p *initPlan, res *InitResult)
 	if err != nil && ctx.Err() != nil {
 		return interrupted(ctx.Err())
 	}
-	target, err := convex.SetEnvStdin(ctx, r, p.convexDir, SecretEnv, p.secret.Reveal(), prod)
+	target, err := convex.SetEnvStdin(ctx, r, p.convexDir, SecretEnv, p.secret.Reveal(), p.target)
 	if err != nil {
 		if ctx.Err() != nil {
 			return interrupted(ctx.Err())
@@ -392,12 +389,8 @@ func setSecret(ctx context.Context, opts *Options, p *initPlan, res *InitResult)
 	return nil
 }
 
-func manualSet(prod bool) string {
-	c := "npx convex env set " + SecretEnv
-	if prod {
-		c += " --prod"
-	}
-	return c + " (it asks for the value)"
+func manualSet(dep convex.Deployment) string {
+	return "npx convex env set " + SecretEnv + dep.Flag() + " (it asks for the value)"
 }
 
 func interrupted(err error) error {

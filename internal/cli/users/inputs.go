@@ -83,7 +83,7 @@ func siteURL(opts *Options, env *dotenv.File, envRel string) (string, string, er
 		if v := opts.Getenv(name); v != "" {
 			return v, "$" + name
 		}
-		if env != nil && !opts.Prod {
+		if env != nil && !opts.envFileIsOther() {
 			if v, ok := env.Get(name); ok && v != "" {
 				return v, name + " in " + envRel
 			}
@@ -91,7 +91,7 @@ func siteURL(opts *Options, env *dotenv.File, envRel string) (string, string, er
 		return "", ""
 	}
 	for _, name := range siteVars {
-		if opts.Prod && name != "CONVEX_SITE_URL" {
+		if opts.envFileIsOther() && name != "CONVEX_SITE_URL" {
 			continue
 		}
 		if v, from := lookup(name); v != "" {
@@ -102,7 +102,7 @@ func siteURL(opts *Options, env *dotenv.File, envRel string) (string, string, er
 			return u, from, nil
 		}
 	}
-	if opts.Prod {
+	if opts.envFileIsOther() {
 		return "", "", errNoSite
 	}
 	for _, name := range convexURLVars {

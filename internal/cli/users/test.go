@@ -68,7 +68,7 @@ func doTest(ctx context.Context, opts *Options, res *TestResult) error {
 	}
 	site, _, err := siteURL(opts, env, envRel)
 	if errors.Is(err, errNoSite) {
-		return cmdutil.FlagErrorf("no site URL for the %s deployment: pass --url https://<name>.convex.site (Convex dashboard → Settings → URL & Deploy Key) or set CONVEX_SITE_URL", deploymentName(opts.Prod))
+		return cmdutil.FlagErrorf("no site URL for the %s deployment: pass --url https://<name>.convex.site (Convex dashboard → Settings → URL & Deploy Key) or set CONVEX_SITE_URL", opts.target().String())
 	}
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ func doTest(ctx context.Context, opts *Options, res *TestResult) error {
 		if secret, err = secretFromDeployment(ctx, opts, convexDir); err != nil {
 			return err
 		}
-		from = "the " + deploymentName(opts.Prod) + " deployment"
+		from = "the " + opts.target().String() + " deployment"
 	}
 	opts.IO.Step(iostreams.Info, "testing %s with the secret from %s (%s)", res.URL, from, secret)
 
@@ -141,27 +141,20 @@ func doTest(ctx context.Context, opts *Options, res *TestResult) error {
 	return nil
 }
 
-func deploymentName(prod bool) string {
-	if prod {
-		return "prod"
-	}
-	return "dev"
-}
-
 func secretFromDeployment(ctx context.Context, opts *Options, dir string) (svixsig.Secret, error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	r := run.WithTimeout(opts.Runner(), opts.NpxTimeout, "allow it longer with CLERKCONVEX_NPX_TIMEOUT")
-	raw, found, err := convex.GetEnv(ctx, r, dir, SecretEnv, opts.Prod)
+	raw, found, err := convex.GetEnv(ctx, r, dir, SecretEnv, opts.target())
 	if err != nil {
-		return svixsig.Secret{}, fmt.Errorf("reading %s from the %s deployment: %w; or pass it with --webhook-secret-stdin", SecretEnv, deploymentName(opts.Prod), err)
+		return svixsig.Secret{}, fmt.Errorf("reading %s from the %s deployment: %w; or pass it with --webhook-secret-stdin", SecretEnv, opts.target().String(), err)
 	}
 	if !found {
-		return svixsig.Secret{}, cmdutil.FlagErrorf("%s is not set on the %s deployment: run clerkconvex users init (or npx convex env set %s)", SecretEnv, deploymentName(opts.Prod), SecretEnv)
+		return svixsig.Secret{}, cmdutil.FlagErrorf("%s is not set on the %s deployment: run clerkconvex users init (or npx convex env set %s)", SecretEnv, opts.target().String(), SecretEnv)
 	}
 	s, err := svixsig.ParseSecret(raw)
 	if err != nil {
-		return svixsig.Secret{}, fmt.Errorf("%s on the %s deployment: %v; set the endpoint's secret with clerkconvex users init", SecretEnv, deploymentName(opts.Prod), err)
+		return svixsig.Secret{}, fmt.Errorf("%s on the %s deployment: %v; set the endpoint's secret with clerkconvex users init", SecretEnv, opts.target().String(), err)
 	}
 	return s, nil
 }

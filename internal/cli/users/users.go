@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/prompt"
 	"github.com/clerkconvex/clerkconvex/internal/run"
@@ -33,6 +34,7 @@ type Options struct {
 	ConvexDir     string
 	EnvFile       string
 	Prod          bool
+	Deployment    string // --deployment: a named deployment (never with Prod)
 	NoInput       bool
 	JSON          bool
 	SecretStdin   bool
@@ -75,6 +77,7 @@ func (o *Options) register(fl *pflag.FlagSet) {
 	fl.StringVar(&o.ConvexDir, "convex-dir", "", "in a workspace, the package `folder` that holds convex/ (default: found from the workspace)")
 	fl.StringVar(&o.EnvFile, "env-file", ".env.local", "env `file` to read the Convex URL from, relative to the project folder")
 	fl.BoolVar(&o.Prod, "prod", false, "use the production Convex deployment")
+	cmdutil.RegisterDeployment(fl, &o.Deployment)
 	fl.BoolVar(&o.NoInput, "no-input", false, "never prompt; fail on a missing value (also when $CI is set)")
 	fl.BoolVar(&o.JSON, "json", false, "print the result as JSON on stdout")
 	fl.BoolVar(&o.SecretStdin, "webhook-secret-stdin", false, "read the webhook signing secret (whsec_…) from stdin (default: $"+SecretEnv+")")
@@ -163,8 +166,20 @@ func (o *Options) validate() error {
 	if o.EnvFile == "" {
 		return cmdutil.FlagErrorf("--env-file is empty: pass a file name such as .env.local")
 	}
+	if err := cmdutil.CheckDeployment(o.Prod, o.Deployment); err != nil {
+		return err
+	}
 	if o.NoInput {
 		o.IO.SetNeverPrompt(true)
 	}
 	return nil
 }
+
+// target is the deployment the commands use: the default one, --prod or --deployment's.
+func (o *Options) target() convex.Deployment {
+	return convex.Deployment{Prod: o.Prod, Ref: o.Deployment}
+}
+
+// envFileIsOther tells whether the env file describes another deployment than the one used:
+// it holds the default dev deployment's URLs, not production's or a named one's.
+func (o *Options) envFileIsOther() bool { return o.Prod || o.Deployment != "" }
