@@ -121,6 +121,9 @@ func (e *CLIError) Error() string {
 		if m := CLIMessage(e.Stderr); m != "" {
 			msg += ": " + m
 		}
+		if fix := KnownFix(e.Stderr); fix != "" {
+			msg += " — " + fix
+		}
 	}
 	if e.Manual != "" {
 		return msg + "; to do it by hand, run: " + e.Manual
