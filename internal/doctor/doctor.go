@@ -227,7 +227,7 @@ func Run(ctx context.Context, in Inputs) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rep := &Report{Checks: results, Elapsed: time.Since(start), }
+	rep := &Report{Checks: results, Elapsed: time.Since(start)}
 	if in.Prod || in.Deployment != "" {
 		rep.Deployment = convex.Deployment{Prod: in.Prod, Ref: in.Deployment}.String()
 	}
