@@ -93,7 +93,7 @@ func (w Writer) WriteFile(path string, data []byte, perm fs.FileMode) (err error
 	case statErr == nil && fi.IsDir():
 		return fmt.Errorf("write %s: it is a folder, not a file; move the folder away or choose another path", path)
 	case statErr == nil && !fi.Mode().IsRegular():
-		return fmt.Errorf("write %s: %w", path, &NotRegularError{Path: path, Kind: fileKind(fi.Mode())})
+		return fmt.Errorf("write %s: %w", path, &NotRegularError{Path: path, Kind: FileKind(fi.Mode())})
 	case statErr == nil:
 		mode = fi.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
 		if !w.ReplaceReadOnly && readOnly(target, fi) {
@@ -331,8 +331,8 @@ func (e *NotRegularError) Error() string {
 // Is makes errors.Is(err, ErrNotRegular) true.
 func (e *NotRegularError) Is(target error) bool { return target == ErrNotRegular }
 
-// fileKind names what a non-regular file is.
-func fileKind(m fs.FileMode) string {
+// FileKind names what a non-regular file is ("a named pipe", "a socket", …).
+func FileKind(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeNamedPipe != 0:
 		return "a named pipe"
@@ -360,7 +360,7 @@ func ReadFileIfExists(path string) (data []byte, exists bool, err error) {
 		return nil, false, fmt.Errorf("%s %w; move it away or choose another path", path, ErrIsDir)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, false, &NotRegularError{Path: path, Kind: fileKind(fi.Mode())}
+		return nil, false, &NotRegularError{Path: path, Kind: FileKind(fi.Mode())}
 	}
 	data, err = os.ReadFile(path)
 	if err != nil {

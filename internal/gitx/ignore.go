@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,22 +52,10 @@ func checkIgnoreSources(ctx context.Context, dir, relPath string) error {
 			if r, rerr := filepath.Rel(realDir, src); rerr == nil && !strings.HasPrefix(r, "..") {
 				name = r
 			}
-			return &fsutil.NotRegularError{Path: name, Kind: kindOf(fi.Mode())}
+			return &fsutil.NotRegularError{Path: name, Kind: fsutil.FileKind(fi.Mode())}
 		}
 	}
 	return nil
-}
-
-func kindOf(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return m.Type().String()
 }
 
 // EscapePattern turns a path relative to a .gitignore's folder (slashes, no "..") into a
