@@ -48,6 +48,20 @@ func (s *state) judgeProdWithTestKeys(what, value string) outcome {
 
 // envListFailure is the outcome of a failed `npx convex env list`, with the fix that fits
 // the cause.
+// deploymentVars waits for the run's one npx convex env list. When it was not run or failed,
+// ok is false and o is the outcome the check returns.
+func (s *state) deploymentVars(ctx context.Context) (vars map[string]string, o outcome, ok bool) {
+	f := s.convexEnvFuture()
+	if f == nil {
+		return nil, skip("npx convex env list was not run"), false
+	}
+	vars, err := f.wait(ctx)
+	if err != nil {
+		return nil, s.envListFailure(err), false
+	}
+	return vars, outcome{}, true
+}
+
 func (s *state) envListFailure(err error) outcome {
 	if o, ok := timedOut(err); ok {
 		return o
@@ -77,13 +91,9 @@ func checkConvexEnvVar(ctx context.Context, s *state) outcome {
 		return fail(fmt.Sprintf("set the provider's domain in %s to %q", s.authRel, s.issuer),
 			"%s's provider domain %s is not the issuer %s", s.authRel, quoted(lit), s.issuer)
 	}
-	f := s.convexEnvFuture()
-	if f == nil {
-		return skip("npx convex env list was not run")
-	}
-	vars, err := f.wait(ctx)
-	if err != nil {
-		return s.envListFailure(err)
+	vars, o, ok := s.deploymentVars(ctx)
+	if !ok {
+		return o
 	}
 	dep := s.deployment()
 	// The domain is the first of its variables that is set (process.env.A ?? process.env.B).

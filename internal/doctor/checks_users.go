@@ -115,13 +115,9 @@ func checkUsersSvix(ctx context.Context, s *state) outcome {
 }
 
 func checkUsersSecret(ctx context.Context, s *state) outcome {
-	f := s.convexEnvFuture()
-	if f == nil {
-		return skip("npx convex env list was not run")
-	}
-	vars, err := f.wait(ctx)
-	if err != nil {
-		return s.envListFailure(err)
+	vars, o, ok := s.deploymentVars(ctx)
+	if !ok {
+		return o
 	}
 	set := "copy the Signing Secret of the endpoint in Clerk's dashboard (Webhooks), then run clerkconvex users init" + s.target().Flag() + " (it sets it without putting it in a command line)"
 	value, ok := vars[webhookSecretVar]
