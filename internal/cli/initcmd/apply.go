@@ -7,14 +7,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 	"github.com/clerkconvex/clerkconvex/internal/cli/users"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
-	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 	"github.com/clerkconvex/clerkconvex/internal/gitx"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/run"
@@ -90,10 +88,10 @@ func (p *plan) result(dry bool) *Result {
 		Warnings: nonNil(p.warnings),
 	}
 	for _, f := range []*filePlan{p.envFile, p.authFile} {
-		rf := ResultFile{Path: f.Rel, Action: f.action()}
+		rf := ResultFile{Path: f.Rel, Action: f.Action()}
 		if f == p.authFile && len(p.manual) > 0 {
 			rf.Action = "manual"
-			if f.action() == "updated" {
+			if f.Action() == "updated" {
 				rf.Action = "updated"
 			}
 			rf.Note = "add the provider(s) by hand: " + strings.Join(p.manual, "; ")
@@ -160,8 +158,8 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		if err := writePlanned(opts, p, f); err != nil {
 			return res, err
 		}
-		p.done = append(p.done, f.Rel+" "+f.action())
-		what := map[string]string{"created": "created", "updated": "updated", "unchanged": "already up to date"}[f.action()]
+		p.done = append(p.done, f.Rel+" "+f.Action())
+		what := map[string]string{"created": "created", "updated": "updated", "unchanged": "already up to date"}[f.Action()]
 		if f == p.authFile && len(p.manual) > 0 {
 			io.Step(iostreams.Warn, "%s needs a manual edit (see above)", f.Rel)
 		} else {
@@ -247,29 +245,11 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 // holds what was planned from, keeping its owner and mode; a read-only file only with --yes.
 // Temporary files an interrupted earlier run left next to it are removed first.
 func writePlanned(opts *Options, p *plan, f *filePlan) error {
-	if removed, err := fsutil.RemoveTemps(f.Abs); err == nil && len(removed) > 0 {
-		opts.IO.Step(iostreams.OK, "removed %d temporary %s an interrupted run left next to %s", len(removed), plural(len(removed), "file", "files"), f.Rel)
+	removed, err := f.Write(p.root(), opts.Yes)
+	if removed > 0 {
+		opts.IO.Step(iostreams.OK, "removed %d temporary %s an interrupted run left next to %s", removed, plural(removed, "file", "files"), f.Rel)
 	}
-	if f.Exists && string(f.Old) == string(f.New) {
-		return nil
-	}
-	if !f.Exists {
-		parent := filepath.Dir(f.Abs)
-		if _, err := fsutil.ResolveInside(p.root(), parent); err != nil {
-			return &cmdutil.FlagError{Err: fmt.Errorf("writing %s: %w", f.Rel, err)}
-		}
-		if err := os.MkdirAll(parent, 0o755); err != nil {
-			return fmt.Errorf("creating the folder for %s: %w", f.Rel, err)
-		}
-	}
-	w := fsutil.Writer{Root: p.root(), Expect: fsutil.SnapshotOf(f.Old, f.Exists), ReplaceReadOnly: opts.Yes}
-	if err := w.WriteFile(f.Abs, f.New, f.Perm); err != nil {
-		if errors.Is(err, fsutil.ErrOutsideRoot) || errors.Is(err, fsutil.ErrReadOnly) {
-			return &cmdutil.FlagError{Err: fmt.Errorf("writing %s: %w", f.Rel, err)}
-		}
-		return fmt.Errorf("writing %s: %w", f.Rel, err)
-	}
-	return nil
+	return err
 }
 
 func plural(n int, one, many string) string {
@@ -380,7 +360,7 @@ func printDryRun(opts *Options, p *plan) error {
 		fmt.Fprintf(out, "  leave JWT template %q unchanged\n", p.tmplName)
 	}
 	for _, f := range []*filePlan{p.envFile, p.authFile} {
-		switch f.action() {
+		switch f.Action() {
 		case "created":
 			fmt.Fprintf(out, "  create %s\n", f.Rel)
 		case "updated":
@@ -413,7 +393,7 @@ func printDryRun(opts *Options, p *plan) error {
 		if f.Exists {
 			base = old
 		}
-		if d := textdiff.Unified(f.Rel, base, nw); d != "" && (f.action() != "unchanged") {
+		if d := textdiff.Unified(f.Rel, base, nw); d != "" && (f.Action() != "unchanged") {
 			fmt.Fprint(out, "\n"+d)
 		}
 	}

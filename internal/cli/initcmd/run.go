@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,24 +17,7 @@ import (
 )
 
 // filePlan is one file init may write.
-type filePlan struct {
-	Rel    string // as shown to the user, relative to the project
-	Abs    string // where it is written (symlinks resolved)
-	Old    []byte
-	Exists bool
-	New    []byte
-	Perm   fs.FileMode
-}
-
-func (f *filePlan) action() string {
-	switch {
-	case !f.Exists:
-		return "created"
-	case string(f.Old) != string(f.New):
-		return "updated"
-	}
-	return "unchanged"
-}
+type filePlan = cmdutil.PlannedFile
 
 // plan is everything init will do, decided before anything changes.
 type plan struct {

@@ -27,23 +27,7 @@ var Events = []string{"user.created", "user.updated", "user.deleted"}
 const Dashboard = "https://dashboard.clerk.com → your application → Configure → Webhooks"
 
 // filePlan is one file users init may write.
-type filePlan struct {
-	Rel    string
-	Abs    string
-	Old    []byte
-	Exists bool
-	New    []byte
-}
-
-func (f *filePlan) action() string {
-	switch {
-	case !f.Exists:
-		return "created"
-	case string(f.Old) != string(f.New):
-		return "updated"
-	}
-	return "unchanged"
-}
+type filePlan = cmdutil.PlannedFile
 
 // initPlan is everything users init will do, decided before anything changes.
 type initPlan struct {
@@ -133,7 +117,7 @@ func doInit(ctx context.Context, opts *Options, res *InitResult) error {
 	}
 	res.plan = p
 	for _, f := range p.files {
-		res.Files = append(res.Files, FileResult{Path: f.Rel, Action: f.action()})
+		res.Files = append(res.Files, FileResult{Path: f.Rel, Action: f.Action()})
 	}
 	res.Svix = StepResult{Action: "present", Command: strings.Join(p.install, " ")}
 	res.Convex = StepResult{Variable: SecretEnv, Deployment: p.deployment, Command: manualSet(p.target)}
@@ -158,7 +142,7 @@ func doInit(ctx context.Context, opts *Options, res *InitResult) error {
 		if err := writePlanned(opts, p, f); err != nil {
 			return err
 		}
-		opts.IO.Step(iostreams.OK, "%s %s", f.Rel, f.action())
+		opts.IO.Step(iostreams.OK, "%s %s", f.Rel, f.Action())
 	}
 
 	// 2. svix.
@@ -290,7 +274,7 @@ func planFile(root, dir, funcDir string, names []string, jsOK bool, fresh func()
 			}
 			return nil, err
 		}
-		return &filePlan{Rel: rel, Abs: abs, Old: old, Exists: true, New: out}, nil
+		return &filePlan{Rel: rel, Abs: abs, Old: old, Exists: true, New: out, Perm: 0o644}, nil
 	}
 	rel, abs, err := locate(names[0])
 	if err != nil {
@@ -300,7 +284,7 @@ func planFile(root, dir, funcDir string, names []string, jsOK bool, fresh func()
 	if err != nil {
 		return nil, err
 	}
-	return &filePlan{Rel: rel, Abs: abs, New: out}, nil
+	return &filePlan{Rel: rel, Abs: abs, New: out, Perm: 0o644}, nil
 }
 
 func relTo(dir, path string) string {

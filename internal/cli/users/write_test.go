@@ -36,8 +36,8 @@ func TestInitWriteChangedSincePlan(t *testing.T) {
 	te := newProject(t, "", map[string]string{"convex/users.ts": usersModule})
 	te.env[SecretEnv] = testSecret
 	p, f := plan(t, te, "convex/users.ts")
-	if f.action() != "updated" {
-		t.Fatalf("users.ts would be %s, want updated", f.action())
+	if f.Action() != "updated" {
+		t.Fatalf("users.ts would be %s, want updated", f.Action())
 	}
 	edited := usersModule + "export const other = query({ args: {}, handler: async () => 1 });\n"
 	if err := os.WriteFile(filepath.Join(te.dir, "convex/users.ts"), []byte(edited), 0o644); err != nil {
