@@ -159,6 +159,9 @@ func (b *BigBrain) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	b.requests = append(b.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
 	b.mu.Unlock()
 
+	if b.serveDeployKeyRoute(w, r, body) { // authorised by a deploy key, not a login
+		return
+	}
 	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); !ok || tok != b.AccessToken {
 		// Status and code are the fake's choice; the CLI prints the code and message and,
 		// for a 401, "Authenticate with `npx convex dev`".

@@ -89,6 +89,9 @@ type Deployment struct {
 	mu       sync.Mutex
 	env      map[string]string
 	requests []Request
+	// throttle is how many more Platform API calls answer 429 (see Throttle).
+	throttle   int
+	retryAfter string
 }
 
 // New starts a fake deployment on 127.0.0.1. Call Close when done
@@ -204,6 +207,8 @@ func (d *Deployment) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		d.updateEnvironmentVariables(w, r, body)
 	case syncPath.MatchString(r.URL.Path):
 		d.serveSync(w, r)
+	case strings.HasPrefix(r.URL.Path, "/api/v1/"):
+		d.servePlatformAPI(w, r, body)
 	case r.URL.Path == "/instance_name" && r.Method == http.MethodGet:
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, d.instanceName)
