@@ -272,3 +272,10 @@ func unwrapURLError(err error) error {
 	}
 	return err
 }
+
+// WithoutFix is a copy of e without its fix, for a report that shows the fix apart.
+func (e *PlatformError) WithoutFix() *PlatformError {
+	c := *e
+	c.Fix = ""
+	return &c
+}

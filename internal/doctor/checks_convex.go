@@ -67,7 +67,15 @@ func (s *state) envListFailure(err error) outcome {
 		return o
 	}
 	fix := "run npx convex dev once in this folder so it has a deployment (CONVEX_DEPLOYMENT in .env.local), then run clerkconvex doctor again"
+	var pe *convex.PlatformError
 	switch {
+	case errors.As(err, &pe):
+		// The Deployment Platform API path: its own fix, said once.
+		fix = "the key in the environment (CONVEX_DEPLOY_KEY, or CONVEX_SELF_HOSTED_ADMIN_KEY) reaches the deployment through the Deployment Platform API; fix what it says, or pass --via npx, then run clerkconvex doctor again"
+		if pe.Fix != "" {
+			fix, pe = pe.Fix+"; then run clerkconvex doctor again", pe.WithoutFix()
+		}
+		return fail(fix, "could not read the variables of the %s deployment: %v", s.deployment(), pe)
 	case errors.Is(err, run.ErrNotFound):
 		fix = "install Node.js (it includes npx), then run clerkconvex doctor again; or pass --offline to skip the checks that need npx"
 	case s.in.Prod:

@@ -28,6 +28,8 @@ type ProjectFlags struct {
 	// ConvexDir is --convex-dir: the workspace package that holds the Convex functions, when
 	// detection cannot tell.
 	ConvexDir string
+	// Via is --via: how the deployment's variables are read and set (auto, npx, api).
+	Via string
 }
 
 // Register declares the shared flags; envFileUsage and prodUsage say what the command does
@@ -42,6 +44,7 @@ func (p *ProjectFlags) Register(fl *pflag.FlagSet, envFileUsage, prodUsage strin
 	fl.StringVar(&p.TemplateName, "template-name", "convex", "`name` of the Clerk JWT template")
 	fl.BoolVar(&p.Prod, "prod", false, prodUsage)
 	RegisterDeployment(fl, &p.Deployment)
+	RegisterVia(fl, &p.Via)
 	fl.StringVar(&p.ConvexDir, "convex-dir", "", "in a workspace, the package `folder` that holds convex/ (default: found from the workspace)")
 }
 

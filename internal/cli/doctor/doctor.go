@@ -238,10 +238,18 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 	if opts.HTTPClient != nil {
 		in.HTTPClient = opts.HTTPClient()
 	}
+	var r run.Runner
 	if opts.Runner != nil {
-		r := run.WithTimeout(opts.Runner(), opts.NpxTimeout, "allow it longer with CLERKCONVEX_NPX_TIMEOUT")
-		in.ConvexEnvList = func(ctx context.Context, dep convex.Deployment) (map[string]string, error) {
-			return convex.ListEnv(ctx, r, layout.Convex, dep)
+		r = run.WithTimeout(opts.Runner(), opts.NpxTimeout, "allow it longer with CLERKCONVEX_NPX_TIMEOUT")
+	}
+	// npx convex env list, or the Deployment Platform API with the key from the environment.
+	env, err := cmdutil.ConvexEnv(opts.Via, opts.Getenv, opts.HTTPClient, r, layout.Convex, opts.Target())
+	if err != nil {
+		return doctor.Inputs{}, err
+	}
+	if r != nil || env.Via() == convex.ViaAPI {
+		in.ConvexEnvList = func(ctx context.Context, _ convex.Deployment) (map[string]string, error) {
+			return env.List(ctx)
 		}
 	}
 	return in, nil

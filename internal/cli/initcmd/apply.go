@@ -72,8 +72,11 @@ type ResultConvex struct {
 	// DeploymentName is the deployment the Convex CLI says it changed (empty when it does not say).
 	DeploymentName string `json:"deployment_name,omitempty"`
 	Action         string `json:"action"` // set, skipped, failed, planned
-	Command        string `json:"command"`
-	Error          string `json:"error,omitempty"`
+	// Via is how the variable was (or would be) set: "npx" (npx convex env set) or "api" (the
+	// Deployment Platform API, with the key from the environment).
+	Via     string `json:"via,omitempty"`
+	Command string `json:"command"`
+	Error   string `json:"error,omitempty"`
 }
 
 func (p *plan) result(dry bool) *Result {
@@ -192,7 +195,13 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	}
 	p.inFlight = "the Convex variable " + p.issuerVar
 	busy := progress(opts, fmt.Sprintf("Setting %s on the %s deployment…", p.issuerVar, res.Convex.Deployment))
-	target, err := convex.SetEnvTarget(ctx, run.WithTimeout(opts.Runner(), opts.NpxTimeout, npxTimeoutHint), p.convexDir(), p.issuerVar, p.issuerValue, p.target())
+	env, err := opts.convexEnv(p)
+	if err != nil {
+		busy.Stop()
+		return res, err
+	}
+	res.Convex.Via = env.Via()
+	target, err := env.Set(ctx, p.issuerVar, p.issuerValue)
 	busy.Stop()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -227,7 +236,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	// The fallbacks the Clerk provider's domain reads (process.env.A ?? process.env.B): Convex
 	// refuses a push while one is unset, so they get the issuer too.
 	for _, v := range p.extraIssuerVars {
-		if _, err := convex.SetEnvTarget(ctx, opts.Runner(), p.convexDir(), v, p.issuer, p.target()); err != nil {
+		if _, err := env.Set(ctx, v, p.issuer); err != nil {
 			if ctx.Err() != nil {
 				return res, ctx.Err()
 			}
@@ -343,8 +352,12 @@ func printConvexResult(out io.Writer, r *Result) {
 func printDryRun(opts *Options, p *plan) error {
 	r := p.result(true)
 	r.Convex.Action = "planned"
+	var api *convex.PlatformEnv
 	if opts.SkipConvexEnv {
 		r.Convex.Action = "skipped"
+	} else if env, err := opts.convexEnv(p); err == nil {
+		r.Convex.Via = env.Via()
+		api, _ = env.(*convex.PlatformEnv)
 	}
 	if opts.JSON {
 		return writeJSON(opts.IO.Out, r)
@@ -377,6 +390,13 @@ func printDryRun(opts *Options, p *plan) error {
 	}
 	if opts.SkipConvexEnv {
 		fmt.Fprintf(out, "  not set the Convex variable (--skip-convex-env)\n")
+	} else if api != nil {
+		k := api.Key()
+		where := "the self-hosted deployment"
+		if k.Name != "" {
+			where = "the " + k.Type + " deployment " + k.Name
+		}
+		fmt.Fprintf(out, "  set %s=%s on %s through the Convex Deployment Platform API (key in %s)\n", r.Convex.Variable, r.Convex.Value, where, k.Source)
 	} else {
 		fmt.Fprintf(out, "  run: %s\n", r.Convex.Command)
 	}
@@ -430,4 +450,14 @@ func otherDeployment(asked convex.Deployment, got convex.Target) bool {
 		return false
 	}
 	return got.Type != asked.String()
+}
+
+// convexEnv is the client for the deployment's variables: npx convex in the Convex folder (each
+// call limited by --npx-timeout), or the Deployment Platform API (see convex.ChooseEnv).
+func (opts *Options) convexEnv(p *plan) (convex.EnvClient, error) {
+	var r run.Runner
+	if opts.Runner != nil {
+		r = run.WithTimeout(opts.Runner(), opts.NpxTimeout, npxTimeoutHint)
+	}
+	return cmdutil.ConvexEnv(opts.Via, opts.Getenv, opts.HTTPClient, r, p.convexDir(), p.target())
 }

@@ -4,6 +4,7 @@ package initcmd
 import (
 	"context"
 	"errors"
+	"net/http"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,6 +23,8 @@ type Options struct {
 	Prompter func() prompt.Prompter
 	Clerk    func(baseURL string, key clerk.SecretKey) (cmdutil.ClerkAPI, error)
 	Runner   func() run.Runner
+	// HTTPClient is the base client of the Deployment Platform API path (--via).
+	HTTPClient func() *http.Client
 
 	cmdutil.ProjectFlags
 	ProviderURLs   []string
@@ -43,11 +46,12 @@ type Options struct {
 // NewCmdInit builds the command; runF replaces runInit in tests.
 func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{
-		IO:       f.IOStreams,
-		Getenv:   f.Getenv,
-		Prompter: f.Prompter,
-		Clerk:    f.Clerk,
-		Runner:   f.Runner,
+		IO:         f.IOStreams,
+		Getenv:     f.Getenv,
+		Prompter:   f.Prompter,
+		Clerk:      f.Clerk,
+		Runner:     f.Runner,
+		HTTPClient: f.HTTPClient,
 
 		askSyncUsers: true,
 	}
@@ -87,6 +91,9 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			}
 			if err := opts.ProjectFlags.Validate(cmd.Flags().Changed("env-file")); err != nil {
 				return err
+			}
+			if _, err := cmdutil.ConvexEnv(opts.Via, opts.Getenv, nil, nil, "", opts.Target()); err != nil {
+				return err // --via api that cannot be honoured, said before anything is changed
 			}
 			if opts.NpxTimeout <= 0 {
 				return cmdutil.FlagErrorf("--npx-timeout %s: it must be positive; pass a duration such as 2m or 90s", opts.NpxTimeout)

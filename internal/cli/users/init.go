@@ -346,8 +346,11 @@ func errSummary(err error, stderr []byte) string {
 // setSecret sets CLERK_WEBHOOK_SECRET on the deployment, value on stdin, unless it already
 // holds that value.
 func setSecret(ctx context.Context, opts *Options, p *initPlan, res *InitResult) error {
-	r := run.WithTimeout(opts.Runner(), opts.NpxTimeout, "allow it longer with CLERKCONVEX_NPX_TIMEOUT")
-	cur, found, err := convex.GetEnv(ctx, r, p.convexDir, SecretEnv, p.target)
+	env, err := opts.convexEnv(p.convexDir)
+	if err != nil {
+		return err
+	}
+	cur, found, err := env.Get(ctx, SecretEnv)
 	if err == nil && found && cur == p.secret.Reveal() {
 		res.Convex.Action = "unchanged"
 		opts.IO.Step(iostreams.OK, "Convex %s deployment: %s already set to this secret (%s)", p.deployment, SecretEnv, p.secret)
@@ -356,7 +359,7 @@ func setSecret(ctx context.Context, opts *Options, p *initPlan, res *InitResult)
 	if err != nil && ctx.Err() != nil {
 		return interrupted(ctx.Err())
 	}
-	target, err := convex.SetEnvStdin(ctx, r, p.convexDir, SecretEnv, p.secret.Reveal(), p.target)
+	target, err := env.SetSecret(ctx, SecretEnv, p.secret.Reveal())
 	if err != nil {
 		if ctx.Err() != nil {
 			return interrupted(ctx.Err())

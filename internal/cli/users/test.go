@@ -15,9 +15,7 @@ import (
 	"time"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
-	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
-	"github.com/clerkconvex/clerkconvex/internal/run"
 	"github.com/clerkconvex/clerkconvex/internal/safetext"
 	"github.com/clerkconvex/clerkconvex/internal/svixsig"
 )
@@ -144,8 +142,11 @@ func doTest(ctx context.Context, opts *Options, res *TestResult) error {
 func secretFromDeployment(ctx context.Context, opts *Options, dir string) (svixsig.Secret, error) {
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	r := run.WithTimeout(opts.Runner(), opts.NpxTimeout, "allow it longer with CLERKCONVEX_NPX_TIMEOUT")
-	raw, found, err := convex.GetEnv(ctx, r, dir, SecretEnv, opts.target())
+	env, err := opts.convexEnv(dir)
+	if err != nil {
+		return svixsig.Secret{}, err
+	}
+	raw, found, err := env.Get(ctx, SecretEnv)
 	if err != nil {
 		return svixsig.Secret{}, fmt.Errorf("reading %s from the %s deployment: %w; or pass it with --webhook-secret-stdin", SecretEnv, opts.target().String(), err)
 	}

@@ -35,6 +35,7 @@ type Options struct {
 	EnvFile       string
 	Prod          bool
 	Deployment    string // --deployment: a named deployment (never with Prod)
+	Via           string // --via: auto, npx or api
 	NoInput       bool
 	JSON          bool
 	SecretStdin   bool
@@ -78,6 +79,7 @@ func (o *Options) register(fl *pflag.FlagSet) {
 	fl.StringVar(&o.EnvFile, "env-file", ".env.local", "env `file` to read the Convex URL from, relative to the project folder")
 	fl.BoolVar(&o.Prod, "prod", false, "use the production Convex deployment")
 	cmdutil.RegisterDeployment(fl, &o.Deployment)
+	cmdutil.RegisterVia(fl, &o.Via)
 	fl.BoolVar(&o.NoInput, "no-input", false, "never prompt; fail on a missing value (also when $CI is set)")
 	fl.BoolVar(&o.JSON, "json", false, "print the result as JSON on stdout")
 	fl.BoolVar(&o.SecretStdin, "webhook-secret-stdin", false, "read the webhook signing secret (whsec_…) from stdin (default: $"+SecretEnv+")")
@@ -183,3 +185,13 @@ func (o *Options) target() convex.Deployment {
 // envFileIsOther tells whether the env file describes another deployment than the one used:
 // it holds the default dev deployment's URLs, not production's or a named one's.
 func (o *Options) envFileIsOther() bool { return o.Prod || o.Deployment != "" }
+
+// convexEnv is the client for the deployment's variables in dir: npx convex, each call limited
+// by $CLERKCONVEX_NPX_TIMEOUT, or the Deployment Platform API (see convex.ChooseEnv).
+func (o *Options) convexEnv(dir string) (convex.EnvClient, error) {
+	var r run.Runner
+	if o.Runner != nil {
+		r = run.WithTimeout(o.Runner(), o.NpxTimeout, "allow it longer with CLERKCONVEX_NPX_TIMEOUT")
+	}
+	return cmdutil.ConvexEnv(o.Via, o.Getenv, o.HTTPClient, r, dir, o.target())
+}
