@@ -48,6 +48,14 @@ func scriptParams(t *testing.T, dir string) testscript.Params {
 	for name, cmd := range doctorCmds() {
 		p.Cmds[name] = cmd
 	}
+	for name, cmd := range deployKeyCmds() {
+		p.Cmds[name] = cmd
+	}
+	setup := p.Setup
+	p.Setup = func(env *testscript.Env) error {
+		env.Values[deployHolder{}] = &deployHolder{} // filled by convexdeploy
+		return setup(env)
+	}
 	return p
 }
 

@@ -63,6 +63,7 @@ const maxEnvAnswer = 2 << 20
 // none. Its text is one line, safe for a terminal, and never holds the key.
 type PlatformError struct {
 	Op      string // "list the variables", "set NAME", "find the deployment's URL"
+	Service string // who was asked: "" is the deployment's Platform API, else e.g. "the Convex control plane"
 	URL     string // the request's URL
 	Status  int    // 0 when no answer came
 	Code    string // the deployment's error code (BadDeployKey, …), when it sent one
@@ -73,7 +74,11 @@ type PlatformError struct {
 
 func (e *PlatformError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "could not %s through the Convex Deployment Platform API (%s)", e.Op, e.URL)
+	svc := e.Service
+	if svc == "" {
+		svc = "the Convex Deployment Platform API"
+	}
+	fmt.Fprintf(&b, "could not %s through %s (%s)", e.Op, svc, e.URL)
 	if e.Status != 0 {
 		fmt.Fprintf(&b, ": HTTP %d", e.Status)
 	}
@@ -121,6 +126,10 @@ func (p *PlatformEnv) urlForKey(ctx context.Context) (string, error) {
 	body, _ := json.Marshal(map[string]string{"deployKey": p.key.secret})
 	var u string
 	if err := p.do(ctx, hc, http.MethodPost, base+"/api/deployment/url_for_key", body, "find the deployment's URL", &u); err != nil {
+		var pe *PlatformError
+		if errors.As(err, &pe) {
+			pe.Service = "the Convex control plane at CONVEX_PROVISION_HOST"
+		}
 		return "", err
 	}
 	if err := checkBaseURL(u); err != nil {
@@ -243,7 +252,7 @@ func (p *PlatformEnv) statusError(op, url string, status int, data []byte) error
 	}
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		e.Fix = fmt.Sprintf("the deployment refused the key in %s: create a new deploy key in the Convex dashboard (the deployment's Settings → Deploy keys), put it in %s, and run the command again", p.key.Source, p.key.Source)
+		e.Fix = fmt.Sprintf("Convex refused the key in %s: create a new deploy key in the Convex dashboard (the deployment's Settings → Deploy keys), put it in %s, and run the command again", p.key.Source, p.key.Source)
 		if p.key.Kind == "self-hosted" {
 			e.Fix = "the backend refused CONVEX_SELF_HOSTED_ADMIN_KEY: generate a new admin key for it (generate_admin_key.sh) and run the command again"
 		}
