@@ -274,3 +274,21 @@ func (c *Client) ApplyTemplate(ctx context.Context, name string, p TemplatePlan)
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// PlanConvexTemplate plans the JWT template name among all Clerk's templates so that its aud
+// holds appID: a new one with the profile claims and extra, an existing one updated only where
+// it must change (extra, when given, forced onto it). init and doctor --fix both plan with it;
+// the plan's NearMisses are the templates named almost like it.
+func PlanConvexTemplate(all []*sdk.JWTTemplate, name, appID string, extra map[string]any) (TemplatePlan, error) {
+	existing, near := FindTemplate(all, name)
+	spec := TemplateSpec{Name: name, Audience: appID}
+	if existing == nil {
+		spec.Claims = ProfileClaims()
+		for k, v := range extra {
+			spec.Claims[k] = v
+		}
+	} else if extra != nil {
+		spec.Claims, spec.ForceClaims = extra, true
+	}
+	return PlanTemplate(existing, near, spec)
+}

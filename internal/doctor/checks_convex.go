@@ -215,24 +215,30 @@ func checkAuthEnv(ctx context.Context, s *state) outcome {
 	return pass("%s %s set on the %s deployment", listAnd(names), Plural(len(names), "is", "are"), dep)
 }
 
-// setCommand is the command that sets name on the deployment: to the issuer for the Clerk
-// domain's variables, to the env file's value when there is one (not under --prod, whose
-// values the file does not hold, and never a secret), else to a placeholder.
+// setCommand is the command that sets name on the deployment, to knownValue's value, else to
+// a placeholder.
 func (s *state) setCommand(name string) string {
-	value := ""
-	switch {
-	case slices.Contains(s.issuerVars, name) && s.issuer != "" && !s.prodWithTestKeys():
-		value = s.issuerValue(name)
-	case !s.in.Prod || s.in.EnvFileExplicit:
-		// Only a value certainly not secret goes into the command; the rest is <value>.
-		if v, ok := s.fileValue(name); ok && !secretEnvName(name) && dotenv.IsPublic(strings.TrimSpace(v)) {
-			value = strings.TrimSpace(v)
-		}
-	}
-	if value == "" {
+	value, ok := s.knownValue(name)
+	if !ok {
 		return strings.Replace(convex.ManualCommand(name, "VALUE", s.target()), "VALUE", "<value>", 1)
 	}
 	return convex.ManualCommand(name, value, s.target())
+}
+
+// knownValue is the value name should have on the deployment, when doctor knows it: the issuer
+// for the Clerk domain's variables, the env file's value when there is one (not under --prod,
+// whose values the file does not hold, and never a secret).
+func (s *state) knownValue(name string) (string, bool) {
+	switch {
+	case slices.Contains(s.issuerVars, name) && s.issuer != "" && !s.prodWithTestKeys():
+		return s.issuerValue(name), true
+	case !s.in.Prod || s.in.EnvFileExplicit:
+		// Only a value certainly not secret.
+		if v, ok := s.fileValue(name); ok && !secretEnvName(name) && dotenv.IsPublic(strings.TrimSpace(v)) {
+			return strings.TrimSpace(v), true
+		}
+	}
+	return "", false
 }
 
 func joinInts(ns []int) string {

@@ -63,6 +63,8 @@ type Report struct {
 	// Deployment is the Convex deployment checked when one was asked for: "prod" (--prod) or
 	// --deployment's ref; "" for the default one.
 	Deployment string
+	// Repairs are the safe automatic fixes of the failed and warned checks (doctor --fix).
+	Repairs []Repair
 }
 
 // OK is true when no check failed (warnings are allowed).
@@ -219,6 +221,7 @@ func Run(ctx context.Context, in Inputs) (*Report, error) {
 	}
 	start := time.Now()
 	results := runChecks(runCtx, s, checks)
+	repairs := s.repairs(runCtx, results)
 	// Background work nobody waited for (npx convex env get started early, a prefetch whose
 	// check was skipped) ends here: cancel it (the runner kills npx's process group) and wait,
 	// so nothing outlives Run.
@@ -227,7 +230,7 @@ func Run(ctx context.Context, in Inputs) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rep := &Report{Checks: results, Elapsed: time.Since(start)}
+	rep := &Report{Checks: results, Elapsed: time.Since(start), Repairs: repairs}
 	if in.Prod || in.Deployment != "" {
 		rep.Deployment = convex.Deployment{Prod: in.Prod, Ref: in.Deployment}.String()
 	}

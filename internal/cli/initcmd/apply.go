@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
@@ -170,8 +169,8 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		}
 	}
 	if p.chmod != 0 {
-		if err := os.Chmod(p.envFile.Abs, p.chmod); err != nil {
-			return res, fmt.Errorf("chmod %04o %s: %w", p.chmod, p.envFile.Rel, err)
+		if err := cmdutil.MakePrivate(p.root(), p.envFile.Rel, p.envFile.Abs); err != nil {
+			return res, err
 		}
 		p.done = append(p.done, "chmod "+p.envFile.Rel)
 		io.Step(iostreams.OK, "%s is now readable only by you (mode %04o, was %04o)", p.envFile.Rel, p.chmod, p.chmodWas)

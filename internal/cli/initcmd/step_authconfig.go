@@ -3,7 +3,7 @@ package initcmd
 import (
 	"context"
 
-	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 )
 
 // authConfigStep plans convex/auth.config.ts: a new file with the providers, or each provider
@@ -19,7 +19,7 @@ func (authConfigStep) Plan(ctx context.Context, s *planState) error {
 	p.manual = nil
 	p.authFile = &filePlan{Rel: authRel, Abs: s.authAbs, Old: s.authOld, Exists: s.authExists, Perm: 0o644}
 	if !s.authExists {
-		out, err := convex.RenderAuthConfig(s.authTS, p.providers)
+		out, _, err := cmdutil.AddProviders(nil, false, s.authTS, p.providers)
 		p.authFile.New = out
 		return err
 	}
@@ -31,22 +31,20 @@ func (authConfigStep) Plan(ctx context.Context, s *planState) error {
 		}
 		cur = out
 	}
-	for i, prov := range p.providers {
-		if i == 0 && s.clerkIdx >= 0 && s.parsed[s.clerkIdx].DomainEnv == "" {
-			// The Clerk provider is there, its domain built from its variables or written
-			// literally: nothing to add.
-			continue
-		}
-		out, outcome, reason, err := convex.MergeAuthConfig(cur, s.authTS, prov)
-		if err != nil {
-			return err
-		}
-		if outcome == convex.MergeManual {
-			p.manual = append(p.manual, prov.Snippet(s.authTS))
-			p.warn(s.io, "%s can't be edited safely (%s): add this provider to its providers array by hand:\n%s", authRel, reason, indent(prov.Snippet(s.authTS), "    "))
-			continue
-		}
-		cur = out
+	add := p.providers
+	if s.clerkIdx >= 0 && s.parsed[s.clerkIdx].DomainEnv == "" {
+		// The Clerk provider is there, its domain built from its variables or written
+		// literally: nothing to add.
+		add = add[1:]
+	}
+	cur, manual, err := cmdutil.AddProviders(cur, true, s.authTS, add)
+	if err != nil {
+		return err
+	}
+	for _, m := range manual {
+		snippet := m.Provider.Snippet(s.authTS)
+		p.manual = append(p.manual, snippet)
+		p.warn(s.io, "%s can't be edited safely (%s): add this provider to its providers array by hand:\n%s", authRel, m.Reason, indent(snippet, "    "))
 	}
 	p.authFile.New = cur
 	return nil

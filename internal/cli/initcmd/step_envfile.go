@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
-	"github.com/clerkconvex/clerkconvex/internal/dotenv"
 	"github.com/clerkconvex/clerkconvex/internal/gitx"
 )
 
@@ -28,7 +27,6 @@ func (envFileStep) Plan(ctx context.Context, s *planState) error {
 			return err
 		}
 	}
-	newEnv := dotenv.Parse(s.envOld)
 	// The names the app reads: the first of its Clerk package's lookup order the file already
 	// uses (TanStack's CLERK_PUBLISHABLE_KEY, say), else the framework's usual one.
 	p.pubVar = fw.PublishableKeyVar
@@ -39,27 +37,18 @@ func (envFileStep) Plan(ctx context.Context, s *planState) error {
 		}
 	}
 	p.secretVar = fw.SecretKeyVar
-	want := [][2]string{{p.pubVar, p.pub.Raw}, {p.secretVar, p.secret.Reveal()}, {p.issuerVar, p.issuerValue}}
+	want := []cmdutil.EnvVar{{Name: p.pubVar, Value: p.pub.Raw}, {Name: p.secretVar, Value: p.secret.Reveal()}, {Name: p.issuerVar, Value: p.issuerValue}}
 	for _, v := range p.extraIssuerVars {
-		want = append(want, [2]string{v, p.issuer})
+		want = append(want, cmdutil.EnvVar{Name: v, Value: p.issuer})
 	}
-	for _, kv := range want {
-		newEnv.Set(kv[0], kv[1])
+	f, err := cmdutil.PlanEnvFile(s.envRel, s.envAbs, s.envOld, s.envExists, want, "init")
+	if err != nil {
+		return err
 	}
-	// Read the result back as a dotenv reader would: an unclosed quote earlier in the file can
-	// swallow later lines.
-	check := dotenv.Parse(newEnv.Bytes())
-	for _, kv := range want {
-		if got, _ := check.Get(kv[0]); got != kv[1] {
-			return cmdutil.FlagErrorf("%s: %s could not be written so that it reads back (an unclosed quote above it?); fix the file's quoting and run init again", s.envRel, kv[0])
-		}
-	}
-	p.envFile = &filePlan{Rel: s.envRel, Abs: s.envAbs, Old: s.envOld, Exists: s.envExists, New: newEnv.Bytes(), Perm: 0o600}
+	p.envFile = f
 	p.chmod = 0
-	if s.envExists {
-		if st, err := os.Stat(s.envAbs); err == nil && st.Mode().Perm()&0o077 != 0 {
-			return s.offerChmod(st.Mode().Perm())
-		}
+	if mode, open := cmdutil.OpenToOthers(s.envAbs); s.envExists && open {
+		return s.offerChmod(mode)
 	}
 	return nil
 }
@@ -78,7 +67,7 @@ func (s *planState) offerChmod(mode os.FileMode) error {
 		fix = ok
 	}
 	if fix {
-		p.chmod, p.chmodWas = 0o600, mode
+		p.chmod, p.chmodWas = cmdutil.PrivateMode, mode
 		return nil
 	}
 	p.warn(s.io, "%s is readable by other users (mode %04o) and holds the secret key: chmod 600 %s (or rerun init with --yes)", s.envRel, mode, s.envRel)

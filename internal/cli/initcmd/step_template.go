@@ -22,21 +22,11 @@ func (templateStep) Plan(ctx context.Context, s *planState) error {
 	if err != nil {
 		return authHint(err, p.secret, s.secretFrom)
 	}
-	existing, near := clerk.FindTemplate(all, opts.TemplateName)
-	spec := clerk.TemplateSpec{Name: opts.TemplateName, Audience: p.appID}
-	if existing == nil {
-		spec.Claims = clerk.ProfileClaims()
-		for k, v := range s.extra {
-			spec.Claims[k] = v
-		}
-	} else if s.extra != nil {
-		spec.Claims, spec.ForceClaims = s.extra, true
-	}
-	p.tmpl, err = clerk.PlanTemplate(existing, near, spec)
+	p.tmpl, err = clerk.PlanConvexTemplate(all, opts.TemplateName, p.appID, s.extra)
 	if err != nil {
 		return err
 	}
-	for _, n := range near {
+	for _, n := range p.tmpl.NearMisses {
 		p.warn(s.io, "Clerk has a JWT template named %q: Convex's Clerk provider asks for exactly %q; delete or rename %q in the Clerk dashboard to avoid confusion", n, opts.TemplateName, n)
 	}
 	if p.tmpl.Action != clerk.Updated || opts.DryRun || opts.Yes || s.audChosen {
