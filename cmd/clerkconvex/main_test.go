@@ -18,6 +18,7 @@ import (
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/cli"
+	"github.com/clerkconvex/clerkconvex/internal/doctor/doctortest"
 	"github.com/clerkconvex/clerkconvex/internal/fakes/clerkapi"
 )
 
@@ -148,6 +149,8 @@ func keyFor(ts *testscript.TestScript, name string) string {
 		return sk2
 	case "live":
 		return skL
+	case "doctor":
+		return doctortest.SecretKey // doctorfake's instance
 	}
 	ts.Fatalf("unknown instance %q", name)
 	return ""

@@ -40,8 +40,10 @@ type Var struct{ Name, Value string }
 type Repair struct {
 	Check string
 	Kind  RepairKind
-	// RepairTemplate: the template's name and the applicationID its aud must hold.
+	// RepairTemplate: the template's name and the applicationID its aud must hold, and the
+	// secret key of the instance doctor checked.
 	Template, AppID string
+	SecretKey       clerk.SecretKey
 	// RepairDeploymentEnv, RepairEnvFileVars.
 	Vars []Var
 	// The file changed (not for RepairTemplate and RepairDeploymentEnv).
@@ -87,7 +89,7 @@ func (s *state) repair(ctx context.Context, r Result) (Repair, bool) {
 	case "clerk.template_aud":
 		if s.tmpl != nil && s.appID != "" && r.Status == Fail {
 			if _, err := clerk.DecodeClaims(s.tmpl.Claims); err == nil {
-				return Repair{Kind: RepairTemplate, Template: s.in.TemplateName, AppID: s.appID}, true
+				return Repair{Kind: RepairTemplate, Template: s.in.TemplateName, AppID: s.appID, SecretKey: s.secret}, true
 			}
 		}
 	case "convex.env_var":
@@ -193,7 +195,7 @@ func (s *state) templateRepair(ctx context.Context) (Repair, bool) {
 	if app == "" {
 		app = "convex"
 	}
-	return Repair{Kind: RepairTemplate, Template: s.in.TemplateName, AppID: app}, true
+	return Repair{Kind: RepairTemplate, Template: s.in.TemplateName, AppID: app, SecretKey: s.secret}, true
 }
 
 // authEnvRepair sets the variables auth.config reads that the deployment lacks, each to the

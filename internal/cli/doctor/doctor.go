@@ -20,6 +20,7 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/doctor"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/project"
+	"github.com/clerkconvex/clerkconvex/internal/prompt"
 	"github.com/clerkconvex/clerkconvex/internal/run"
 	"github.com/clerkconvex/clerkconvex/internal/safetext"
 )
@@ -42,6 +43,10 @@ type Options struct {
 	Token           string
 	JSON            bool
 	Timeout         time.Duration
+
+	// --fix, and with it --yes and --dry-run.
+	Fix, Yes, DryRun bool
+	Prompter         func() prompt.Prompter
 }
 
 // NewCmdDoctor builds the command; runF replaces runDoctor in tests.
@@ -53,6 +58,7 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		HTTPClient: f.HTTPClient,
 		Runner:     f.Runner,
 		NpxTimeout: f.NpxTimeout,
+		Prompter:   f.Prompter,
 	}
 	cmd := &cobra.Command{
 		Use:   "doctor",
@@ -106,8 +112,14 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			} else if cmd.Flags().Changed("token") && strings.TrimSpace(opts.Token) == "" {
 				return cmdutil.FlagErrorf("--token is empty: pass the JWT, or - to read it from stdin")
 			}
+			if err := opts.checkFixFlags(); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
+			}
+			if opts.Fix {
+				return runFix(cmd.Context(), opts)
 			}
 			return runDoctor(cmd.Context(), opts)
 		},
@@ -118,6 +130,9 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	fl.StringVar(&opts.Token, "token", "", "a Clerk `JWT` to verify as Convex would (- reads it from stdin)")
 	fl.BoolVar(&opts.JSON, "json", false, "print the result as JSON on stdout")
 	fl.DurationVar(&opts.Timeout, "timeout", 30*time.Second, "time limit of each check, and of each call to Clerk, the issuer or npx")
+	fl.BoolVar(&opts.Fix, "fix", false, "offer each safe automatic fix, apply the accepted ones, then check again")
+	fl.BoolVarP(&opts.Yes, "yes", "y", false, "with --fix: apply every safe fix without asking (CI)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "with --fix: show the fixes, change nothing")
 	return cmd
 }
 
@@ -157,8 +172,19 @@ func runDoctor(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	// On a terminal, sections print as soon as their checks are done; elsewhere, and in
-	// --json, the report prints at the end, exactly as it always has.
+	rep, err := report(ctx, opts, in)
+	if err != nil {
+		return err
+	}
+	if !rep.OK() {
+		return cmdutil.ErrSilent
+	}
+	return nil
+}
+
+// report runs the checks and prints the report: on a terminal section by section as the checks
+// finish; elsewhere, and in --json, at the end.
+func report(ctx context.Context, opts *Options, in doctor.Inputs) (*doctor.Report, error) {
 	var st *streamer
 	if !opts.JSON && opts.IO.IsStdoutTTY() {
 		st = newStreamer(opts.IO)
@@ -170,11 +196,13 @@ func runDoctor(ctx context.Context, opts *Options) error {
 			st.busy.Stop()
 		}
 		if ctx.Err() != nil {
-			return &cmdutil.InterruptedError{Msg: "interrupted: the checks were stopped; run clerkconvex doctor again"}
+			return nil, &cmdutil.InterruptedError{Msg: "interrupted: the checks were stopped; run clerkconvex doctor again"}
 		}
-		return err
+		return nil, err
 	}
 	switch {
+	case opts.JSON && opts.Fix:
+		// --fix prints one object at the end, with the fixes.
 	case opts.JSON:
 		err = WriteJSON(opts.IO.Out, rep)
 	case st != nil:
@@ -182,11 +210,21 @@ func runDoctor(ctx context.Context, opts *Options) error {
 	default:
 		err = WriteText(opts.IO, rep)
 	}
-	if err != nil {
-		return err
-	}
-	if !rep.OK() {
-		return cmdutil.ErrSilent
+	return rep, err
+}
+
+// checkFixFlags: --yes and --dry-run go with --fix; --fix asks on a terminal, and elsewhere
+// needs --yes (or --dry-run), like every question of this tool.
+func (opts *Options) checkFixFlags() error {
+	switch {
+	case !opts.Fix && opts.Yes:
+		return cmdutil.FlagErrorf("--yes goes with --fix: clerkconvex doctor --fix --yes applies every safe fix without asking")
+	case !opts.Fix && opts.DryRun:
+		return cmdutil.FlagErrorf("--dry-run goes with --fix: clerkconvex doctor --fix --dry-run shows the fixes")
+	case opts.Yes && opts.DryRun:
+		return cmdutil.FlagErrorf("--yes and --dry-run together: pass one (--dry-run changes nothing)")
+	case opts.Fix && !opts.Yes && !opts.DryRun && !opts.IO.CanPrompt():
+		return cmdutil.FlagErrorf("--fix asks before each fix, and there is no terminal to ask on (or --no-input/CI is set): pass --yes to apply every safe fix, or --dry-run to see them")
 	}
 	return nil
 }
@@ -263,7 +301,10 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 // ref), left out for the default one.
 //
 // with one check per line, so it reads and greps well.
-func WriteJSON(w io.Writer, rep *doctor.Report) error {
+func WriteJSON(w io.Writer, rep *doctor.Report) error { return writeJSON(w, rep, "") }
+
+// writeJSON is WriteJSON with more top-level fields (each line ending ",\n") before "checks".
+func writeJSON(w io.Writer, rep *doctor.Report, more string) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "{\n  \"version\": 1,\n  \"ok\": %t,\n", rep.OK())
 	if rep.Deployment != "" {
@@ -273,6 +314,7 @@ func WriteJSON(w io.Writer, rep *doctor.Report) error {
 		}
 		fmt.Fprintf(&b, "  \"deployment\": %s,\n", dep)
 	}
+	b.WriteString(more)
 	b.WriteString("  \"checks\": [")
 	for i, c := range rep.Checks {
 		var line bytes.Buffer

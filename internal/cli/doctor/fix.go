@@ -1,0 +1,255 @@
+package doctor
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/doctor"
+	"github.com/clerkconvex/clerkconvex/internal/iostreams"
+	"github.com/clerkconvex/clerkconvex/internal/prompt"
+	"github.com/clerkconvex/clerkconvex/internal/safetext"
+	"github.com/clerkconvex/clerkconvex/internal/textdiff"
+)
+
+// maxFixRounds bounds check → fix → check again: a fix can reveal a problem its check hid (a
+// new auth.config's variable missing on the deployment), fixed in the next round.
+const maxFixRounds = 3
+
+// FixResult is one fix in --fix's --json output.
+type FixResult struct {
+	Check  string `json:"check"`
+	Kind   string `json:"kind"`
+	Action string `json:"action"` // what it does, in words
+	// Status: applied, declined (answered no), failed, planned (--dry-run), or manual (the
+	// repair turned out unsafe: the check's printed fix stands).
+	Status string `json:"status"`
+	Error  string `json:"error,omitempty"`
+}
+
+// runFix is doctor --fix: check, offer each safe fix, apply the accepted ones with init's
+// code, check again (a fix may reveal the next problem), and print the final report.
+func runFix(ctx context.Context, opts *Options) error {
+	in, err := inputs(opts)
+	if err != nil {
+		return err
+	}
+	env := newFixEnv(opts, in)
+	rep, err := check(ctx, opts, in, !opts.JSON)
+	if err != nil {
+		return err
+	}
+	var results []FixResult
+	tried := map[string]bool{}
+	applied := 0
+	for round := 0; round < maxFixRounds; round++ {
+		var fixes []*fix
+		for _, r := range rep.Repairs {
+			key := r.Check + " " + string(r.Kind)
+			if tried[key] {
+				continue
+			}
+			tried[key] = true
+			f, err := env.plan(ctx, r)
+			switch {
+			case errors.Is(err, errNothingToDo):
+				continue
+			case err != nil:
+				if ctx.Err() != nil {
+					return interruptedFixing(applied)
+				}
+				results = append(results, FixResult{Check: r.Check, Kind: string(r.Kind), Status: "manual", Error: clerk.RedactSecrets(err.Error())})
+				if !opts.JSON {
+					opts.IO.Step(iostreams.Warn, "%s: no safe automatic fix: %s; see its Fix line", r.Check, safetext.Line(clerk.RedactSecrets(err.Error())))
+				}
+				continue
+			}
+			fixes = append(fixes, f)
+		}
+		if len(fixes) == 0 {
+			break
+		}
+		if opts.DryRun {
+			for _, f := range fixes {
+				results = append(results, FixResult{Check: f.repair.Check, Kind: string(f.repair.Kind), Action: f.what, Status: "planned"})
+			}
+			break
+		}
+		accepted, err := askFixes(opts, fixes)
+		if err != nil {
+			if errors.Is(err, prompt.ErrInterrupted) || ctx.Err() != nil {
+				return interruptedFixing(applied)
+			}
+			return err
+		}
+		for _, f := range fixes {
+			res := FixResult{Check: f.repair.Check, Kind: string(f.repair.Kind), Action: f.what}
+			if !accepted[f] {
+				res.Status = "declined"
+				results = append(results, res)
+				continue
+			}
+			if err := env.apply(ctx, f); err != nil {
+				if ctx.Err() != nil {
+					return interruptedFixing(applied)
+				}
+				res.Status, res.Error = "failed", clerk.RedactSecrets(err.Error())
+				if !opts.JSON {
+					opts.IO.Step(iostreams.Fail, "%s: %s failed: %s", f.repair.Check, f.what, safetext.Line(res.Error))
+				}
+			} else {
+				res.Status = "applied"
+				applied++
+				if !opts.JSON {
+					opts.IO.Step(iostreams.OK, "fixed %s: %s", f.repair.Check, f.what)
+				}
+			}
+			results = append(results, res)
+		}
+		if applied == 0 {
+			break
+		}
+		if rep, err = check(ctx, opts, in, false); err != nil {
+			return err
+		}
+	}
+	return finishFix(opts, env, rep, results, applied)
+}
+
+// finishFix prints the outcome: in --json one object, the fixes and the final report; as text
+// the dry run's plan, or the report after the fixes.
+func finishFix(opts *Options, env *fixEnv, rep *doctor.Report, results []FixResult, applied int) error {
+	var err error
+	switch {
+	case opts.JSON:
+		err = writeFixJSON(opts.IO.Out, rep, results, opts.DryRun)
+	case opts.DryRun:
+		err = printFixPlan(opts.IO.Out, results)
+	case applied > 0:
+		fmt.Fprintf(opts.IO.Out, "\nAfter %d %s, doctor checked again:\n\n", applied, doctor.Plural(applied, "fix", "fixes"))
+		err = WriteText(opts.IO, rep)
+	case len(results) == 0 && !rep.OK():
+		fmt.Fprintln(opts.IO.Out, "\nNo failed check has a safe automatic fix: follow the Fix lines above.")
+	}
+	if err != nil {
+		return err
+	}
+	if !rep.OK() {
+		return cmdutil.ErrSilent
+	}
+	return nil
+}
+
+// check runs every check; show prints the report as a plain doctor run does.
+func check(ctx context.Context, opts *Options, in doctor.Inputs, show bool) (*doctor.Report, error) {
+	if !show {
+		busy := opts.IO.StartProgress("Checking again…")
+		rep, err := doctor.Run(ctx, in)
+		busy.Stop()
+		if err != nil && ctx.Err() != nil {
+			return nil, &cmdutil.InterruptedError{Msg: "interrupted: the checks were stopped; run clerkconvex doctor again"}
+		}
+		return rep, err
+	}
+	return report(ctx, opts, in)
+}
+
+// askFixes asks about each fix, all before any is applied, so that Ctrl-C at any question
+// changes nothing. --yes accepts every one.
+func askFixes(opts *Options, fixes []*fix) (map[*fix]bool, error) {
+	ok := map[*fix]bool{}
+	if opts.Yes {
+		for _, f := range fixes {
+			ok[f] = true
+		}
+		return ok, nil
+	}
+	pr := opts.Prompter()
+	for _, f := range fixes {
+		if d := fixDiff(f); d != "" {
+			fmt.Fprint(opts.IO.ErrOut, "\n"+d+"\n")
+		}
+		yes, err := pr.Confirm(fmt.Sprintf("Fix %s? (%s)", f.repair.Check, f.what), true)
+		if err != nil {
+			return nil, err
+		}
+		ok[f] = yes
+	}
+	return ok, nil
+}
+
+// fixDiff is the unified diff of a fix that edits auth.config, shown before its question; the
+// env file's lines are not shown (the others hold the keys): the question names the line.
+func fixDiff(f *fix) string {
+	if f.file == nil || f.repair.Kind != doctor.RepairAuthConfig {
+		return ""
+	}
+	var base []byte
+	if f.file.Exists {
+		base = []byte(clerk.RedactSecrets(string(f.file.Old)))
+	}
+	return textdiff.Unified(f.file.Rel, base, []byte(clerk.RedactSecrets(string(f.file.New))))
+}
+
+func printFixPlan(w io.Writer, results []FixResult) error {
+	var b strings.Builder
+	planned := 0
+	for _, r := range results {
+		if r.Status == "planned" {
+			planned++
+		}
+	}
+	if planned == 0 {
+		b.WriteString("\nDry run: no failed or warned check has a safe automatic fix.\n")
+	} else {
+		b.WriteString("\nDry run: nothing was changed. doctor --fix would:\n")
+		for _, r := range results {
+			if r.Status == "planned" {
+				fmt.Fprintf(&b, "  %s: %s\n", r.Check, safetext.Line(r.Action))
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// interruptedFixing is Ctrl-C during --fix: at a question nothing of that round was applied.
+func interruptedFixing(applied int) error {
+	if applied == 0 {
+		return &cmdutil.InterruptedError{Msg: "interrupted: nothing was changed"}
+	}
+	return &cmdutil.InterruptedError{Msg: fmt.Sprintf("interrupted after %d %s: run clerkconvex doctor to see where things stand", applied, doctor.Plural(applied, "fix", "fixes"))}
+}
+
+// writeFixJSON prints --fix's one JSON object: the report's fields, with the fixes before the
+// checks (the final report's: after the fixes, or as found under --dry-run).
+func writeFixJSON(w io.Writer, rep *doctor.Report, results []FixResult, dry bool) error {
+	if results == nil {
+		results = []FixResult{}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "  \"dry_run\": %t,\n  \"fixes\": [", dry)
+	for i, r := range results {
+		var line bytes.Buffer
+		enc := json.NewEncoder(&line)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n    " + strings.TrimRight(line.String(), "\n"))
+	}
+	if len(results) > 0 {
+		b.WriteString("\n  ")
+	}
+	b.WriteString("],\n")
+	return writeJSON(w, rep, b.String())
+}
