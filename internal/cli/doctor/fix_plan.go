@@ -190,7 +190,7 @@ func (e *fixEnv) planAuthConfig(f *fix) error {
 	if f.file.Action() == "unchanged" {
 		return errNothingToDo
 	}
-	snippet := strings.Join(strings.Fields(r.Provider.Snippet(r.TS)), " ")
+	snippet := strings.Join(strings.Fields(strings.ReplaceAll(r.Provider.Snippet(r.TS), ",\n}", "\n}")), " ")
 	if exists {
 		f.what = fmt.Sprintf("add Clerk's provider %s to the providers of %s", snippet, r.Path)
 	} else {
