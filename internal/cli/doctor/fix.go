@@ -20,7 +20,7 @@ import (
 
 // maxFixRounds bounds check → fix → check again: a fix can reveal a problem its check hid (a
 // new auth.config's variable missing on the deployment), fixed in the next round.
-const maxFixRounds = 3
+const maxFixRounds = 4
 
 // FixResult is one fix in --fix's --json output.
 type FixResult struct {
