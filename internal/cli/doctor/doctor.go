@@ -84,13 +84,17 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			In a workspace, run it in the app's folder: the env file is the app's, auth.config and
 			the deployment those of the package holding the Convex functions (--convex-dir).
 
+			--fix offers each safe automatic fix (Fix <check>? (…)), applies the accepted ones
+			with init's code, and checks again; --fix --yes applies them all without asking.
+
 			Exit status: 0 when nothing failed (warnings allowed), 1 when a check failed, 2 on
 			bad flags. --offline skips the clerk, issuer and convex sections.`),
 		Example: cmdutil.Heredoc(`
 			  $ clerkconvex doctor
 			  $ clerkconvex doctor --prod
 			  $ clerkconvex doctor --json | jq '.checks[] | select(.status == "fail")'
-			  $ pbpaste | clerkconvex doctor --token -`),
+			  $ pbpaste | clerkconvex doctor --token -
+			  $ clerkconvex doctor --fix`),
 		Args: cmdutil.NoArgsUseDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.ProjectFlags.Validate(cmd.Flags().Changed("env-file")); err != nil {
