@@ -31,6 +31,8 @@ import (
 //	POST /api/deployment/authorize_prod            {"deploymentName": <any deployment of the project>}
 //	POST /api/deployment/provision_and_authorize   {"teamSlug","projectSlug","deploymentType":"dev"|"prod"}
 //
+// and, under /v1/, the project's default variables per deployment type (defaults.go).
+//
 // The authorize calls answer {"deploymentName","adminKey","url","deploymentType","reference","isDefault"}.
 // Anything else is 404 {"code":"NotFound"}.
 type BigBrain struct {
@@ -49,6 +51,7 @@ type BigBrain struct {
 
 	mu       sync.Mutex
 	requests []Request
+	defaults map[string]map[string]string // deployment type → name → value (defaults.go)
 }
 
 // BigBrainOptions configures NewBigBrain. Dev and Prod are required.
@@ -166,6 +169,9 @@ func (b *BigBrain) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		// Status and code are the fake's choice; the CLI prints the code and message and,
 		// for a 401, "Authenticate with `npx convex dev`".
 		writeJSON(w, http.StatusUnauthorized, errorBody{Code: "Unauthenticated", Message: "Could not verify the access token (fake Convex control plane). Run npx convex login."})
+		return
+	}
+	if b.serveDefaults(w, r, body) {
 		return
 	}
 	notFound := func(code, msg string) { writeJSON(w, http.StatusNotFound, errorBody{Code: code, Message: msg}) }
