@@ -2,7 +2,9 @@ package convex
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/run"
@@ -34,24 +36,75 @@ func defaultArgs(verb, typ string, rest ...string) []string {
 	return append(args, "--type", typ)
 }
 
-// DefaultCommand is the command that sets NAME as typ's default, the value on stdin: what a
-// person runs by hand (it then asks for the value, or reads it from a pipe).
+// DefaultCommand is the command that sets NAME as typ's default: what a person runs by hand
+// (it asks for the value, or reads it from a pipe).
 func DefaultCommand(name, typ string) string {
 	return "npx " + strings.Join(defaultArgs("set", typ, name), " ")
 }
 
-// SetDefault runs `npx convex env default set NAME --type TYPE` in dir with the value on the
-// child's stdin, so it never appears in a process's arguments.
-func SetDefault(ctx context.Context, r run.Runner, dir, name, value, typ string) error {
-	if err := checkEnvName(name); err != nil {
-		return err
-	}
+// DefaultsChange is what SetDefaults did for one deployment type.
+type DefaultsChange string
+
+const (
+	DefaultsSet       DefaultsChange = "set"
+	DefaultsUnchanged DefaultsChange = "unchanged"
+)
+
+// SetDefaults sets vars as the project's defaults for deployments of type typ in one call:
+// `npx convex env default set --type TYPE [--force]` with the variables as a dotenv body on the
+// child's stdin (no NAME: convex 1.48's envSetFromContent), so no value is ever in a process's
+// arguments. Without force the CLI changes nothing when a variable already holds another
+// default (IsDefaultConflict tells that error apart); with force it replaces it. A variable
+// that already holds the value is left alone, and when all do the result is DefaultsUnchanged.
+func SetDefaults(ctx context.Context, r run.Runner, dir, typ string, vars map[string]string, force bool) (DefaultsChange, error) {
 	if err := CheckDefaultType(typ); err != nil {
-		return err
+		return "", err
 	}
-	command := DefaultCommand(name, typ)
-	res, err := r.Run(ctx, run.Cmd{Dir: dir, Name: "npx", Args: defaultArgs("set", typ, name), Stdin: strings.NewReader(value)})
-	return callError(ctx, err, res, dir, command, command+" (it reads the value from stdin, or asks for it)")
+	names := make([]string, 0, len(vars))
+	for n := range vars {
+		if err := checkEnvName(n); err != nil {
+			return "", err
+		}
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return DefaultsUnchanged, nil
+	}
+	slices.Sort(names)
+	var body strings.Builder
+	for _, n := range names {
+		v := vars[n]
+		// Single quotes keep a value literal in a .env body (dotenv does not expand \n or
+		// $ in them); a value the CLI could not read back that way is refused.
+		if strings.ContainsAny(v, "'\n\r") {
+			return "", fmt.Errorf("the value of %s holds a quote or a line break: set it by hand with %s", n, DefaultCommand(n, typ))
+		}
+		fmt.Fprintf(&body, "%s='%s'\n", n, v)
+	}
+	args := defaultArgs("set", typ)
+	if force {
+		args = append(args, "--force")
+	}
+	command := "npx " + strings.Join(args, " ")
+	manual := make([]string, len(names))
+	for i, n := range names {
+		manual[i] = DefaultCommand(n, typ)
+	}
+	res, err := r.Run(ctx, run.Cmd{Dir: dir, Name: "npx", Args: args, Stdin: strings.NewReader(body.String())})
+	if err := callError(ctx, err, res, dir, command+" (the variables on stdin)", strings.Join(manual, "; ")+" (each asks for its value)"); err != nil {
+		return "", err
+	}
+	if strings.Contains(stripANSI(string(res.Stderr)), "already set") && !strings.Contains(stripANSI(string(res.Stderr)), "Successfully set") {
+		return DefaultsUnchanged, nil
+	}
+	return DefaultsSet, nil
+}
+
+// IsDefaultConflict tells whether SetDefaults failed because a variable already holds
+// another default (the CLI's "already exists with different value"; pass force to replace).
+func IsDefaultConflict(err error) bool {
+	var ce *CLIError
+	return errors.As(err, &ce) && strings.Contains(stripANSI(ce.Stderr), "with different value")
 }
 
 // ListDefaults runs `npx convex env default list --include-values --type TYPE` in dir: the

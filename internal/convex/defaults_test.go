@@ -14,30 +14,34 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/testutil/nodeharness"
 )
 
-// The value goes on stdin, never in the arguments; the type is always named.
-func TestSetDefaultArgs(t *testing.T) {
-	f := &fakeRunner{}
-	if err := SetDefault(context.Background(), f, "/p", "CLERK_WEBHOOK_SECRET", "whsec_secret", "preview"); err != nil {
-		t.Fatal(err)
+// The values go on stdin as a .env body, never in the arguments; the type is always named.
+func TestSetDefaultsArgs(t *testing.T) {
+	f := &fakeRunner{res: run.Result{Stderr: []byte("✔ Successfully set 2 environment variables from stdin (2 new) (in default env vars for preview deployments)\n")}}
+	got, err := SetDefaults(context.Background(), f, "/p", "preview", map[string]string{"CLERK_WEBHOOK_SECRET": "whsec_secret", "A": "https://x"}, false)
+	if err != nil || got != DefaultsSet {
+		t.Fatal(got, err)
 	}
-	want := []string{"convex", "env", "default", "set", "CLERK_WEBHOOK_SECRET", "--type", "preview"}
+	want := []string{"convex", "env", "default", "set", "--type", "preview"}
 	if len(f.calls) != 1 || !reflect.DeepEqual(f.calls[0].Args, want) || f.calls[0].Dir != "/p" {
 		t.Fatalf("calls = %+v, want npx %v in /p", f.calls, want)
 	}
-	if !reflect.DeepEqual(f.stdin, []string{"whsec_secret"}) {
+	if !reflect.DeepEqual(f.stdin, []string{"A='https://x'\nCLERK_WEBHOOK_SECRET='whsec_secret'\n"}) {
 		t.Errorf("stdin = %q", f.stdin)
 	}
-	f.res, f.err = exitWith(1, "", "✖ Default environment variables are only available for cloud projects.\n")
-	err := SetDefault(context.Background(), f, "/p", "CLERK_WEBHOOK_SECRET", "whsec_secret", "dev")
-	if err == nil || !strings.Contains(err.Error(), "only available for cloud projects") || strings.Contains(err.Error(), "whsec_secret") {
-		t.Errorf("error = %v: want the CLI's message, never the value", err)
+	f.res, f.err = exitWith(1, "", "✖ error: environment variable CLERK_WEBHOOK_SECRET already exists with different value.\n")
+	_, err = SetDefaults(context.Background(), f, "/p", "dev", map[string]string{"CLERK_WEBHOOK_SECRET": "whsec_secret"}, true)
+	if !IsDefaultConflict(err) || strings.Contains(err.Error(), "whsec_secret") {
+		t.Errorf("error = %v: want a conflict, never the value", err)
+	}
+	if got := f.calls[1].Args; got[len(got)-1] != "--force" {
+		t.Errorf("force: args %v", got)
 	}
 	if !strings.Contains(err.Error(), "npx convex env default set CLERK_WEBHOOK_SECRET --type dev") {
 		t.Errorf("error %v does not give the command to run by hand", err)
 	}
-	for _, bad := range []struct{ name, typ string }{{"1X", "dev"}, {"X", "staging"}, {"X", ""}} {
-		if err := SetDefault(context.Background(), f, "/p", bad.name, "v", bad.typ); err == nil {
-			t.Errorf("SetDefault(%q, %q) accepted", bad.name, bad.typ)
+	for _, bad := range []struct{ name, typ, value string }{{"1X", "dev", "v"}, {"X", "staging", "v"}, {"X", "", "v"}, {"X", "dev", "it's"}, {"X", "dev", "a\nb"}} {
+		if _, err := SetDefaults(context.Background(), f, "/p", bad.typ, map[string]string{bad.name: bad.value}, false); err == nil {
+			t.Errorf("SetDefaults(%q, %q=%q) accepted", bad.typ, bad.name, bad.value)
 		}
 	}
 }
@@ -80,14 +84,31 @@ func TestDefaultsWithRealCLI(t *testing.T) {
 	defer cancel()
 
 	const issuer = "https://happy-cat-12.clerk.accounts.dev"
-	if err := SetDefault(ctx, r, dir, "CLERK_JWT_ISSUER_DOMAIN", issuer, "preview"); err != nil {
-		t.Fatal(err)
+	vars := map[string]string{"CLERK_JWT_ISSUER_DOMAIN": issuer, "CLERK_WEBHOOK_SECRET": "whsec_Q0FOQVJZ+/=="}
+	if got, err := SetDefaults(ctx, r, dir, "preview", vars, false); err != nil || got != DefaultsSet {
+		t.Fatal(got, err)
 	}
-	if got := b.Defaults("preview"); !reflect.DeepEqual(got, map[string]string{"CLERK_JWT_ISSUER_DOMAIN": issuer}) {
-		t.Errorf("preview defaults = %v", got)
+	// Again: nothing to change.
+	if got, err := SetDefaults(ctx, r, dir, "preview", vars, false); err != nil || got != DefaultsUnchanged {
+		t.Fatalf("rerun: %v, %v", got, err)
+	}
+	// Another value: refused without force, replaced with it.
+	other := map[string]string{"CLERK_JWT_ISSUER_DOMAIN": "https://other-app-99.clerk.accounts.dev"}
+	if _, err := SetDefaults(ctx, r, dir, "preview", other, false); !IsDefaultConflict(err) {
+		t.Fatalf("conflict without force: %v", err)
+	}
+	if got := b.Defaults("preview"); !reflect.DeepEqual(got, vars) {
+		t.Errorf("preview defaults after a refused change = %v", got)
+	}
+	if got, err := SetDefaults(ctx, r, dir, "preview", other, true); err != nil || got != DefaultsSet {
+		t.Fatalf("force: %v, %v", got, err)
+	}
+	vars["CLERK_JWT_ISSUER_DOMAIN"] = other["CLERK_JWT_ISSUER_DOMAIN"]
+	if got := b.Defaults("preview"); !reflect.DeepEqual(got, vars) {
+		t.Errorf("preview defaults after force = %v", got)
 	}
 	got, err := ListDefaults(ctx, r, dir, "preview")
-	if err != nil || !reflect.DeepEqual(got, map[string]string{"CLERK_JWT_ISSUER_DOMAIN": issuer}) {
+	if err != nil || !reflect.DeepEqual(got, vars) {
 		t.Errorf("ListDefaults(preview) = %v, %v", got, err)
 	}
 	got, err = ListDefaults(ctx, r, dir, "dev")
