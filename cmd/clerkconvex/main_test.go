@@ -323,8 +323,15 @@ func fakeNpx() {
 	}
 	dep := "dev"
 	var rest []string
+	force := false
 	for i := 2; i < len(args); i++ {
 		switch a := args[i]; {
+		case a == "--type" && i+1 < len(args) && len(args) > 3 && args[2] == "default":
+			// `convex env default … --type T`: the project's defaults for type T.
+			dep = "default:" + args[i+1]
+			i++
+		case a == "--force":
+			force = true
 		case a == "--prod":
 			dep = "prod"
 		case a == "--deployment" && i+1 < len(args):
@@ -343,6 +350,12 @@ func fakeNpx() {
 	}
 	if store[dep] == nil {
 		store[dep] = map[string]string{}
+	}
+	if rest[0] == "default" {
+		fakeNpxDefault(store, dep, rest[1:], stdin, force)
+		b, _ := json.Marshal(store)
+		os.WriteFile(path, b, 0o644)
+		os.Exit(0)
 	}
 	switch {
 	case rest[0] == "set" && len(rest) == 3:
@@ -392,5 +405,66 @@ func cmdExit(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Logf("stdout:\n%s\nstderr:\n%s", ts.ReadFile("stdout"), ts.ReadFile("stderr"))
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// fakeNpxDefault answers `convex env default set|list --type T` as convex 1.48 does
+// (dist/cjs/cli/lib/env.js: envSetFromContent, envList), on the store's "default:T" entry:
+// set reads a .env body from stdin (NAME='value' lines), refuses a different existing value
+// without --force (exit 1), and says when nothing changed.
+func fakeNpxDefault(store map[string]map[string]string, dep string, rest []string, stdin []byte, force bool) {
+	typ := strings.TrimPrefix(dep, "default:")
+	notice := " (in default env vars for " + typ + " deployments)"
+	if !strings.HasPrefix(dep, "default:") || len(rest) == 0 {
+		fmt.Fprintln(os.Stderr, "fake npx: env default needs --type")
+		os.Exit(2)
+	}
+	vars := store[dep]
+	switch {
+	case rest[0] == "set" && len(rest) == 1:
+		var added, same int
+		var conflicts []string
+		type kv struct{ k, v string }
+		var todo []kv
+		for _, line := range strings.Split(string(stdin), "\n") {
+			k, v, ok := strings.Cut(line, "=")
+			if !ok {
+				continue
+			}
+			v = strings.Trim(v, "'")
+			switch old, had := vars[k]; {
+			case !had:
+				added++
+				todo = append(todo, kv{k, v})
+			case old == v:
+				same++
+			case force:
+				todo = append(todo, kv{k, v})
+			default:
+				conflicts = append(conflicts, k)
+			}
+		}
+		if len(conflicts) > 0 {
+			fmt.Fprintf(os.Stderr, "✖ error: environment variable %s already exists with different value.\n\nUse --force to overwrite existing values.\n", strings.Join(conflicts, " and "))
+			os.Exit(1)
+		}
+		for _, c := range todo {
+			vars[c.k] = c.v
+		}
+		if len(todo) == 0 {
+			fmt.Fprintf(os.Stderr, "All %d environment variables from stdin already set%s\n", same, notice)
+		} else {
+			fmt.Fprintf(os.Stderr, "✔ Successfully set %d environment variables from stdin (%d new)%s\n", len(todo), added, notice)
+		}
+	case rest[0] == "list":
+		if len(vars) == 0 {
+			fmt.Fprintf(os.Stderr, "No environment variables set%s\n", notice)
+		}
+		for k, v := range vars {
+			fmt.Printf("%s=%s\n", k, v)
+		}
+	default:
+		fmt.Fprintf(os.Stderr, "fake npx: unsupported env default call %q\n", rest)
+		os.Exit(2)
 	}
 }

@@ -37,6 +37,8 @@ type Result struct {
 	Files    []ResultFile   `json:"files"`
 	Convex   ResultConvex   `json:"convex"`
 	Warnings []string       `json:"warnings"`
+	// Defaults are the project defaults set per deployment type (--defaults).
+	Defaults []ResultDefaults `json:"defaults,omitempty"`
 	// Users is `users init`'s result, with --sync-users (or a yes at the prompt).
 	Users *users.InitResult `json:"users,omitempty"`
 }
@@ -106,6 +108,7 @@ func (p *plan) result(dry bool) *Result {
 	if p.gitignore != "" {
 		r.Files = append(r.Files, ResultFile{Path: ".gitignore", Action: "updated", Note: "added " + strings.Join(gitx.IgnorePatterns(p.gitignore), " and ")})
 	}
+	r.Defaults = p.resultDefaults(map[bool]string{true: "planned", false: "skipped"}[dry])
 	r.Convex = ResultConvex{Variable: p.issuerVar, Value: p.issuerValue, Deployment: p.target().String(), Command: convex.ManualCommand(p.issuerVar, p.issuerValue, p.target())}
 	return r
 }
@@ -246,6 +249,9 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		}
 		io.Step(iostreams.OK, "Convex %s deployment%s: %s=%s", res.Convex.Deployment, named(target.Name), v, p.issuer)
 	}
+	if len(p.defaults) > 0 {
+		return res, applyDefaults(ctx, opts, p, res)
+	}
 	return res, nil
 }
 
@@ -320,6 +326,7 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 	}
 	if !sameTerminal {
 		printConvexResult(out, r)
+		printDefaultsResult(out, r)
 	}
 	if len(p.manual) > 0 {
 
@@ -398,6 +405,7 @@ func printDryRun(opts *Options, p *plan) error {
 		fmt.Fprintf(out, "  set %s=%s on %s through the Convex Deployment Platform API (key in %s)\n", r.Convex.Variable, r.Convex.Value, where, k.Source)
 	} else {
 		fmt.Fprintf(out, "  run: %s\n", r.Convex.Command)
+		printDefaultsPlan(out, p)
 	}
 	masked := false
 	for _, f := range []*filePlan{p.envFile, p.authFile} {

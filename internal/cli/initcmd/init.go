@@ -11,6 +11,7 @@ import (
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/prompt"
 	"github.com/clerkconvex/clerkconvex/internal/run"
@@ -38,6 +39,12 @@ type Options struct {
 	NoInput        bool
 	JSON           bool
 	SyncUsers      bool
+	// Defaults are the deployment types (dev, preview, prod) whose project defaults get the
+	// variables too (--defaults).
+	Defaults []string
+	// askDefaults turns on the question on a terminal ("Also set it as the default for new
+	// dev and preview deployments?"); NewCmdInit sets it.
+	askDefaults bool
 	// askSyncUsers turns on the question at the end of a first run on a terminal ("Also sync
 	// Clerk users…?"). NewCmdInit sets it; tests that build Options directly opt in.
 	askSyncUsers bool
@@ -54,7 +61,9 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		HTTPClient: f.HTTPClient,
 
 		askSyncUsers: true,
+		askDefaults:  true,
 	}
+	var defaults string
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Wire Clerk authentication into this Convex project",
@@ -95,6 +104,16 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			if _, err := cmdutil.ConvexEnv(opts.Via, opts.Getenv, nil, nil, "", opts.Target()); err != nil {
 				return err // --via api that cannot be honoured, said before anything is changed
 			}
+			if cmd.Flags().Changed("defaults") {
+				types, err := convex.ParseDefaultTypes(defaults)
+				if err != nil {
+					return cmdutil.FlagErrorf("--defaults %q: %v", defaults, err)
+				}
+				if opts.SkipConvexEnv {
+					return cmdutil.FlagErrorf("--defaults and --skip-convex-env cannot be used together: --defaults sets project defaults with npx convex")
+				}
+				opts.Defaults = types
+			}
 			if opts.NpxTimeout <= 0 {
 				return cmdutil.FlagErrorf("--npx-timeout %s: it must be positive; pass a duration such as 2m or 90s", opts.NpxTimeout)
 			}
@@ -114,6 +133,7 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	fl.StringVar(&opts.Claims, "claims", "", "extra template claims as a JSON `object`, e.g. '{\"org\":\"{{org.slug}}\"}'")
 	fl.BoolVar(&opts.Reconfigure, "reconfigure", false, "ask the provider questions again, even when auth.config and the JWT template agree")
 	fl.BoolVar(&opts.SkipConvexEnv, "skip-convex-env", false, "do not run npx convex env set")
+	fl.StringVar(&defaults, "defaults", "", "also set the variables as the project's defaults for new deployments of these `types` (dev,preview with test keys; prod with live keys)")
 	npxDefault := f.NpxTimeout
 	if npxDefault <= 0 {
 		npxDefault = cmdutil.DefaultNpxTimeout

@@ -43,7 +43,8 @@ type plan struct {
 	providers       []convex.Provider // [0] is Clerk's
 	tmplName        string
 	prod            bool
-	deployment      string // --deployment: a named deployment (never with prod)
+	deployment      string   // --deployment: a named deployment (never with prod)
+	defaults        []string // deployment types whose project defaults get the variables too
 	tmpl            clerk.TemplatePlan
 	envFile         *filePlan
 	authFile        *filePlan

@@ -34,6 +34,7 @@ func planSteps() []planStep {
 		gitignoreStep{},      // the env file kept out of git
 		authConfigStep{},     // convex/auth.config.ts
 		targetsStep{},        // every file to write: inside the project, plain, writable
+		defaultsStep{},       // the project defaults to set too (--defaults, or asked)
 	}
 }
 

@@ -354,7 +354,7 @@ func setSecret(ctx context.Context, opts *Options, p *initPlan, res *InitResult)
 	if err == nil && found && cur == p.secret.Reveal() {
 		res.Convex.Action = "unchanged"
 		opts.IO.Step(iostreams.OK, "Convex %s deployment: %s already set to this secret (%s)", p.deployment, SecretEnv, p.secret)
-		return nil
+		return setSecretDefaults(ctx, opts, p, res)
 	}
 	if err != nil && ctx.Err() != nil {
 		return interrupted(ctx.Err())
@@ -373,6 +373,36 @@ func setSecret(ctx context.Context, opts *Options, p *initPlan, res *InitResult)
 		name = " " + target.Name
 	}
 	opts.IO.Step(iostreams.OK, "Convex %s deployment%s: %s set (%s, from %s)", p.deployment, name, SecretEnv, p.secret, p.secretFrom)
+	return setSecretDefaults(ctx, opts, p, res)
+}
+
+// setSecretDefaults sets the secret as the project's default for new deployments of each type
+// in opts.Defaults (init --defaults): value on stdin, one call per type; another secret already
+// there is replaced only with --yes.
+func setSecretDefaults(ctx context.Context, opts *Options, p *initPlan, res *InitResult) error {
+	if len(opts.Defaults) == 0 {
+		return nil
+	}
+	// Project defaults are the control plane's (a login or a team token): only npx sets them.
+	r := run.WithTimeout(opts.Runner(), opts.NpxTimeout, "allow it longer with CLERKCONVEX_NPX_TIMEOUT")
+	for _, typ := range opts.Defaults {
+		got, err := convex.SetDefaults(ctx, r, p.convexDir, typ, map[string]string{SecretEnv: p.secret.Reveal()}, opts.Yes)
+		if convex.IsDefaultConflict(err) {
+			err = fmt.Errorf("the project's defaults for %s deployments hold another %s: rerun with --yes to replace it", typ, SecretEnv)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return interrupted(ctx.Err())
+			}
+			res.Convex.Action, res.Convex.Error = "failed", err.Error()
+			return fmt.Errorf("setting %s as the default for new %s deployments: %w", SecretEnv, typ, err)
+		}
+		if got == convex.DefaultsUnchanged {
+			opts.IO.Step(iostreams.OK, "Defaults for new %s deployments: %s already this secret", typ, SecretEnv)
+		} else {
+			opts.IO.Step(iostreams.OK, "Defaults for new %s deployments: %s set (%s)", typ, SecretEnv, p.secret)
+		}
+	}
 	return nil
 }
 

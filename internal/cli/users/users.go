@@ -40,6 +40,9 @@ type Options struct {
 	JSON          bool
 	SecretStdin   bool
 	SkipConvexEnv bool
+	// Defaults are deployment types (dev, preview, prod) whose project defaults get the
+	// webhook secret too: init passes its --defaults on.
+	Defaults []string
 	// NpxTimeout limits each npx convex env call ($CLERKCONVEX_NPX_TIMEOUT).
 	NpxTimeout time.Duration
 

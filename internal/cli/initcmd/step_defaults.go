@@ -1,0 +1,97 @@
+package initcmd
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/dotenv"
+)
+
+// Project defaults (docs/deployments.md): the variables every new deployment of a type starts
+// with — a teammate's dev deployment, each preview deployment. init sets the issuer there too
+// with --defaults dev,preview, or when the user says yes to the question on a terminal; with
+// user sync, users init adds the webhook secret.
+
+// defaultsQuestion is asked on a terminal, on a first run, in a cloud project with test keys.
+const defaultsQuestion = "Also set it as the default for new dev and preview deployments?"
+
+// defaultsStep decides the deployment types whose project defaults init sets: --defaults, or
+// dev and preview after a yes. Types that do not fit the keys are refused before anything
+// changes: production must not default to a development instance, and development and
+// preview deployments are not pointed at the production one.
+type defaultsStep struct{}
+
+func (defaultsStep) String() string { return "defaults" }
+
+func (defaultsStep) Plan(ctx context.Context, s *planState) error {
+	opts, p := s.opts, s.p
+	p.defaults = nil
+	types := opts.Defaults
+	sel := s.convexSelection()
+	if len(types) == 0 {
+		if !opts.askDefaults || opts.JSON || opts.DryRun || opts.SkipConvexEnv || !s.canPrompt ||
+			p.secret.Live || p.prod || !sel.cloud || !firstRun(p) {
+			return nil
+		}
+		ok, err := opts.Prompter().Confirm(defaultsQuestion, false)
+		if err != nil || !ok {
+			return err
+		}
+		types = []string{"dev", "preview"}
+	}
+	if sel.selfHosted != "" {
+		return cmdutil.FlagErrorf("--defaults: project defaults exist only for Convex cloud projects, and this one uses a self-hosted backend (%s); set the variables on each deployment instead (init --deployment <ref>)", sel.selfHosted)
+	}
+	for _, t := range types {
+		switch {
+		case t == "prod" && !p.secret.Live:
+			return cmdutil.FlagErrorf("--defaults prod with test keys: new production deployments would trust your development Clerk instance; run init --prod --defaults prod with the production instance's keys (pk_live_/sk_live_), and keep --defaults dev,preview for test keys")
+		case t != "prod" && p.secret.Live:
+			return cmdutil.FlagErrorf("--defaults %s with live keys: %s deployments would trust your production Clerk instance; run init --defaults dev,preview with the development instance's keys (pk_test_/sk_test_), and use --defaults prod with live keys", t, t)
+		}
+	}
+	p.defaults = types
+	return nil
+}
+
+// convexSelectionInfo is how the Convex CLI will pick the deployment in the Convex package:
+// cloud (CONVEX_DEPLOYMENT or a deploy key) or self-hosted (where that was said).
+type convexSelectionInfo struct {
+	cloud      bool
+	selfHosted string
+}
+
+// convexSelection reads the variables the Convex CLI selects a deployment with: the
+// environment first, then .env.local in the Convex package (where npx convex runs).
+func (s *planState) convexSelection() convexSelectionInfo {
+	var local *dotenv.File
+	if b, err := os.ReadFile(filepath.Join(s.p.convexDir(), ".env.local")); err == nil {
+		local = dotenv.Parse(b)
+	}
+	lookup := func(name string) (string, string) {
+		if v := strings.TrimSpace(s.opts.Getenv(name)); v != "" {
+			return v, "$" + name
+		}
+		if local != nil {
+			if v, ok := local.Get(name); ok && strings.TrimSpace(v) != "" {
+				return strings.TrimSpace(v), name + " in .env.local"
+			}
+		}
+		return "", ""
+	}
+	var info convexSelectionInfo
+	if v, from := lookup("CONVEX_SELF_HOSTED_URL"); v != "" {
+		info.selfHosted = from
+		return info
+	}
+	if v, _ := lookup("CONVEX_DEPLOY_KEY"); v != "" {
+		info.cloud = true
+	}
+	if v, _ := lookup("CONVEX_DEPLOYMENT"); v != "" && !strings.HasPrefix(v, "local:") && !strings.HasPrefix(v, "anonymous:") {
+		info.cloud = true
+	}
+	return info
+}
