@@ -376,13 +376,20 @@ func TestRealCLIInitWrongAdminKey(t *testing.T) {
 // credentials, so the CLI's own deployment selection (dev, or prod with --prod) is exercised.
 func cloudProject(t *testing.T, e realEnv, c *clerkapi.Server, files map[string]string) (dir string, env []string, dev, prod *convexdeploy.Deployment) {
 	t.Helper()
+	dir, env, dev, prod, _ = cloudProjectBB(t, e, c, files)
+	return dir, env, dev, prod
+}
+
+// cloudProjectBB is cloudProject that also returns the fake control plane (project defaults).
+func cloudProjectBB(t *testing.T, e realEnv, c *clerkapi.Server, files map[string]string) (dir string, env []string, dev, prod *convexdeploy.Deployment, bb *convexdeploy.BigBrain) {
+	t.Helper()
 	dev = convexdeploy.New(convexdeploy.Options{InstanceName: "happy-otter-123"})
 	prod = convexdeploy.New(convexdeploy.Options{InstanceName: "clever-heron-456"})
-	bb := convexdeploy.NewBigBrain(convexdeploy.BigBrainOptions{Dev: dev, Prod: prod})
+	bb = convexdeploy.NewBigBrain(convexdeploy.BigBrainOptions{Dev: dev, Prod: prod})
 	t.Cleanup(func() { bb.Close(); dev.Close(); prod.Close() })
 	files[".env.local"] = "# Deployment used by `npx convex dev`\n" + bb.DotEnvLine() + "\n"
 	dir = realProject(t, files)
-	return dir, e.environ(append(bb.CLIEnv(), "CLERK_API_URL="+c.URL)...), dev, prod
+	return dir, e.environ(append(bb.CLIEnv(), "CLERK_API_URL="+c.URL)...), dev, prod, bb
 }
 
 // An existing auth.config.ts with a customJwt provider: init merges the Clerk provider in,
