@@ -175,13 +175,28 @@ func askFixes(opts *Options, fixes []*fix) (map[*fix]bool, error) {
 		if d := fixDiff(f); d != "" {
 			fmt.Fprint(opts.IO.ErrOut, "\n"+d+"\n")
 		}
-		yes, err := pr.Confirm(fmt.Sprintf("Fix %s? (%s)", f.repair.Check, f.what), true)
+		yes, err := pr.Confirm(question(opts.IO, f), true)
 		if err != nil {
 			return nil, err
 		}
 		ok[f] = yes
 	}
 	return ok, nil
+}
+
+// question is "Fix <check>? (<what it will do>)" when that fits the terminal's line with
+// survey's "? " and " (Y/n) "; else what it will do is printed above, wrapped, and the question
+// refers to it.
+func question(ios *iostreams.IOStreams, f *fix) string {
+	what := safetext.Line(f.what)
+	q := fmt.Sprintf("Fix %s? (%s)", f.repair.Check, what)
+	w := ios.OutWidth()
+	if w <= 0 || iostreams.Width(q)+len("? ")+len(" (Y/n) ") < w {
+		return q
+	}
+	msg := iostreams.Wrap(what, 2, w-1, "  ")
+	fmt.Fprintf(ios.ErrOut, "  %s\n", msg)
+	return fmt.Sprintf("Fix %s? (as above)", f.repair.Check)
 }
 
 // fixDiff is the unified diff of a fix that edits auth.config, shown before its question; the
