@@ -128,9 +128,13 @@ type ParsedProvider struct {
 	DomainEnv     string // NAME of domain: process.env.NAME
 	DomainURL     string // domain: "https://..."
 	ApplicationID string // applicationID: "..."
-	Type          string // type: "customJwt" / "oidc"; empty when absent
-	IssuerEnv     string // customJwt issuer: process.env.NAME
-	IssuerURL     string // customJwt issuer: "https://..."
+	// ApplicationIDEnv is NAME of applicationID: process.env.NAME: its value is the variable's on
+	// the deployment, where Convex evaluates the file.
+	ApplicationIDEnv  string
+	ApplicationIDLine int    // 1-based line of the applicationID's value (0 when absent)
+	Type              string // type: "customJwt" / "oidc"; empty when absent
+	IssuerEnv         string // customJwt issuer: process.env.NAME
+	IssuerURL         string // customJwt issuer: "https://..."
 	// DomainEnvs are every process.env variable the domain reads: the one of DomainEnv, its
 	// fallbacks (process.env.A ?? process.env.B), those in a template literal, and those read
 	// by a top-level const the domain names (const domain = process.env.X; … { domain }).
@@ -141,6 +145,11 @@ type ParsedProvider struct {
 	// but Line are then empty.
 	Expr string
 	Line int // 1-based line of the element's first token
+	// Elem is the index of the providers array element the provider was read from; Via is the
+	// const it was read through when that element is `...NAME` (NAME an array literal), and
+	// several providers then share one Elem.
+	Elem int
+	Via  string
 	// DomainLine is the 1-based line of the domain's value (0 when there is no domain key).
 	DomainLine int
 	// DomainTemplate is set for a domain written `before${process.env.NAME}after`: doctor

@@ -91,68 +91,18 @@ func locateProviders(s *scanned) (*providersArray, string) {
 	return arr, ""
 }
 
-// providers reads each element.
+// providers reads each element; an element `...NAME` naming a top-level array literal gives
+// that array's providers (see readElement).
 func (a *providersArray) providers(s *scanned) []ParsedProvider {
 	out := make([]ParsedProvider, 0, len(a.elems))
 	decls := s.topDecls()
-	for _, e := range a.elems {
-		pp := ParsedProvider{Line: s.line(s.toks[e.first].start) + 1}
-		obj := e.first
-		if e.first == e.last && s.toks[e.first].kind == tokIdent {
-			// providers: [clerkProvider] with const clerkProvider = { … } above.
-			if d, ok := decls[s.text(e.first)]; ok && s.is(d.first, "{") && s.match[d.first] >= 0 && s.match[d.first] <= d.last {
-				obj = d.first
-			}
-		}
-		if !s.is(obj, "{") || (obj == e.first && s.match[obj] != e.last) {
-			pp.Expr = string(s.src[s.toks[e.first].start:s.toks[e.last].end])
-			pp.DomainEnvs = Names(s.exprEnvReads(e.first, e.last, decls))
+	for i, e := range a.elems {
+		for _, pp := range s.readElement(e.first, e.last, decls, 0) {
+			pp.Elem = i
 			out = append(out, pp)
-			continue
 		}
-		if v := shorthandProp(s, obj, "domain"); v >= 0 {
-			// { domain, applicationID } with const domain = … above.
-			pp.DomainEnvs = Names(s.exprEnvReads(v, v, decls))
-		}
-		for _, prop := range objectProps(s, obj) {
-			switch prop.key {
-			case "domain":
-				pp.DomainEnv, pp.DomainURL = readDomain(s, prop.first, prop.last)
-				if prop.first == prop.last {
-					pp.DomainTemplate = s.envTemplate(prop.first)
-				}
-				pp.DomainLine = s.line(s.toks[prop.first].start) + 1
-				pp.DomainEnvs = Names(s.exprEnvReads(prop.first, prop.last, decls))
-			case "issuer":
-				pp.IssuerEnv, pp.IssuerURL = readDomain(s, prop.first, prop.last)
-			case "applicationID":
-				if prop.first == prop.last {
-					pp.ApplicationID, _ = s.stringValue(prop.first)
-				}
-			case "type":
-				if prop.first == prop.last {
-					pp.Type, _ = s.stringValue(prop.first)
-				}
-			}
-		}
-		out = append(out, pp)
 	}
 	return out
-}
-
-// shorthandProp returns the token of a shorthand member named key ({ key, … }) of the object
-// literal whose { is open, or -1.
-func shorthandProp(s *scanned, open int, key string) int {
-	for i := open + 1; i < s.match[open]; i++ {
-		if s.match[i] > i {
-			i = s.match[i]
-			continue
-		}
-		if s.isIdent(i, key) && (s.is(i-1, "{") || s.is(i-1, ",")) && (s.is(i+1, ",") || s.is(i+1, "}")) {
-			return i
-		}
-	}
-	return -1
 }
 
 type property struct {

@@ -12,11 +12,11 @@ func ReplaceProvider(src []byte, ts bool, i int, p Provider) ([]byte, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	s, arr, err := providersOf(src, i)
+	s, arr, el, err := providersOf(src, i)
 	if err != nil {
 		return nil, err
 	}
-	e := arr.elems[i]
+	e := arr.elems[el]
 	st := arr.style(s)
 	indent := s.indentOf(s.toks[e.first].start)
 	nl := "\n"
@@ -38,11 +38,11 @@ func ReplaceProvider(src []byte, ts bool, i int, p Provider) ([]byte, error) {
 // without its comma. An element that has its lines to itself goes with those lines (and a
 // comment on them); otherwise only its text and comma go.
 func RemoveProvider(src []byte, i int) ([]byte, error) {
-	s, arr, err := providersOf(src, i)
+	s, arr, el, err := providersOf(src, i)
 	if err != nil {
 		return nil, err
 	}
-	e := arr.elems[i]
+	e := arr.elems[el]
 	start, end := s.toks[e.first].start, s.toks[e.last].end
 	// cut is the comma that goes with the element: its own, else (the last element without a
 	// trailing comma) the one before it.
@@ -50,8 +50,8 @@ func RemoveProvider(src []byte, i int) ([]byte, error) {
 	switch {
 	case s.is(e.last+1, ","):
 		end = s.toks[e.last+1].end
-	case i > 0:
-		c := s.toks[arr.elems[i-1].last+1]
+	case el > 0:
+		c := s.toks[arr.elems[el-1].last+1]
 		cut = &span{c.start, c.end}
 	}
 	// Own lines: only blanks before start on its line, and only blanks or a comment after end.
@@ -88,17 +88,23 @@ func RemoveProvider(src []byte, i int) ([]byte, error) {
 	return append(out, src[end:]...), nil
 }
 
-func providersOf(src []byte, i int) (*scanned, *providersArray, error) {
+// providersOf scans src and returns the index in arr.elems of provider i (as ParseAuthConfig
+// numbers them); a provider read through ...NAME cannot be edited there.
+func providersOf(src []byte, i int) (*scanned, *providersArray, int, error) {
 	s, err := scan(src)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read auth config: %w", err)
+		return nil, nil, 0, fmt.Errorf("read auth config: %w", err)
 	}
 	arr, why := locateProviders(s)
 	if arr == nil {
-		return nil, nil, fmt.Errorf("read auth config: %s", why)
+		return nil, nil, 0, fmt.Errorf("read auth config: %s", why)
 	}
-	if i < 0 || i >= len(arr.elems) {
-		return nil, nil, fmt.Errorf("auth config has no provider %d", i)
+	ps := arr.providers(s)
+	if i < 0 || i >= len(ps) {
+		return nil, nil, 0, fmt.Errorf("auth config has no provider %d", i)
 	}
-	return s, arr, nil
+	if ps[i].Via != "" {
+		return nil, nil, 0, fmt.Errorf("the provider on line %d comes from ...%s: edit %s by hand", ps[i].Line, ps[i].Via, ps[i].Via)
+	}
+	return s, arr, ps[i].Elem, nil
 }

@@ -276,13 +276,13 @@ export default {
 		t.Fatal(err)
 	}
 	want := []ParsedProvider{
-		{DomainEnv: "CLERK_JWT_ISSUER_DOMAIN", DomainEnvs: []string{"CLERK_JWT_ISSUER_DOMAIN"}, ApplicationID: "convex", Line: 4, DomainLine: 4},
-		{DomainURL: "https://a.example.com", ApplicationID: "abc", Line: 5, DomainLine: 6},
-		{Type: "customJwt", IssuerEnv: "ISSUER", ApplicationID: "svc", Line: 9},
-		{DomainURL: "https://tpl.example.com", ApplicationID: "t", Line: 10, DomainLine: 10},
-		{ApplicationID: "t2", Line: 11, DomainLine: 11},
-		{Expr: "...extra", Line: 12},
-		{Expr: "clerk()", Line: 13},
+		{DomainEnv: "CLERK_JWT_ISSUER_DOMAIN", DomainEnvs: []string{"CLERK_JWT_ISSUER_DOMAIN"}, ApplicationID: "convex", ApplicationIDLine: 4, Line: 4, DomainLine: 4},
+		{DomainURL: "https://a.example.com", ApplicationID: "abc", ApplicationIDLine: 7, Line: 5, DomainLine: 6, Elem: 1},
+		{Type: "customJwt", IssuerEnv: "ISSUER", ApplicationID: "svc", ApplicationIDLine: 9, Line: 9, Elem: 2},
+		{DomainURL: "https://tpl.example.com", ApplicationID: "t", ApplicationIDLine: 10, Line: 10, DomainLine: 10, Elem: 3},
+		{ApplicationID: "t2", ApplicationIDLine: 11, Line: 11, DomainLine: 11, Elem: 4},
+		{Expr: "...extra", Line: 12, Elem: 5},
+		{Expr: "clerk()", Line: 13, Elem: 6},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("ParseAuthConfig:\n got %+v\nwant %+v", got, want)
