@@ -8,6 +8,7 @@ import (
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/dotenv"
 )
 
 // --- authconfig ---
@@ -110,6 +111,9 @@ func (s *state) pickProvider(ps []convex.ParsedProvider) (*convex.ParsedProvider
 }
 
 func checkApplicationID(ctx context.Context, s *state) outcome {
+	if name := s.provider.ApplicationIDEnv; name != "" {
+		return s.applicationIDFromEnv(ctx, name)
+	}
 	app := s.provider.ApplicationID
 	if app == "" {
 		return fail(fmt.Sprintf("add applicationID: %q to the provider in %s", "convex", s.authRel),
@@ -117,6 +121,41 @@ func checkApplicationID(ctx context.Context, s *state) outcome {
 	}
 	s.appID = app
 	return pass("applicationID %q", app)
+}
+
+// applicationIDFromEnv judges `applicationID: process.env.NAME`: Convex evaluates auth.config
+// on the deployment, so NAME's value there is the applicationID. Without the deployment's
+// variables (--offline) the env file's value stands in, and says so; with neither, the value
+// is unknown and the checks comparing it are skipped.
+func (s *state) applicationIDFromEnv(ctx context.Context, name string) outcome {
+	line := s.provider.ApplicationIDLine
+	if s.convexEnvFuture() != nil {
+		vars, o, ok := s.deploymentVars(ctx)
+		if !ok {
+			return o
+		}
+		v, set := vars[name]
+		if !set {
+			s.appIDUnset = name
+			value, ok := s.fileValue(name)
+			if !ok || !dotenv.IsPublic(strings.TrimSpace(value)) {
+				value = "convex"
+			}
+			return fail(convex.ManualCommand(name, strings.TrimSpace(value), s.target())+" (the aud of your JWT template)",
+				"the Clerk provider's applicationID (%s:%d) reads process.env.%s, and %s is not set on the Convex %s deployment: Convex refuses every push while it is unset (AuthConfigMissingEnvironmentVariable)",
+				s.authRel, line, name, name, s.deployment())
+		}
+		// The value is compared with the template's aud (clerk.template_aud), and shown only
+		// where it is that public aud.
+		s.appID = v
+		return pass("applicationID process.env.%s, set on the %s deployment", name, s.deployment())
+	}
+	if v, ok := s.fileValue(name); ok {
+		s.appID = v
+		return pass("applicationID process.env.%s, set in %s (the deployment's value was not read)", name, s.in.EnvFile)
+	}
+	return warn(fmt.Sprintf("run doctor without --offline to read %s on the deployment, or add %s=convex (your JWT template's aud) to %s", name, name, s.in.EnvFile),
+		"the Clerk provider's applicationID (%s:%d) reads process.env.%s, whose value doctor cannot know here", s.authRel, line, name)
 }
 
 // staleProvider is a provider that trusts another Clerk instance than the project's.

@@ -175,7 +175,7 @@ func checkAuthEnv(ctx context.Context, s *state) outcome {
 	dep := s.deployment()
 	var missing, cmds []string
 	for _, r := range s.authReads {
-		if _, ok := vars[r.Name]; ok || r.Name == s.issuerUnset {
+		if _, ok := vars[r.Name]; ok || r.Name == s.issuerUnset || r.Name == s.appIDUnset {
 			continue
 		}
 		missing = append(missing, fmt.Sprintf("%s (%s:%s)", r.Name, s.authRel, joinInts(r.Lines)))

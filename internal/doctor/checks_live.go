@@ -79,17 +79,29 @@ func checkTemplate(ctx context.Context, s *state) outcome {
 }
 
 func checkTemplateAud(ctx context.Context, s *state) outcome {
+	if s.appID == "" {
+		return skip("the applicationID's value is not known (see authconfig.application_id)")
+	}
 	claims, err := clerk.DecodeClaims(s.tmpl.Claims)
 	if err != nil {
 		return fail("fix the template's claims in the Clerk dashboard (JWT templates)", "%v", err)
 	}
 	fix := fmt.Sprintf("set the aud claim of JWT template %q to %q (clerkconvex init --yes does), or applicationID in %s to the template's aud", s.in.TemplateName, s.appID, s.authRel)
+	appID := fmt.Sprintf("%s's applicationID is %q", s.authRel, s.appID)
+	if name := s.provider.ApplicationIDEnv; name != "" {
+		// A variable's value is shown only when it is the template's (public) aud.
+		fix = fmt.Sprintf("set %s on the Convex %s deployment to the template's aud: npx convex env set %s <aud>", name, s.deployment(), name)
+		appID = fmt.Sprintf("%s's applicationID reads process.env.%s, which is %s on the %s deployment", s.authRel, name, shown(s.appID), s.deployment())
+		if s.in.Offline {
+			appID = fmt.Sprintf("%s's applicationID reads process.env.%s, which is %s in %s", s.authRel, name, shown(s.appID), s.in.EnvFile)
+		}
+	}
 	aud, ok := claims["aud"]
 	if !ok {
-		return fail(fix, "JWT template %q has no aud claim, but %s's applicationID is %q", s.in.TemplateName, s.authRel, s.appID)
+		return fail(fix, "JWT template %q has no aud claim, but %s", s.in.TemplateName, appID)
 	}
 	if !clerk.AudienceContains(aud, s.appID) {
-		return fail(fix, "JWT template %q has aud %s, but %s's applicationID is %q: Convex finds no provider for its tokens", s.in.TemplateName, showJSON(aud), s.authRel, s.appID)
+		return fail(fix, "JWT template %q has aud %s, but %s: Convex finds no provider for its tokens", s.in.TemplateName, showJSON(aud), appID)
 	}
 	return pass("the template's aud %s contains the applicationID %q", showJSON(aud), s.appID)
 }
@@ -189,6 +201,9 @@ func checkTokenIssuer(ctx context.Context, s *state) outcome {
 }
 
 func checkTokenAudience(ctx context.Context, s *state) outcome {
+	if s.appID == "" {
+		return skip("the applicationID's value is not known (see authconfig.application_id)")
+	}
 	if err := s.tok.CheckAudience(s.appID); err != nil {
 		return fail(fmt.Sprintf("get the token with getToken({ template: %q }) and make that template's aud %q", s.in.TemplateName, s.appID), "%v", err)
 	}
