@@ -3,12 +3,14 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/dotenv"
+	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
 // --- authconfig ---
@@ -163,30 +165,74 @@ type staleProvider struct {
 	line int
 	host string // the other instance's Frontend API host
 	how  string // how the file names it: a literal, or a variable and where its value is
+	// own is set when the instance is the project's own all the same (its publishable key is
+	// in one of the project's env files): a deliberate second provider, not a stale one.
+	own *project.OwnInstance
 }
 
 // otherInstances lists the providers of parsed whose domain (or customJwt issuer) is on a
 // Clerk Frontend API host that is not ours: a literal (with literals), or a variable whose
-// value (in values) is one.
-func otherInstances(parsed []convex.ParsedProvider, ours clerk.PublishableKey, literals bool, values func(string) (string, bool), where string) []staleProvider {
+// value (in values) is one. Those of the project's own other instances (own) are marked so.
+func otherInstances(parsed []convex.ParsedProvider, ours clerk.PublishableKey, literals bool, values func(string) (string, bool), where string, own func() []project.OwnInstance) []staleProvider {
 	var out []staleProvider
 	other := func(u string) bool { return clerk.IsFrontendAPIHost(u) && !ours.NamesIssuer(u) }
+	add := func(sp staleProvider, u string) {
+		if o, ok := project.FindOwnInstance(own(), u); ok {
+			sp.own = &o
+		}
+		out = append(out, sp)
+	}
 	for _, p := range parsed {
 		for _, lit := range []string{p.DomainURL, p.IssuerURL} {
 			if !literals {
 				break
 			}
 			if lit != "" && other(lit) {
-				out = append(out, staleProvider{lineOf(p), hostOf(lit), "domain " + quoted(lit)})
+				add(staleProvider{line: lineOf(p), host: hostOf(lit), how: "domain " + quoted(lit)}, lit)
 			}
 		}
 		for _, name := range p.DomainEnvs {
 			if v, ok := values(name); ok && other(v) {
-				out = append(out, staleProvider{lineOf(p), hostOf(v), fmt.Sprintf("process.env.%s, which is %s %s", name, shown(strings.TrimSpace(v)), where)})
+				add(staleProvider{line: lineOf(p), host: hostOf(v), how: fmt.Sprintf("process.env.%s, which is %s %s", name, shown(strings.TrimSpace(v)), where)}, v)
 			}
 		}
 	}
 	return out
+}
+
+// splitOwn separates the providers of the project's own other instances from the stale ones.
+func splitOwn(all []staleProvider) (stale, own []staleProvider) {
+	for _, p := range all {
+		if p.own != nil {
+			own = append(own, p)
+		} else {
+			stale = append(stale, p)
+		}
+	}
+	return stale, own
+}
+
+// ownInstances are the Clerk instances whose publishable keys the project keeps in its own env
+// files (project.OwnClerkInstances), read once, and only when a provider needs them.
+func (s *state) ownInstances() []project.OwnInstance {
+	s.ownOnce.Do(func() {
+		dirs := []string{s.in.Dir, filepath.Dir(filepath.Join(s.in.Dir, s.in.EnvFile))}
+		s.own = project.OwnClerkInstances(s.ctx, dirs...)
+	})
+	return s.own
+}
+
+// ownNote says which providers trust the project's own other instances, and how doctor knows.
+func ownNote(authRel string, own []staleProvider) string {
+	var parts []string
+	for _, p := range own {
+		kind := "development"
+		if p.own.Live {
+			kind = "production"
+		}
+		parts = append(parts, fmt.Sprintf("%s:%d trusts %s, your %s instance (its publishable key is %s)", authRel, p.line, p.host, kind, p.own.From))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // lineOf is the line of a provider's domain, else of the provider.
@@ -209,27 +255,32 @@ func hostOf(u string) string {
 // checkOtherInstance fails a provider that trusts another Clerk instance: a starter's leftover
 // literal domain (its author's instance), or a variable the env file sets to one. Convex
 // would accept that instance's sign-ins, and the project's own instance is trusted only if
-// another provider names it.
+// another provider names it. A provider of the project's own other instance (a production
+// provider next to the development one, its publishable key in .env.production) passes,
+// named.
 func checkOtherInstance(ctx context.Context, s *state) outcome {
 	if s.parsed == nil {
 		return skip("the providers of %s were not read", s.authRel)
 	}
 	// The Clerk provider's own variables are judged against the deployment and the issuer by
 	// convex.env_var and convex.env_matches_file: only its literal counts here.
-	stale := otherInstances(s.parsed, s.pub, true, func(name string) (string, bool) {
+	stale, own := splitOwn(otherInstances(s.parsed, s.pub, true, func(name string) (string, bool) {
 		if slices.Contains(s.issuerVars, name) {
 			return "", false
 		}
 		return s.fileValue(name)
-	}, "in "+s.in.EnvFile)
+	}, "in "+s.in.EnvFile, s.ownInstances))
 	if len(stale) == 0 {
+		if len(own) > 0 {
+			return pass("%s; no provider trusts a Clerk instance that is not yours", ownNote(s.authRel, own))
+		}
 		return pass("no provider trusts another Clerk instance than %s", s.pub.Host)
 	}
 	var parts []string
 	for _, p := range stale {
 		parts = append(parts, fmt.Sprintf("%s:%d %s", s.authRel, p.line, p.how))
 	}
-	return fail(fmt.Sprintf("replace %s with %s (clerkconvex init does, after asking), or remove %s",
+	return fail(fmt.Sprintf("replace %s with %s (clerkconvex init does, after asking), or remove %s; if it is your own instance, keep its publishable key in an env file of this project that git does not track (.env.production), and doctor accepts it",
 		Plural(len(stale), "that provider", "those providers"), s.clerkSnippet(), Plural(len(stale), "it", "them")),
 		"%s: another Clerk instance than this project's %s (%s), so Convex would accept that instance's sign-ins",
 		strings.Join(parts, "; "), s.pub.Host, s.pubFrom)

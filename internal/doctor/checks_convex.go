@@ -205,7 +205,7 @@ func checkAuthEnv(ctx context.Context, s *state) outcome {
 			}
 		}
 		lookup := func(n string) (string, bool) { v, ok := vars[n]; return v, ok }
-		if stale := otherInstances(others, s.pub, false, lookup, "on the "+dep+" deployment"); len(stale) > 0 {
+		if stale, _ := splitOwn(otherInstances(others, s.pub, false, lookup, "on the "+dep+" deployment", s.ownInstances)); len(stale) > 0 {
 			p := stale[0]
 			return fail(fmt.Sprintf("point it at your instance (%s) or remove that provider from %s", s.pub.Issuer(), s.authRel),
 				"%s:%d reads %s: another Clerk instance than this project's %s, so Convex would accept that instance's sign-ins", s.authRel, p.line, p.how, s.pub.Host)

@@ -53,6 +53,9 @@ type state struct {
 	// issuerUnset is the variable convex.env_var failed as not set on the deployment, so
 	// convex.auth_env does not name it again.
 	issuerUnset string
+	// own are the project's own other Clerk instances (ownInstances).
+	ownOnce sync.Once
+	own     []project.OwnInstance
 	// appIDUnset is the variable authconfig.application_id failed as not set on the deployment.
 	appIDUnset string
 

@@ -63,7 +63,7 @@ func (providersStep) Plan(ctx context.Context, s *planState) error {
 			defaultApp, cfgApp = pp.ApplicationID, pp.ApplicationID
 		}
 	}
-	if err := s.decideStale(); err != nil {
+	if err := s.decideStale(ctx); err != nil {
 		return err
 	}
 	switch {

@@ -1,13 +1,16 @@
 package initcmd
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
+	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
 // staleError is init stopping, before any change, at a provider of another Clerk instance it
@@ -22,11 +25,28 @@ func (e *staleError) Code() string  { return "stale_provider" }
 // starter's literal domain, its author's own instance — and decides, by asking (or --yes),
 // whether they are replaced by this instance's provider. Without a terminal and without --yes
 // init stops here, naming them and the flag: nothing has been changed yet.
-func (s *planState) decideStale() error {
+//
+// A provider of the project's own other instance — its publishable key in one of the project's
+// env files, as init --prod --env-file .env.production leaves it (project.OwnClerkInstances) —
+// is deliberate, and kept.
+func (s *planState) decideStale(ctx context.Context) error {
 	p, opts := s.p, s.opts
 	s.stale, s.replaceStale = nil, false
+	var own []project.OwnInstance
+	ownRead := false
 	for i, pp := range s.parsed {
 		if pp.IsOIDC() && pp.DomainURL != "" && clerk.IsFrontendAPIHost(pp.DomainURL) && !p.pub.NamesIssuer(pp.DomainURL) {
+			if !ownRead {
+				dirs := []string{p.dir}
+				if s.envAbs != "" {
+					dirs = append(dirs, filepath.Dir(s.envAbs))
+				}
+				own, ownRead = project.OwnClerkInstances(ctx, dirs...), true
+			}
+			if o, ok := project.FindOwnInstance(own, pp.DomainURL); ok {
+				s.hint("kept %s:%d (%s): your own instance, its publishable key is %s", rel(p.dir, s.authPath), pp.DomainLine, pp.DomainURL, o.From)
+				continue
+			}
 			s.stale = append(s.stale, i)
 		}
 	}
