@@ -33,7 +33,7 @@ type realEnv struct {
 	path string // PATH: bin's folder, then the test's PATH without testscript's folder (fake npx)
 }
 
-func newRealEnv(t *testing.T) realEnv {
+func newRealEnv(t testing.TB) realEnv {
 	t.Helper()
 	nodeharness.Dir(t) // fail early, with the install hint, when the harness is missing
 	self, err := exec.LookPath("clerkconvex")

@@ -31,6 +31,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // DefaultInstanceName is the deployment name used when Options.InstanceName
@@ -92,6 +93,7 @@ type Deployment struct {
 	// throttle is how many more Platform API calls answer 429 (see Throttle).
 	throttle   int
 	retryAfter string
+	latency    time.Duration // before each Platform API answer (see SetLatency)
 }
 
 // New starts a fake deployment on 127.0.0.1. Call Close when done

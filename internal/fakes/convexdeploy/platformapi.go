@@ -3,6 +3,9 @@ package convexdeploy
 import (
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/clerkconvex/clerkconvex/internal/fakes/delay"
 )
 
 // The Deployment Platform API routes (https://docs.convex.dev/deployment-platform-api), on the
@@ -17,6 +20,12 @@ import (
 // Deployment.Throttle makes the next calls answer 429 with Retry-After first.
 
 func (d *Deployment) servePlatformAPI(w http.ResponseWriter, r *http.Request, body []byte) {
+	d.mu.Lock()
+	lat := d.latency
+	d.mu.Unlock()
+	if !delay.Wait(r, d.ctx.Done(), lat) {
+		return
+	}
 	if d.throttled(w) {
 		return
 	}
@@ -61,4 +70,12 @@ func (d *Deployment) throttled(w http.ResponseWriter) bool {
 	}
 	writeJSON(w, http.StatusTooManyRequests, errorBody{Code: "RateLimited", Message: "Too many requests (fake Convex deployment)"})
 	return true
+}
+
+// SetLatency holds back every Deployment Platform API answer by d, as a distant deployment
+// would (benchmarks).
+func (d *Deployment) SetLatency(lat time.Duration) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.latency = lat
 }
