@@ -76,7 +76,11 @@ func (e *fixEnv) plan(ctx context.Context, r doctor.Repair) (*fix, error) {
 			f.vars = append(f.vars, cmdutil.EnvVar{Name: v.Name, Value: v.Value})
 			parts = append(parts, v.Name+"="+v.Value)
 		}
-		f.what = fmt.Sprintf("set %s on the Convex %s deployment with npx convex env set", strings.Join(parts, ", "), e.target())
+		how := "with npx convex env set"
+		if env, err := e.convexEnv(); err == nil && env.Via() == convex.ViaAPI {
+			how = "through the Convex Deployment Platform API"
+		}
+		f.what = fmt.Sprintf("set %s on the Convex %s deployment %s", strings.Join(parts, ", "), e.target(), how)
 		return f, nil
 	case doctor.RepairEnvFileVars:
 		return f, e.planEnvFile(f)
@@ -199,6 +203,16 @@ func (e *fixEnv) planAuthConfig(f *fix) error {
 	return nil
 }
 
+// convexEnv is the client for the deployment's variables that init and the checks use: npx
+// convex env, or the Deployment Platform API with a deploy key (--via).
+func (e *fixEnv) convexEnv() (convex.EnvClient, error) {
+	var r run.Runner
+	if e.opts.Runner != nil {
+		r = run.WithTimeout(e.opts.Runner(), e.opts.NpxTimeout, npxTimeoutHint)
+	}
+	return cmdutil.ConvexEnv(e.opts.Via, e.opts.Getenv, e.opts.HTTPClient, r, e.convexDir(), e.target())
+}
+
 // apply makes the change, with the code init applies its plan with.
 func (e *fixEnv) apply(ctx context.Context, f *fix) error {
 	switch {
@@ -206,9 +220,12 @@ func (e *fixEnv) apply(ctx context.Context, f *fix) error {
 		_, err := f.api.ApplyTemplate(ctx, f.repair.Template, *f.tmpl)
 		return err
 	case f.vars != nil:
-		r := run.WithTimeout(e.opts.Runner(), e.opts.NpxTimeout, npxTimeoutHint)
+		env, err := e.convexEnv()
+		if err != nil {
+			return err
+		}
 		for _, v := range f.vars {
-			if _, err := convex.SetEnvTarget(ctx, r, e.convexDir(), v.Name, v.Value, e.target()); err != nil {
+			if _, err := env.Set(ctx, v.Name, v.Value); err != nil {
 				return err
 			}
 		}
