@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
@@ -62,7 +63,7 @@ func runFix(ctx context.Context, opts *Options) error {
 				continue
 			case err != nil:
 				if ctx.Err() != nil {
-					return interruptedFixing(applied)
+					return interruptedFixing(applied, nil)
 				}
 				results = append(results, FixResult{Check: r.Check, Kind: string(r.Kind), Status: "manual", Error: clerk.RedactSecrets(err.Error())})
 				if !opts.JSON {
@@ -84,7 +85,7 @@ func runFix(ctx context.Context, opts *Options) error {
 		accepted, err := askFixes(opts, fixes)
 		if err != nil {
 			if errors.Is(err, prompt.ErrInterrupted) || ctx.Err() != nil {
-				return interruptedFixing(applied)
+				return interruptedFixing(applied, nil)
 			}
 			return err
 		}
@@ -97,7 +98,7 @@ func runFix(ctx context.Context, opts *Options) error {
 			}
 			if err := env.apply(ctx, f); err != nil {
 				if ctx.Err() != nil {
-					return interruptedFixing(applied)
+					return interruptedFixing(applied, f)
 				}
 				res.Status, res.Error = "failed", clerk.RedactSecrets(err.Error())
 				if !opts.JSON {
@@ -134,13 +135,16 @@ func finishFix(opts *Options, env *fixEnv, rep *doctor.Report, results []FixResu
 	case applied > 0:
 		fmt.Fprintf(opts.IO.Out, "\nAfter %d %s, doctor checked again:\n\n", applied, doctor.Plural(applied, "fix", "fixes"))
 		err = WriteText(opts.IO, rep)
-	case len(results) == 0 && !rep.OK():
+	case len(results) > 0:
+		fmt.Fprintln(opts.IO.Out, "\nNothing was changed.")
+	case !rep.OK():
 		fmt.Fprintln(opts.IO.Out, "\nNo failed check has a safe automatic fix: follow the Fix lines above.")
 	}
 	if err != nil {
 		return err
 	}
-	if !rep.OK() {
+	// A fix that failed fails the run, even when its check only warned.
+	if !rep.OK() || slices.ContainsFunc(results, func(r FixResult) bool { return r.Status == "failed" }) {
 		return cmdutil.ErrSilent
 	}
 	return nil
@@ -234,12 +238,23 @@ func printFixPlan(w io.Writer, results []FixResult) error {
 	return err
 }
 
-// interruptedFixing is Ctrl-C during --fix: at a question nothing of that round was applied.
-func interruptedFixing(applied int) error {
-	if applied == 0 {
-		return &cmdutil.InterruptedError{Msg: "interrupted: nothing was changed"}
+// interruptedFixing is Ctrl-C during --fix: at a question nothing of that round was applied;
+// while a fix was being applied (inFlight), that one may or may not be done.
+func interruptedFixing(applied int, inFlight *fix) error {
+	msg := "interrupted: nothing was changed"
+	if applied > 0 {
+		msg = fmt.Sprintf("interrupted after %d %s", applied, doctor.Plural(applied, "fix", "fixes"))
 	}
-	return &cmdutil.InterruptedError{Msg: fmt.Sprintf("interrupted after %d %s: run clerkconvex doctor to see where things stand", applied, doctor.Plural(applied, "fix", "fixes"))}
+	if inFlight != nil {
+		if applied == 0 {
+			msg = "interrupted: nothing else was changed"
+		}
+		msg += fmt.Sprintf("; %s (%s) may or may not be done", inFlight.repair.Check, safetext.Line(inFlight.what))
+	}
+	if applied > 0 || inFlight != nil {
+		msg += ": run clerkconvex doctor to see where things stand"
+	}
+	return &cmdutil.InterruptedError{Msg: msg}
 }
 
 // writeFixJSON prints --fix's one JSON object: the report's fields, with the fixes before the
