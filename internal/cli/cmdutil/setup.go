@@ -75,11 +75,14 @@ type ManualProvider struct {
 // AddProviders is auth.config (src, ts: a .ts file) with provs added: a new file holding them
 // when it does not exist, else each merged into the file as it is (convex.MergeAuthConfig:
 // every byte kept). A provider that cannot be merged safely is left out and returned in manual,
-// for the user to paste.
-func AddProviders(src []byte, exists, ts bool, provs []convex.Provider) (out []byte, manual []ManualProvider, err error) {
+// for the user to paste. The result is parsed (esbuild, as the file rel) and refused when it
+// does not parse (CheckSyntax).
+func AddProviders(rel string, src []byte, exists, ts bool, provs []convex.Provider) (out []byte, manual []ManualProvider, err error) {
 	if !exists {
-		out, err = convex.RenderAuthConfig(ts, provs)
-		return out, nil, err
+		if out, err = convex.RenderAuthConfig(ts, provs); err != nil {
+			return nil, nil, err
+		}
+		return out, nil, CheckSyntax(rel, nil, out)
 	}
 	cur := src
 	for _, p := range provs {
@@ -92,6 +95,9 @@ func AddProviders(src []byte, exists, ts bool, provs []convex.Provider) (out []b
 			continue
 		}
 		cur = next
+	}
+	if err := CheckSyntax(rel, src, cur); err != nil {
+		return src, nil, err
 	}
 	return cur, manual, nil
 }

@@ -183,7 +183,7 @@ func (e *fixEnv) planAuthConfig(f *fix) error {
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", r.Path, err)
 	}
-	out, manual, err := cmdutil.AddProviders(old, exists, r.TS, []convex.Provider{r.Provider})
+	out, manual, err := cmdutil.AddProviders(r.Path, old, exists, r.TS, []convex.Provider{r.Provider})
 	if err != nil {
 		return err
 	}

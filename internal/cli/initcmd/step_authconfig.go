@@ -19,7 +19,7 @@ func (authConfigStep) Plan(ctx context.Context, s *planState) error {
 	p.manual = nil
 	p.authFile = &filePlan{Rel: authRel, Abs: s.authAbs, Old: s.authOld, Exists: s.authExists, Perm: 0o644}
 	if !s.authExists {
-		out, _, err := cmdutil.AddProviders(nil, false, s.authTS, p.providers)
+		out, _, err := cmdutil.AddProviders(authRel, nil, false, s.authTS, p.providers)
 		p.authFile.New = out
 		return err
 	}
@@ -37,7 +37,7 @@ func (authConfigStep) Plan(ctx context.Context, s *planState) error {
 		// literally: nothing to add.
 		add = add[1:]
 	}
-	cur, manual, err := cmdutil.AddProviders(cur, true, s.authTS, add)
+	cur, manual, err := cmdutil.AddProviders(authRel, cur, true, s.authTS, add)
 	if err != nil {
 		return err
 	}

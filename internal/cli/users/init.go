@@ -274,6 +274,9 @@ func planFile(root, dir, funcDir string, names []string, jsOK bool, fresh func()
 			}
 			return nil, err
 		}
+		if err := cmdutil.CheckSyntax(rel, old, out); err != nil {
+			return nil, err
+		}
 		return &filePlan{Rel: rel, Abs: abs, Old: old, Exists: true, New: out, Perm: 0o644}, nil
 	}
 	rel, abs, err := locate(names[0])
@@ -282,6 +285,9 @@ func planFile(root, dir, funcDir string, names []string, jsOK bool, fresh func()
 	}
 	out, err := fresh()
 	if err != nil {
+		return nil, err
+	}
+	if err := cmdutil.CheckSyntax(rel, nil, out); err != nil {
 		return nil, err
 	}
 	return &filePlan{Rel: rel, Abs: abs, New: out, Perm: 0o644}, nil

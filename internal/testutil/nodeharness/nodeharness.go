@@ -55,6 +55,22 @@ func UsersDir(t testing.TB) string {
 	return dir
 }
 
+// WiringDir returns the absolute path of test/wiring (the packages client wiring is
+// type-checked against), after checking that its node_modules holds the versions its
+// package.json pins.
+func WiringDir(t testing.TB) string {
+	t.Helper()
+	dir, err := harnessDir()
+	if err != nil {
+		t.Fatalf("nodeharness: %v", err)
+	}
+	dir = filepath.Join(filepath.Dir(dir), "wiring")
+	if err := checkInstalled(dir); err != nil {
+		t.Fatalf("nodeharness: %v: run `npm ci --prefix test/wiring` (needs Node.js ≥ 20.9 and npm)", err)
+	}
+	return dir
+}
+
 // Bin returns test/node/node_modules/.bin/<name> (for example "convex" or "tsc").
 func Bin(t testing.TB, name string) string {
 	t.Helper()
@@ -143,7 +159,7 @@ func checkInstalled(dir string) error {
 			want = want[i+1:] // an alias, "npm:svix@1.99.1"
 		}
 		if installed.Version != want {
-			return fmt.Errorf("%s %s is installed but test/node/package.json pins %s", name, installed.Version, want)
+			return fmt.Errorf("%s %s is installed but %s pins %s", name, installed.Version, filepath.Join(dir, "package.json"), want)
 		}
 	}
 	return nil

@@ -24,11 +24,17 @@ func NewProject(t testing.TB) string {
 // already has a node_modules. The link is removed when the test ends.
 func LinkNodeModules(t testing.TB, dir string) {
 	t.Helper()
+	linkTo(t, dir, NodeModules(t))
+}
+
+// linkTo makes dir/node_modules a symlink to target, unless dir already has a node_modules.
+func linkTo(t testing.TB, dir, target string) {
+	t.Helper()
 	link := filepath.Join(dir, "node_modules")
 	if _, err := os.Lstat(link); err == nil {
 		return
 	}
-	if err := os.Symlink(NodeModules(t), link); err != nil {
+	if err := os.Symlink(target, link); err != nil {
 		t.Fatalf("nodeharness: linking %s to the harness: %v", link, err)
 	}
 	t.Cleanup(func() { os.Remove(link) })

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func TypeCheck(t testing.TB, projectDir string, files ...string) {
 // for tests that expect code not to compile. A missing harness still fails the test.
 func CheckTypes(t testing.TB, projectDir string, files ...string) error {
 	t.Helper()
-	return checkTypes(t, false, projectDir, files)
+	return checkTypes(t, tscRun{}, projectDir, files)
 }
 
 // TypeCheckJS is TypeCheck with tsc's checkJs on: JavaScript files are type-checked (with the
@@ -49,16 +50,48 @@ func TypeCheckJS(t testing.TB, projectDir string, files ...string) {
 // CheckTypesJS is TypeCheckJS returning tsc's failure as an error instead of failing the test.
 func CheckTypesJS(t testing.TB, projectDir string, files ...string) error {
 	t.Helper()
-	return checkTypes(t, true, projectDir, files)
+	return checkTypes(t, tscRun{checkJS: true}, projectDir, files)
 }
 
-func checkTypes(t testing.TB, checkJS bool, projectDir string, files []string) error {
+// TypeCheckWiring type-checks client code (files relative to projectDir, or absolute) against
+// the packages of test/wiring (Next.js, the Clerk packages, convex, React 19's types), as
+// TypeCheck does with jsx "react-jsx" and the DOM library: projectDir/node_modules is linked
+// to test/wiring's unless it has one.
+func TypeCheckWiring(t testing.TB, projectDir string, files ...string) {
+	t.Helper()
+	if err := CheckTypesWiring(t, projectDir, files...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CheckTypesWiring is TypeCheckWiring returning tsc's failure as an error.
+func CheckTypesWiring(t testing.TB, projectDir string, files ...string) error {
+	t.Helper()
+	return checkTypes(t, tscRun{wiring: true}, projectDir, files)
+}
+
+// tscRun is how checkTypes runs tsc: checkJS type-checks JavaScript too; wiring uses
+// test/wiring's packages and compiles JSX.
+type tscRun struct{ checkJS, wiring bool }
+
+func checkTypes(t testing.TB, run tscRun, projectDir string, files []string) error {
 	t.Helper()
 	if len(files) == 0 {
 		t.Fatal("nodeharness: CheckTypes needs at least one file")
 	}
-	tsc := Bin(t, "tsc")
-	LinkNodeModules(t, projectDir)
+	checkJS := run.checkJS
+	nodeModules := ""
+	if run.wiring {
+		nodeModules = filepath.Join(WiringDir(t), "node_modules")
+		linkTo(t, projectDir, nodeModules)
+	} else {
+		nodeModules = NodeModules(t)
+		LinkNodeModules(t, projectDir)
+	}
+	tsc := filepath.Join(nodeModules, ".bin", "tsc")
+	if runtime.GOOS == "windows" {
+		tsc += ".cmd"
+	}
 
 	abs := make([]string, len(files))
 	for i, f := range files {
@@ -82,9 +115,15 @@ func checkTypes(t testing.TB, checkJS bool, projectDir string, files []string) e
 			"allowSyntheticDefaultImports":     true,
 			"forceConsistentCasingInFileNames": true,
 			"types":                            []string{"node"},
-			"typeRoots":                        []string{filepath.Join(NodeModules(t), "@types")},
+			"typeRoots":                        []string{filepath.Join(nodeModules, "@types")},
 		},
 		"files": abs,
+	}
+	if run.wiring {
+		opts := config["compilerOptions"].(map[string]any)
+		opts["jsx"] = "react-jsx"
+		opts["lib"] = []string{"ES2023", "dom", "dom.iterable"}
+		opts["types"] = []string{"node", "react", "react-dom"}
 	}
 	b, err := json.MarshalIndent(config, "", "  ")
 	if err != nil {
