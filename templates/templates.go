@@ -15,7 +15,7 @@ import (
 	"unicode/utf8"
 )
 
-//go:embed *.tmpl users/*.tmpl
+//go:embed *.tmpl users/*.tmpl wiring/*.tmpl
 var files embed.FS
 
 // funcs are the helpers available to every template; t is the template set being parsed, for

@@ -54,6 +54,10 @@ type Input struct {
 	Dir     string           // the app folder (where package.json is), absolute
 	Root    string           // the folder files must stay inside (the workspace); Dir when ""
 	Project *project.Project // the app's package.json
+	// ProviderWired: doctor's client.provider_wiring check does not fail, so the planner
+	// leaves the provider wiring alone (and plans only what else it owns, such as Next.js's
+	// middleware). init and doctor --fix set it from that check.
+	ProviderWired bool
 }
 
 // A Planner plans the wiring of one framework's app. It returns an empty plan when the app is

@@ -1,0 +1,677 @@
+package wiring
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// The editing primitives every planner uses. Each makes the smallest edit a reviewer would
+// accept: it inserts text, never reformats; it keeps the file's line endings, quotes,
+// semicolons and indentation; and when it cannot be certain of the file's shape it changes
+// nothing and returns an *UncertainError, which the planner turns into a Manual. PlanFor
+// parses every result with esbuild before anything is written.
+
+// UncertainError is a shape the editing primitives do not edit: the reason, for people.
+type UncertainError struct{ Reason string }
+
+func (e *UncertainError) Error() string { return e.Reason }
+
+func uncertain(format string, a ...any) error {
+	return &UncertainError{Reason: fmt.Sprintf(format, a...)}
+}
+
+// Import is one import to add: from Module, the default export as Default ("" for none) and
+// Names (each "name" or "name as local").
+type Import struct {
+	Module  string
+	Default string
+	Names   []string
+}
+
+// importStmt is an import statement at the top of a module.
+type importStmt struct {
+	start, end int    // end: just past its module string, or its semicolon
+	module     string // the module specifier
+	quote      byte
+	semi       bool
+	typeOnly   bool   // import type …
+	clause     string // between import and from
+	braceOpen  int    // offset of the named clause's { (-1: none)
+	braceClose int    // offset of its }
+}
+
+// module is what the top of a source file holds: directives ("use client"), then imports.
+type module struct {
+	src        string
+	masked     string // comments and string contents blanked, offsets kept
+	directives []int  // end offsets of the directives
+	imports    []importStmt
+	bodyStart  int // the first statement that is neither a directive nor an import
+	eol        string
+}
+
+// parseModule reads the directives and the import statements at the top of src. It stops at
+// the first other statement: imports after code are left where they are.
+func parseModule(src string) *module {
+	m := &module{src: src, masked: mask(src), eol: "\n"}
+	if strings.Contains(src, "\r\n") {
+		m.eol = "\r\n"
+	}
+	i := 0
+	if strings.HasPrefix(src, "#!") {
+		i = lineEnd(src, 0)
+	}
+	for {
+		i = skipSpace(src, i)
+		m.bodyStart = i
+		if i >= len(src) {
+			return m
+		}
+		c := src[i]
+		switch {
+		case (c == '"' || c == '\'') && len(m.imports) == 0:
+			j := stringEnd(src, i)
+			k := skipInline(src, j)
+			if k < len(src) && src[k] == ';' {
+				j = k + 1
+			} else if k < len(src) && src[k] != '\n' && src[k] != '\r' {
+				return m // "x".length …: an expression, not a directive
+			}
+			m.directives = append(m.directives, j)
+			i = j
+		case strings.HasPrefix(src[i:], "import") && !isIdent(at(src, i+6)):
+			st, ok := m.parseImport(i)
+			if !ok {
+				return m
+			}
+			m.imports = append(m.imports, st)
+			i = st.end
+		default:
+			return m
+		}
+	}
+}
+
+// parseImport reads the import statement starting at i: import "m"; import X from "m";
+// import { a, b as c } from "m"; import * as N from "m"; import type …; with { … } after.
+func (m *module) parseImport(i int) (importStmt, bool) {
+	src, masked := m.src, m.masked
+	st := importStmt{start: i, braceOpen: -1, braceClose: -1}
+	j := skipSpace(src, i+6)
+	if c := at(src, j); c == '(' || c == '.' {
+		return st, false // import("m") or import.meta: an expression
+	}
+	clauseStart := j
+	for j < len(src) {
+		switch c := src[j]; {
+		case c == '"' || c == '\'':
+			end := stringEnd(src, j)
+			st.quote, st.module = c, src[j+1:end-1]
+			st.clause = strings.TrimSpace(src[clauseStart:j])
+			if f := strings.Fields(st.clause); len(f) > 0 && f[0] == "type" {
+				st.typeOnly = true
+			}
+			st.clause = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(st.clause), "from"))
+			j = end
+			// Import attributes: with { type: "json" } (or the older assert { … }).
+			k := skipSpace(src, j)
+			for _, kw := range []string{"with", "assert"} {
+				if strings.HasPrefix(src[k:], kw) && !isIdent(at(src, k+len(kw))) {
+					b := skipSpace(src, k+len(kw))
+					if at(src, b) != '{' {
+						return st, false
+					}
+					e := strings.IndexByte(masked[b:], '}')
+					if e < 0 {
+						return st, false
+					}
+					j = b + e + 1
+				}
+			}
+			k = skipInline(src, j)
+			if at(src, k) == ';' {
+				st.semi, j = true, k+1
+			}
+			st.end = j
+			return st, true
+		case c == '{':
+			if st.braceOpen >= 0 {
+				return st, false
+			}
+			e := strings.IndexByte(masked[j:], '}')
+			if e < 0 {
+				return st, false
+			}
+			st.braceOpen, st.braceClose = j, j+e
+			j += e + 1
+		case c == '/' && (at(src, j+1) == '/' || at(src, j+1) == '*'):
+			j = skipSpace(src, j)
+		case c == ';' || c == '=' || c == '(':
+			return st, false // import x = require("m"), or something else
+		default:
+			j++
+		}
+	}
+	return st, false
+}
+
+// imported maps each local name the imports bind to its module and imported name ("default",
+// "*", or the export's name).
+func (m *module) imported() map[string][2]string {
+	out := map[string][2]string{}
+	for _, st := range m.imports {
+		if st.typeOnly {
+			continue
+		}
+		clause := st.clause
+		if st.braceOpen >= 0 {
+			named := m.src[st.braceOpen+1 : st.braceClose]
+			for _, spec := range strings.Split(stripComments(named), ",") {
+				f := strings.Fields(spec)
+				switch {
+				case len(f) == 1:
+					out[f[0]] = [2]string{st.module, f[0]}
+				case len(f) == 3 && f[1] == "as":
+					out[f[2]] = [2]string{st.module, f[0]}
+				}
+			}
+			clause = m.src[st.start+6 : st.braceOpen]
+		}
+		clause = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(clause), ","))
+		if ns := nsRe().FindStringSubmatch(clause); ns != nil {
+			out[ns[1]] = [2]string{st.module, "*"}
+		} else if clause != "" && isIdentStart(clause[0]) && !strings.ContainsAny(clause, " ,{*") {
+			out[clause] = [2]string{st.module, "default"}
+		}
+	}
+	return out
+}
+
+var nsRe = onceRe(`\*\s*as\s+([A-Za-z_$][\w$]*)`)
+
+// AddImports returns src with imps added: a name already imported from the same module is
+// skipped; names join an existing non-type `import { … } from "module"`; the rest go in new
+// statements after the last import (after the directives when there is none), in the file's
+// quote and semicolon style. A local name bound to something else is an *UncertainError.
+func AddImports(src []byte, imps ...Import) ([]byte, error) {
+	out := string(src)
+	for _, imp := range imps {
+		var err error
+		if out, err = addImport(out, imp); err != nil {
+			return nil, err
+		}
+	}
+	return []byte(out), nil
+}
+
+func addImport(src string, imp Import) (string, error) {
+	m := parseModule(src)
+	have := m.imported()
+	want := func(imported, local string) (bool, error) {
+		if got, ok := have[local]; ok {
+			if got == [2]string{imp.Module, imported} {
+				return false, nil
+			}
+			return false, uncertain("%s is already imported from %s", local, got[0])
+		}
+		if declaredRe(local).MatchString(m.masked) {
+			return false, uncertain("the file already declares %s", local)
+		}
+		return true, nil
+	}
+	var names []string
+	for _, n := range imp.Names {
+		imported, local := n, n
+		if f := strings.Fields(n); len(f) == 3 && f[1] == "as" {
+			imported, local = f[0], f[2]
+		}
+		ok, err := want(imported, local)
+		if err != nil {
+			return "", err
+		}
+		if ok {
+			names = append(names, n)
+		}
+	}
+	def := imp.Default
+	if def != "" {
+		ok, err := want("default", def)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			def = ""
+		}
+	}
+	if def == "" && len(names) == 0 {
+		return src, nil
+	}
+	// Named imports join an existing { … } from the module.
+	if def == "" {
+		for _, st := range m.imports {
+			if st.module == imp.Module && !st.typeOnly && st.braceOpen >= 0 {
+				return joinNamed(src, st, names), nil
+			}
+		}
+	}
+	quote, semi := byte('"'), true
+	if len(m.imports) > 0 {
+		quote, semi = m.imports[0].quote, m.imports[len(m.imports)-1].semi
+	} else if len(m.directives) > 0 {
+		quote = src[skipSpace(src, 0)]
+		semi = strings.HasSuffix(src[:m.directives[0]], ";")
+	}
+	var clause []string
+	if def != "" {
+		clause = append(clause, def)
+	}
+	if len(names) > 0 {
+		clause = append(clause, "{ "+strings.Join(names, ", ")+" }")
+	}
+	stmt := "import " + strings.Join(clause, ", ") + " from " + string(quote) + imp.Module + string(quote)
+	if semi {
+		stmt += ";"
+	}
+	switch {
+	case len(m.imports) > 0:
+		last := m.imports[len(m.imports)-1].end
+		at := lineEnd(src, last)
+		if strings.TrimSpace(stripComments(src[last:at])) != "" {
+			return "", uncertain("code follows the last import on its line")
+		}
+		if at == len(src) && !strings.HasSuffix(src, "\n") {
+			return src + m.eol + stmt + m.eol, nil
+		}
+		return src[:at] + stmt + m.eol + src[at:], nil
+	case len(m.directives) > 0:
+		at := lineEnd(src, m.directives[len(m.directives)-1])
+		if at == len(src) && !strings.HasSuffix(src, "\n") {
+			return src + m.eol + m.eol + stmt + m.eol, nil
+		}
+		return src[:at] + m.eol + stmt + m.eol + src[at:], nil
+	}
+	at := lineStart(src, m.bodyStart)
+	return src[:at] + stmt + m.eol + m.eol + src[at:], nil
+}
+
+// joinNamed adds names to the { … } of st: before the closing brace, after a trailing comma
+// when the list has one, on a line of its own when the list is one name a line.
+func joinNamed(src string, st importStmt, names []string) string {
+	inner := src[st.braceOpen+1 : st.braceClose]
+	trimmed := strings.TrimRight(inner, " \t\r\n")
+	if strings.Contains(inner, "\n") {
+		// One name a line: each new one on its own line, indented as the last.
+		lastLine := trimmed[strings.LastIndex(trimmed, "\n")+1:]
+		indent := lastLine[:len(lastLine)-len(strings.TrimLeft(lastLine, " \t"))]
+		eol := "\n"
+		if strings.Contains(inner, "\r\n") {
+			eol = "\r\n"
+		}
+		code := strings.TrimRight(stripComments(trimmed), " \t\r\n")
+		comma := strings.HasSuffix(code, ",")
+		var b strings.Builder
+		if comma {
+			b.WriteString(trimmed)
+		} else {
+			// The comma goes after the last name, before a comment that follows it.
+			b.WriteString(trimmed[:len(code)] + "," + trimmed[len(code):])
+		}
+		for i, n := range names {
+			b.WriteString(eol + indent + n)
+			if comma || i < len(names)-1 {
+				b.WriteString(",")
+			}
+		}
+		return src[:st.braceOpen+1] + b.String() + inner[len(trimmed):] + src[st.braceClose:]
+	}
+	body := strings.TrimSpace(inner)
+	sep := ", "
+	if strings.HasSuffix(body, ",") {
+		sep = " "
+	}
+	pad := ""
+	if strings.HasSuffix(inner, " ") {
+		pad = " "
+	}
+	if body == "" {
+		return src[:st.braceOpen+1] + " " + strings.Join(names, ", ") + " " + src[st.braceClose:]
+	}
+	lead := inner[:len(inner)-len(strings.TrimLeft(inner, " "))]
+	return src[:st.braceOpen+1] + lead + body + sep + strings.Join(names, ", ") + pad + src[st.braceClose:]
+}
+
+// Span is a stretch of a source file: [Start, End).
+type Span struct{ Start, End int }
+
+// FindChildren finds every {children} JSX expression (spaces allowed inside the braces) outside
+// comments and strings: one after a tag's > or before a <, not a destructuring ({ children })
+// or an object.
+func FindChildren(src []byte) []Span {
+	masked := mask(string(src))
+	var out []Span
+	for _, loc := range childrenRe().FindAllStringIndex(masked, -1) {
+		before := strings.TrimRight(masked[:loc[0]], " \t\r\n")
+		after := strings.TrimLeft(masked[loc[1]:], " \t\r\n")
+		if strings.HasSuffix(before, ">") || strings.HasPrefix(after, "<") {
+			out = append(out, Span{loc[0], loc[1]})
+		}
+	}
+	return out
+}
+
+var childrenRe = onceRe(`\{\s*children\s*\}`)
+
+// FindElements finds every JSX element <name …>…</name> or <name … />, outside comments and
+// strings; End is past its closing tag (the end of src when it has none).
+func FindElements(src []byte, name string) []Span {
+	masked := mask(string(src))
+	re := regexp.MustCompile(`<` + regexp.QuoteMeta(name) + `[\s/>]`)
+	var out []Span
+	for _, loc := range re.FindAllStringIndex(masked, -1) {
+		out = append(out, Span{loc[0], elementEnd(masked, name, loc[0])})
+	}
+	return out
+}
+
+// elementEnd returns the offset just past the element whose opening tag <name…> starts at i.
+func elementEnd(src, name string, i int) int {
+	tag := tagText(src, i)
+	if strings.HasSuffix(tag, "/>") {
+		return i + len(tag)
+	}
+	re := regexp.MustCompile(`<` + regexp.QuoteMeta(name) + `[\s/>]|</\s*` + regexp.QuoteMeta(name) + `\s*>`)
+	depth := 1
+	for at := i + len(tag); at < len(src); {
+		loc := re.FindStringIndex(src[at:])
+		if loc == nil {
+			break
+		}
+		start := at + loc[0]
+		if strings.HasPrefix(src[start:], "</") {
+			if depth--; depth == 0 {
+				return at + loc[1]
+			}
+			at += loc[1]
+			continue
+		}
+		inner := tagText(src, start)
+		if !strings.HasSuffix(inner, "/>") {
+			depth++
+		}
+		at = start + len(inner)
+	}
+	return len(src)
+}
+
+// tagText returns the opening tag starting at i, up to its > outside braces.
+func tagText(src string, i int) string {
+	depth := 0
+	for j := i + 1; j < len(src); j++ {
+		switch src[j] {
+		case '{':
+			depth++
+		case '}':
+			if depth > 0 {
+				depth--
+			}
+		case '>':
+			if depth == 0 && src[j-1] != '=' {
+				return src[i : j+1]
+			}
+		}
+	}
+	return src[i:]
+}
+
+// Wrap puts the code at s between open and close (a provider's opening and closing tags).
+// When s stands on lines of its own, open and close get lines of their own at its indent and
+// s is indented one level more (a tab or the file's indent); otherwise they go on its line.
+// A multi-line s holding a template literal is an *UncertainError (its lines cannot be
+// indented without changing the string).
+func Wrap(src []byte, s Span, open, close string) ([]byte, error) {
+	text := string(src)
+	ls, le := lineStart(text, s.Start), lineEnd(text, s.End)
+	before, after := text[ls:s.Start], strings.TrimRight(text[s.End:le], "\r\n")
+	if strings.TrimSpace(before) != "" || strings.TrimSpace(after) != "" {
+		return []byte(text[:s.Start] + open + text[s.Start:s.End] + close + text[s.End:]), nil
+	}
+	inner := text[s.Start:s.End]
+	if strings.Contains(inner, "\n") && strings.Contains(inner, "`") {
+		return nil, uncertain("the element holds a template literal across lines")
+	}
+	unit := indentUnit(text, ls)
+	eol := "\n"
+	if strings.Contains(text, "\r\n") {
+		eol = "\r\n"
+	}
+	lines := strings.Split(inner, "\n")
+	for i := 1; i < len(lines); i++ {
+		if strings.TrimSpace(lines[i]) != "" {
+			lines[i] = unit + lines[i]
+		}
+	}
+	return []byte(text[:ls] + before + open + eol + before + unit + strings.Join(lines, "\n") + eol + before + close + text[s.End:]), nil
+}
+
+// indentUnit is the indent one level deeper than the line starting at ls: how much more its
+// line is indented than the line above it when that is less; else a tab when the file indents
+// with tabs, else the smallest indent of the file's indented lines (2 when none is).
+func indentUnit(src string, ls int) string {
+	lead := func(line string) string { return line[:len(line)-len(strings.TrimLeft(line, " \t"))] }
+	cur := lead(src[ls:lineEnd(src, ls)])
+	for p := ls; p > 0; {
+		p = lineStart(src, p-1)
+		line := strings.TrimRight(src[p:lineEnd(src, p)], "\r\n")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if prev := lead(line); len(prev) < len(cur) && strings.HasPrefix(cur, prev) {
+			return cur[len(prev):]
+		}
+		break
+	}
+	least := 0
+	for _, line := range strings.Split(src, "\n") {
+		if strings.HasPrefix(line, "\t") {
+			return "\t"
+		}
+		n := len(line) - len(strings.TrimLeft(line, " "))
+		if n > 0 && n < len(strings.TrimRight(line, "\r")) && (least == 0 || n < least) {
+			least = n
+		}
+	}
+	if least == 0 || least > 8 {
+		least = 2
+	}
+	return strings.Repeat(" ", least)
+}
+
+// mask blanks the comments and the contents of string and template literals of src (quotes
+// kept), keeping every offset and newline, so searches see only code. A quote that is not
+// closed on its line (an apostrophe in JSX text) masks only to the line's end.
+func mask(src string) string { return blank(src, true) }
+
+// stripComments blanks the comments of src, keeping its strings.
+func stripComments(src string) string { return blank(src, false) }
+
+func blank(src string, stringsToo bool) string {
+	out := []byte(src)
+	for i := 0; i < len(out); i++ {
+		c := out[i]
+		switch {
+		case c == '"' || c == '\'' || c == '`':
+			j := i + 1
+			for ; j < len(out) && out[j] != c; j++ {
+				if out[j] == '\n' && c != '`' {
+					break
+				}
+				esc := out[j] == '\\'
+				if stringsToo && out[j] != '\n' {
+					out[j] = ' '
+				}
+				if esc && j+1 < len(out) && out[j+1] != '\n' {
+					j++
+					if stringsToo {
+						out[j] = ' '
+					}
+				}
+			}
+			i = j
+		case c == '/' && i+1 < len(out) && out[i+1] == '/':
+			for ; i < len(out) && out[i] != '\n'; i++ {
+				out[i] = ' '
+			}
+		case c == '/' && i+1 < len(out) && out[i+1] == '*':
+			end := strings.Index(string(out[i+2:]), "*/")
+			stop := len(out)
+			if end >= 0 {
+				stop = i + 2 + end + 2
+			}
+			for k := i; k < stop; k++ {
+				if out[k] != '\n' {
+					out[k] = ' '
+				}
+			}
+			i = stop - 1
+		}
+	}
+	return string(out)
+}
+
+func onceRe(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
+
+func declaredRe(name string) *regexp.Regexp {
+	q := regexp.QuoteMeta(name)
+	return regexp.MustCompile(`\b(?:const|let|var|function|class|type|interface|enum)\s+` + q + `\b`)
+}
+
+// skipSpace skips whitespace and comments from i.
+func skipSpace(src string, i int) int {
+	for i < len(src) {
+		switch c := src[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			i++
+		case c == '/' && at(src, i+1) == '/':
+			i = lineEnd(src, i)
+		case c == '/' && at(src, i+1) == '*':
+			e := strings.Index(src[i+2:], "*/")
+			if e < 0 {
+				return len(src)
+			}
+			i += e + 4
+		case strings.HasPrefix(src[i:], "\ufeff"):
+			i += len("\ufeff")
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipInline skips spaces, tabs and /* */ comments on the line.
+func skipInline(src string, i int) int {
+	for i < len(src) {
+		switch {
+		case src[i] == ' ' || src[i] == '\t':
+			i++
+		case strings.HasPrefix(src[i:], "/*"):
+			e := strings.Index(src[i+2:], "*/")
+			if e < 0 || strings.Contains(src[i:i+2+e], "\n") {
+				return i
+			}
+			i += e + 4
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// stringEnd returns the offset past the string literal starting at i.
+func stringEnd(src string, i int) int {
+	q := src[i]
+	for j := i + 1; j < len(src); j++ {
+		switch src[j] {
+		case '\\':
+			j++
+		case q:
+			return j + 1
+		case '\n':
+			return j
+		}
+	}
+	return len(src)
+}
+
+// lineEnd returns the offset past the newline of the line holding i (len(src) on the last).
+func lineEnd(src string, i int) int {
+	if e := strings.IndexByte(src[i:], '\n'); e >= 0 {
+		return i + e + 1
+	}
+	return len(src)
+}
+
+func lineStart(src string, i int) int { return strings.LastIndexByte(src[:i], '\n') + 1 }
+
+func at(src string, i int) byte {
+	if i < len(src) {
+		return src[i]
+	}
+	return 0
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isIdent(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
+
+// LineOf is the 1-based line of offset i.
+func LineOf(src []byte, i int) int { return strings.Count(string(src[:i]), "\n") + 1 }
+
+// Contains says whether src uses name as a word outside comments and strings.
+func Contains(src []byte, names ...string) bool {
+	masked := mask(string(src))
+	return slices.ContainsFunc(names, func(n string) bool {
+		return regexp.MustCompile(`(^|[^\w$.])` + regexp.QuoteMeta(n) + `\b`).MatchString(masked)
+	})
+}
+
+// InsertAfterImports adds the statement stmt (one line, declaring one name) after the imports,
+// set off by blank lines: after the last import, else after the directives, else before the
+// first statement. A file that already declares the name is an *UncertainError.
+func InsertAfterImports(src []byte, stmt string) ([]byte, error) {
+	text := string(src)
+	m := parseModule(text)
+	if f := strings.Fields(stmt); len(f) > 1 && declaredRe(strings.TrimRight(f[1], ":=")).MatchString(m.masked) {
+		return nil, uncertain("the file already declares %s", strings.TrimRight(f[1], ":="))
+	}
+	var pos int
+	switch {
+	case len(m.imports) > 0:
+		last := m.imports[len(m.imports)-1].end
+		pos = lineEnd(text, last)
+		if strings.TrimSpace(stripComments(text[last:pos])) != "" {
+			return nil, uncertain("code follows the last import on its line")
+		}
+	case len(m.directives) > 0:
+		pos = lineEnd(text, m.directives[len(m.directives)-1])
+	default:
+		pos = lineStart(text, m.bodyStart)
+		return []byte(text[:pos] + stmt + m.eol + m.eol + text[pos:]), nil
+	}
+	head := text[:pos]
+	if !strings.HasSuffix(head, "\n") {
+		head += m.eol
+	}
+	ins := m.eol + stmt + m.eol
+	if rest := text[pos:]; strings.TrimSpace(rest[:lineEnd(rest, 0)]) != "" {
+		ins += m.eol // the next line is code: a blank line after too
+	}
+	return []byte(head + ins + text[pos:]), nil
+}

@@ -1,0 +1,344 @@
+package wiring
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/project"
+	"github.com/clerkconvex/clerkconvex/templates"
+)
+
+func init() { register(project.Next.ID, planNext) }
+
+const nextURLVar = "NEXT_PUBLIC_CONVEX_URL"
+
+// nextApp is what the Next.js planner found: the App Router's root layout or the Pages
+// Router's _app, under base ("" or "src/").
+type nextApp struct {
+	*Input
+	base   string
+	ts     bool // a TypeScript project: new files are .tsx/.ts
+	clerk  string
+	plan   *Plan
+	layout string // app/layout.* (App Router), "" when none
+	appJS  string // pages/_app.* (Pages Router), "" when none
+}
+
+// planNext wires a Next.js app: App Router (a ConvexClientProvider client component around
+// {children} in the root layout), else Pages Router (_app), and Clerk's middleware (proxy.ts
+// on Next.js 16 and later) when the app has neither file.
+func planNext(ctx context.Context, in *Input) (*Plan, error) {
+	n := &nextApp{Input: in, plan: &Plan{Framework: project.Next.ID}}
+	var installed bool
+	n.clerk, installed = in.ClerkPackage()
+	if !installed {
+		n.plan.Install = append(n.plan.Install, n.clerk)
+	}
+	if !in.Project.Has("convex") {
+		n.plan.Install = append(n.plan.Install, "convex")
+	}
+	for _, base := range []string{"", "src/"} {
+		if l := in.First(exts(base+"app/layout", ".tsx", ".jsx", ".js")...); l != "" && n.layout == "" {
+			n.layout, n.base = l, base
+		}
+		if a := in.First(exts(base+"pages/_app", ".tsx", ".jsx", ".js")...); a != "" && n.appJS == "" {
+			n.appJS = a
+			if n.layout == "" {
+				n.base = base
+			}
+		}
+	}
+	if n.layout == "" && n.appJS == "" && in.IsDir("src/pages") && !in.IsDir("pages") {
+		n.base = "src/"
+	}
+	n.ts = in.Exists("tsconfig.json") || strings.HasSuffix(n.layout+n.appJS, ".tsx")
+	if !in.ProviderWired {
+		var err error
+		switch {
+		case n.layout != "":
+			err = n.planAppRouter()
+		case n.appJS != "" || in.IsDir(n.base+"pages"):
+			err = n.planPagesRouter()
+		default:
+			n.plan.Manual = append(n.plan.Manual, Manual{
+				Path: "app/layout.tsx", Where: "around {children}",
+				Snippet: "<ClerkProvider><ConvexProviderWithClerk client={convex} useAuth={useAuth}>{children}</ConvexProviderWithClerk></ClerkProvider>",
+				Reason:  "found neither app/layout nor pages/ (nor under src/)",
+			})
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := n.planMiddleware(); err != nil {
+		return nil, err
+	}
+	return n.plan, nil
+}
+
+func exts(stem string, es ...string) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = stem + e
+	}
+	return out
+}
+
+func (n *nextApp) ext() string {
+	if n.ts {
+		return ".tsx"
+	}
+	return ".jsx"
+}
+
+// providerData is what the Next.js templates are rendered with.
+type providerData struct {
+	TS           bool
+	WithClerk    bool
+	ClerkPackage string
+	URLVar       string
+}
+
+// planAppRouter creates the ConvexClientProvider component (in components/ when the app has
+// that folder, else next to the layout) and wraps the layout's one {children} in it.
+func (n *nextApp) planAppRouter() error {
+	old, _, err := n.Read(n.layout)
+	if err != nil {
+		return err
+	}
+	dir := n.base + "app/"
+	if n.IsDir(n.base + "components") {
+		dir = n.base + "components/"
+	}
+	file := dir + "ConvexClientProvider" + n.ext()
+	specifier := relImport(path.Dir(n.layout), strings.TrimSuffix(file, n.ext()))
+	snippet := fmt.Sprintf("import { ConvexClientProvider } from %q;\n…\n<ConvexClientProvider>{children}</ConvexClientProvider>", specifier)
+	manual := func(reason string) error {
+		n.plan.Manual = append(n.plan.Manual, Manual{Path: n.layout, Where: "around {children} in <body>, with " + file + " from clerkconvex's template (docs/init.md)", Snippet: snippet, Reason: reason})
+		return nil
+	}
+	m := parseModule(string(old))
+	imported := m.imported()
+	for local, what := range imported {
+		if what[0] == "convex/react" || what[0] == "convex/react-clerk" || strings.HasSuffix(what[0], "ConvexClientProvider") {
+			return manual(fmt.Sprintf("%s already imports %s from %s", n.layout, local, what[0]))
+		}
+	}
+	if n.Exists(file) {
+		return manual(file + " exists and is not imported by " + n.layout)
+	}
+	spans := FindChildren(old)
+	switch len(spans) {
+	case 0:
+		return manual("no {children} in " + n.layout)
+	case 1:
+	default:
+		return manual(fmt.Sprintf("{children} appears %d times in %s", len(spans), n.layout))
+	}
+	withClerk := true
+	for _, what := range imported {
+		if what[1] == "ClerkProvider" && strings.HasPrefix(what[0], "@clerk/") {
+			withClerk = false // the layout has Clerk's provider already
+		}
+	}
+	updated, err := Wrap(old, spans[0], "<ConvexClientProvider>", "</ConvexClientProvider>")
+	if err == nil {
+		updated, err = AddImports(updated, Import{Module: specifier, Names: []string{"ConvexClientProvider"}})
+	}
+	if ue, ok := err.(*UncertainError); ok {
+		return manual(ue.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	comp, err := templates.Render("wiring/next-provider.tsx.tmpl", providerData{TS: n.ts, WithClerk: withClerk, ClerkPackage: n.clerk, URLVar: nextURLVar})
+	if err != nil {
+		return err
+	}
+	why := "a client component: ConvexProviderWithClerk with Clerk's useAuth"
+	if withClerk {
+		why = "a client component: ClerkProvider, and ConvexProviderWithClerk with Clerk's useAuth"
+	}
+	n.plan.Changes = append(n.plan.Changes,
+		Change{Path: file, New: comp, Why: why},
+		Change{Path: n.layout, Old: old, New: updated, Why: "{children} wrapped in <ConvexClientProvider>"})
+	return nil
+}
+
+// planPagesRouter wraps <Component {...pageProps} /> in pages/_app in ClerkProvider and
+// ConvexProviderWithClerk, or creates _app when there is none.
+func (n *nextApp) planPagesRouter() error {
+	if n.appJS == "" {
+		out, err := templates.Render("wiring/next-app.tsx.tmpl", providerData{TS: n.ts, WithClerk: true, ClerkPackage: n.clerk, URLVar: nextURLVar})
+		if err != nil {
+			return err
+		}
+		n.plan.Changes = append(n.plan.Changes, Change{Path: n.base + "pages/_app" + n.ext(), New: out, Why: "the app's root: ClerkProvider, and ConvexProviderWithClerk with Clerk's useAuth"})
+		return nil
+	}
+	old, _, err := n.Read(n.appJS)
+	if err != nil {
+		return err
+	}
+	ts := strings.HasSuffix(n.appJS, ".tsx")
+	updated, withClerk, err := wrapPagesApp(old, n.clerk, ts)
+	if ue, ok := err.(*UncertainError); ok {
+		bang := ""
+		if ts {
+			bang = "!"
+		}
+		n.plan.Manual = append(n.plan.Manual, Manual{
+			Path:  n.appJS,
+			Where: "around the page the App component renders",
+			Snippet: fmt.Sprintf("import { ClerkProvider, useAuth } from %q;\nimport { ConvexReactClient } from \"convex/react\";\nimport { ConvexProviderWithClerk } from \"convex/react-clerk\";\n\nconst convex = new ConvexReactClient(process.env.%s%s);\n…\n<ClerkProvider {...pageProps}>\n  <ConvexProviderWithClerk client={convex} useAuth={useAuth}>\n    <Component {...pageProps} />\n  </ConvexProviderWithClerk>\n</ClerkProvider>",
+				n.clerk, nextURLVar, bang),
+			Reason: ue.Reason,
+		})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	why := "<Component> wrapped in ConvexProviderWithClerk with Clerk's useAuth"
+	if withClerk {
+		why = "<Component> wrapped in ClerkProvider and ConvexProviderWithClerk with Clerk's useAuth"
+	}
+	n.plan.Changes = append(n.plan.Changes, Change{Path: n.appJS, Old: old, New: updated, Why: why})
+	return nil
+}
+
+// wrapPagesApp wraps the one <Component …/> element of an _app, returned as the root element,
+// in ConvexProviderWithClerk, and in ClerkProvider unless the file has one.
+func wrapPagesApp(old []byte, clerkPkg string, ts bool) (out []byte, withClerk bool, err error) {
+	m := parseModule(string(old))
+	imported := m.imported()
+	for local, what := range imported {
+		if what[0] == "convex/react" || what[0] == "convex/react-clerk" {
+			return nil, false, uncertain("it already imports %s from %s", local, what[0])
+		}
+	}
+	withClerk = true
+	for _, what := range imported {
+		if what[1] == "ClerkProvider" && strings.HasPrefix(what[0], "@clerk/") {
+			withClerk = false
+		}
+	}
+	spans := FindElements(old, "Component")
+	if len(spans) != 1 {
+		return nil, false, uncertain("<Component> appears %d times", len(spans))
+	}
+	if withClerk && !isReturnedRoot(old, spans[0]) {
+		return nil, false, uncertain("<Component> is inside other elements: ClerkProvider must enclose everything that uses Clerk")
+	}
+	out, err = Wrap(old, spans[0], "<ConvexProviderWithClerk client={convex} useAuth={useAuth}>", "</ConvexProviderWithClerk>")
+	if err != nil {
+		return nil, false, err
+	}
+	imps := []Import{
+		{Module: clerkPkg, Names: []string{"useAuth"}},
+		{Module: "convex/react", Names: []string{"ConvexReactClient"}},
+		{Module: "convex/react-clerk", Names: []string{"ConvexProviderWithClerk"}},
+	}
+	if withClerk {
+		s := FindElements(out, "ConvexProviderWithClerk")
+		if len(s) != 1 {
+			return nil, false, uncertain("could not find the element just added")
+		}
+		if out, err = Wrap(out, s[0], "<ClerkProvider {...pageProps}>", "</ClerkProvider>"); err != nil {
+			return nil, false, err
+		}
+		imps[0].Names = []string{"ClerkProvider", "useAuth"}
+	}
+	if out, err = AddImports(out, imps...); err != nil {
+		return nil, false, err
+	}
+	bang := ""
+	if ts {
+		bang = "!"
+	}
+	out, err = InsertAfterImports(out, fmt.Sprintf("const convex = new ConvexReactClient(process.env.%s%s);", nextURLVar, bang))
+	return out, withClerk, err
+}
+
+// isReturnedRoot says whether the element at s is what a function returns: return (…),
+// return …, or an arrow's body.
+func isReturnedRoot(src []byte, s Span) bool {
+	before := strings.TrimRight(mask(string(src[:s.Start])), " \t\r\n")
+	before = strings.TrimRight(strings.TrimSuffix(before, "("), " \t\r\n")
+	return strings.HasSuffix(before, "return") || strings.HasSuffix(before, "=>")
+}
+
+// planMiddleware creates Clerk's middleware (proxy on Next.js 16 and later) next to app/ or
+// pages/ when there is neither a middleware nor a proxy file; one without clerkMiddleware is
+// left to the user.
+func (n *nextApp) planMiddleware() error {
+	var names []string
+	for _, base := range []string{n.base, ""} {
+		for _, stem := range []string{"middleware", "proxy"} {
+			names = append(names, exts(base+stem, ".ts", ".js", ".mjs", ".tsx", ".jsx")...)
+		}
+	}
+	if existing := n.First(names...); existing != "" {
+		src, _, err := n.Read(existing)
+		if err != nil {
+			return err
+		}
+		if !Contains(src, "clerkMiddleware", "authMiddleware") {
+			n.plan.Manual = append(n.plan.Manual, Manual{
+				Path: existing, Where: "as its default export (keep what it does inside the handler)",
+				Snippet: fmt.Sprintf("import { clerkMiddleware } from %q;\n\nexport default clerkMiddleware(async (auth, req) => {\n  // what this file does today\n});", n.clerk+"/server"),
+				Reason:  existing + " exists without clerkMiddleware(); a second middleware file would be ignored",
+			})
+		}
+		return nil
+	}
+	stem := "middleware"
+	if major, ok := n.nextMajor(); ok && major >= 16 {
+		stem = "proxy"
+	}
+	ext := ".js"
+	if n.ts {
+		ext = ".ts"
+	}
+	out, err := templates.Render("wiring/next-middleware.ts.tmpl", providerData{ClerkPackage: n.clerk})
+	if err != nil {
+		return err
+	}
+	n.plan.Changes = append(n.plan.Changes, Change{Path: n.base + stem + ext, New: out, Why: "Clerk's middleware (clerkMiddleware) with the matcher Clerk documents"})
+	return nil
+}
+
+// nextMajor is the major version of Next.js: installed, else as package.json declares it.
+func (n *nextApp) nextMajor() (int, bool) {
+	if v, ok := project.InstalledVersion(n.Dir, "next"); ok {
+		return leadingInt(v)
+	}
+	return leadingInt(strings.TrimLeft(n.Project.Deps["next"], "^~>=v <"))
+}
+
+func leadingInt(s string) (int, bool) {
+	end := 0
+	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
+		end++
+	}
+	v, err := strconv.Atoi(s[:end])
+	return v, err == nil
+}
+
+// relImport is the import specifier of file (no extension) from a module in dir: ./x or ../x.
+func relImport(dir, file string) string {
+	up := ""
+	for dir != "." && dir != "" && !strings.HasPrefix(file, dir+"/") {
+		dir, up = path.Dir(dir), up+"../"
+	}
+	if dir != "." && dir != "" {
+		file = strings.TrimPrefix(file, dir+"/")
+	}
+	if up == "" {
+		return "./" + file
+	}
+	return up + file
+}
