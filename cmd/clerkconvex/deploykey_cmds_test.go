@@ -34,8 +34,8 @@ type deployHolder struct{ dev, prod *convexdeploy.Deployment }
 
 // convexdeploy [throttle=N]: start a fake Convex control plane with a dev and a production
 // deployment whose admin keys are deploy keys, and set CONVEX_DEPLOY_KEY to the production
-// one, CONVEX_PROVISION_HOST to the control plane (which the API client asks for the URL, as
-// the CLI does), DEVKEY to the dev deployment's key, BADKEY to a key neither accepts, and
+// one (also in PRODKEY), CONVEX_PROVISION_HOST to the control plane (which the API client asks for
+// the URL, as the CLI does), DEVKEY to the dev deployment's key, BADKEY to a key neither accepts, and
 // NONODE_PATH to a folder holding clerkconvex and git but no node or npx. throttle=N makes the
 // production deployment's next N API calls answer 429 with Retry-After: 1.
 func cmdConvexDeploy(ts *testscript.TestScript, neg bool, args []string) {
@@ -58,6 +58,7 @@ func cmdConvexDeploy(ts *testscript.TestScript, neg bool, args []string) {
 	*ts.Value(deployHolder{}).(*deployHolder) = deployHolder{dev: dev, prod: prod}
 	ts.Setenv("CONVEX_DEPLOY_KEY", prod.AdminKey)
 	ts.Setenv("DEVKEY", dev.AdminKey)
+	ts.Setenv("PRODKEY", prod.AdminKey)
 	ts.Setenv("BADKEY", convexdeploy.DeployKey("prod", "clever-heron-456", "CANARYwrongKEYeyJ2MiI6Indyb25nIn0"))
 	ts.Setenv("CONVEX_PROVISION_HOST", bb.URL)
 	ts.Setenv("CONVEX_DEPLOYMENT", "")
