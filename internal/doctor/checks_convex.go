@@ -73,7 +73,7 @@ func (s *state) envListFailure(err error) outcome {
 		// The Deployment Platform API path: its own fix, said once.
 		fix = "the key in the environment (CONVEX_DEPLOY_KEY, or CONVEX_SELF_HOSTED_ADMIN_KEY) reaches the deployment through the Deployment Platform API; fix what it says, or pass --via npx, then run clerkconvex doctor again"
 		if pe.Fix != "" {
-			fix, pe = pe.Fix+"; then run clerkconvex doctor again", pe.WithoutFix()
+			fix, pe = pe.Fix, pe.WithoutFix()
 		}
 		return fail(fix, "could not read the variables of the %s deployment: %v", s.deployment(), pe)
 	case errors.Is(err, run.ErrNotFound):
