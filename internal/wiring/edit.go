@@ -435,17 +435,23 @@ func Wrap(src []byte, s Span, open, close string) ([]byte, error) {
 	text := string(src)
 	ls, le := lineStart(text, s.Start), lineEnd(text, s.End)
 	before, after := text[ls:s.Start], strings.TrimRight(text[s.End:le], "\r\n")
-	if strings.TrimSpace(before) != "" || strings.TrimSpace(after) != "" {
-		return []byte(text[:s.Start] + open + text[s.Start:s.End] + close + text[s.End:]), nil
-	}
 	inner := text[s.Start:s.End]
-	if strings.Contains(inner, "\n") && strings.Contains(inner, "`") {
-		return nil, uncertain("the element holds a template literal across lines")
-	}
 	unit := indentUnit(text, ls)
 	eol := "\n"
 	if strings.Contains(text, "\r\n") {
 		eol = "\r\n"
+	}
+	if strings.TrimSpace(before) != "" || strings.TrimSpace(after) != "" {
+		lead := before[:len(before)-len(strings.TrimLeft(before, " \t"))]
+		if b := strings.TrimRight(mask(before), " \t"); !strings.Contains(inner, "\n") && strings.HasSuffix(b, "return") && strings.Trim(after, " \t;") == "" {
+			// return <X />; becomes return ( on lines of their own ).
+			return []byte(text[:ls] + strings.TrimRight(before, " \t") + " (" + eol + lead + unit + open + eol + lead + unit + unit + inner + eol +
+				lead + unit + close + eol + lead + ")" + text[s.End:]), nil
+		}
+		return []byte(text[:s.Start] + open + inner + close + text[s.End:]), nil
+	}
+	if strings.Contains(inner, "\n") && strings.Contains(inner, "`") {
+		return nil, uncertain("the element holds a template literal across lines")
 	}
 	lines := strings.Split(inner, "\n")
 	for i := 1; i < len(lines); i++ {

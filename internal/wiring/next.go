@@ -276,7 +276,7 @@ func isReturnedRoot(src []byte, s Span) bool {
 // left to the user.
 func (n *nextApp) planMiddleware() error {
 	var names []string
-	for _, base := range []string{n.base, ""} {
+	for _, base := range []string{"", "src/"} {
 		for _, stem := range []string{"middleware", "proxy"} {
 			names = append(names, exts(base+stem, ".ts", ".js", ".mjs", ".tsx", ".jsx")...)
 		}
