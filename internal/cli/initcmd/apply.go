@@ -39,6 +39,8 @@ type Result struct {
 	Warnings []string       `json:"warnings"`
 	// Defaults are the project defaults set per deployment type (--defaults).
 	Defaults []ResultDefaults `json:"defaults,omitempty"`
+	// Install is the packages the client wiring needs (absent when none is missing).
+	Install *ResultInstall `json:"install,omitempty"`
 	// Users is `users init`'s result, with --sync-users (or a yes at the prompt).
 	Users *users.InitResult `json:"users,omitempty"`
 }
@@ -105,6 +107,7 @@ func (p *plan) result(dry bool) *Result {
 		}
 		r.Files = append(r.Files, rf)
 	}
+	p.wiringResult(r, dry)
 	if p.gitignore != "" {
 		r.Files = append(r.Files, ResultFile{Path: ".gitignore", Action: "updated", Note: "added " + strings.Join(gitx.IgnorePatterns(p.gitignore), " and ")})
 	}
@@ -184,6 +187,10 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 		}
 		p.done = append(p.done, ".gitignore updated")
 		io.Step(iostreams.OK, ".gitignore now ignores %s", p.gitignore)
+	}
+
+	if err := applyWiring(ctx, opts, p, res); err != nil {
+		return res, err
 	}
 
 	// 4. The Convex deployment.
@@ -307,7 +314,7 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 		changed = append(changed, fmt.Sprintf("JWT template %q %s", r.Template.Name, r.Template.Action))
 	}
 	for _, f := range r.Files {
-		if f.Action != "unchanged" && f.Action != "manual" {
+		if f.Action != "unchanged" && f.Action != "manual" && f.Action != "skipped" {
 			changed = append(changed, fmt.Sprintf("%s %s", f.Path, f.Action))
 		}
 	}
@@ -328,8 +335,8 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 		printConvexResult(out, r)
 		printDefaultsResult(out, r)
 	}
+	printWiringManual(p, func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) })
 	if len(p.manual) > 0 {
-
 		fmt.Fprintf(out, "To do by hand: add to the providers array of %s:\n%s\n", p.authFile.Rel, indent(strings.Join(p.manual, ",\n"), "  "))
 	}
 	if r.Convex.Action == "set" || r.Convex.Action == "skipped" {
@@ -391,6 +398,7 @@ func printDryRun(opts *Options, p *plan) error {
 	if p.chmod != 0 {
 		fmt.Fprintf(out, "  chmod %o %s\n", p.chmod, p.envFile.Rel)
 	}
+	printWiringDryRun(p, func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) })
 	if p.gitignore != "" {
 		fmt.Fprintf(out, "  add %s to .gitignore\n", strings.Join(gitx.IgnorePatterns(p.gitignore), " and "))
 	}
@@ -424,6 +432,7 @@ func printDryRun(opts *Options, p *plan) error {
 			fmt.Fprint(out, "\n"+d)
 		}
 	}
+	fmt.Fprint(out, p.wiringDiffs())
 	if masked {
 		fmt.Fprintf(out, "\n(values in %s that may be secret are masked, as …abcd; URLs are shown without passwords or queries)\n", p.envFile.Rel)
 	}

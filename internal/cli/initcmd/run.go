@@ -48,6 +48,7 @@ type plan struct {
 	tmpl            clerk.TemplatePlan
 	envFile         *filePlan
 	authFile        *filePlan
+	wiring          *wiringPlan // the client wiring; nil when there is nothing to wire
 	manual          []string    // snippets to paste by hand
 	gitignore       string      // the env file (target, slash path) to add to .gitignore, when accepted
 	done            []string    // what apply has changed so far, for an interrupted run's message

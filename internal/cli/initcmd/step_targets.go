@@ -112,6 +112,13 @@ func (targetsStep) Plan(ctx context.Context, s *planState) error {
 			return err
 		}
 	}
+	if w := p.wiring; w != nil && (w.accepted || s.opts.DryRun) {
+		for _, f := range w.files {
+			if err := s.checkTarget(f.Rel, f.Abs); err != nil {
+				return err
+			}
+		}
+	}
 	if p.gitignore != "" {
 		if err := s.checkTarget(".gitignore", filepath.Join(p.dir, ".gitignore")); err != nil {
 			return err

@@ -33,6 +33,7 @@ func planSteps() []planStep {
 		envFileStep{},        // the keys and issuer in the env file
 		gitignoreStep{},      // the env file kept out of git
 		authConfigStep{},     // convex/auth.config.ts
+		wiringStep{},         // the client wiring, when doctor's check of it fails
 		targetsStep{},        // every file to write: inside the project, plain, writable
 		defaultsStep{},       // the project defaults to set too (--defaults, or asked)
 	}

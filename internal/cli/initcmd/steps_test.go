@@ -82,7 +82,7 @@ func TestPlanStepsOrder(t *testing.T) {
 	for _, st := range planSteps() {
 		names = append(names, st.String())
 	}
-	want := "project,env target,secret key,publishable key,instance,providers,template,env file,gitignore,auth.config,write targets,defaults"
+	want := "project,env target,secret key,publishable key,instance,providers,template,env file,gitignore,auth.config,client wiring,write targets,defaults"
 	if got := strings.Join(names, ","); got != want {
 		t.Fatalf("steps %s, want %s", got, want)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
@@ -16,9 +15,6 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/run"
 	"github.com/clerkconvex/clerkconvex/internal/svixsig"
 )
-
-// installTimeout bounds the svix install (a registry download).
-const installTimeout = 10 * time.Minute
 
 // Events are the Clerk webhook events the route handles.
 var Events = []string{"user.created", "user.updated", "user.deleted"}
@@ -329,7 +325,7 @@ func installSvix(ctx context.Context, opts *Options, p *initPlan, res *InitResul
 		return nil
 	}
 	opts.IO.Step(iostreams.Info, "running %s", command)
-	r, err := run.WithTimeout(opts.Runner(), installTimeout, "run it by hand to see why").Run(ctx, run.Cmd{Dir: p.convexDir, Name: p.install[0], Args: p.install[1:]})
+	r, err := cmdutil.Install(ctx, opts.Runner(), p.convexDir, p.install)
 	if err != nil {
 		if ctx.Err() != nil {
 			return interrupted(ctx.Err())
