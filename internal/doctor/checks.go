@@ -37,6 +37,7 @@ func (s *state) checks() []check {
 		{id: "convex.auth_env", section: SectionConvex, live: true, needs: []string{"authconfig.exists"}, after: []string{"authconfig.provider", "env.publishable_key", "convex.env_var"}, run: checkAuthEnv},
 		{id: "convex.env_matches_file", section: SectionConvex, live: true, needs: []string{"convex.env_var", "env.file"}, run: checkConvexEnvMatchesFile},
 	}
+	cs = insertChecks(cs, "client.publishable_key", s.nextChecks()...)
 	cs = append(cs, s.usersChecks()...)
 	if s.in.Token != "" {
 		cs = append(cs,
