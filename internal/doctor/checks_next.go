@@ -3,6 +3,7 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -59,6 +60,16 @@ func checkNextMiddleware(ctx context.Context, s *state) outcome {
 	}
 	return warn(fmt.Sprintf("create %s with export default clerkMiddleware() from %s/server and the matcher Clerk documents (clerkconvex doctor --fix does)", name, clerkPkg),
 		"no %s: Clerk's auth(), currentUser() and route protection fail without clerkMiddleware()", strings.Join([]string{"middleware.ts", "proxy.ts"}, " or "))
+}
+
+// middlewareExists: one of middlewareFiles exists (with or without Clerk's middleware).
+func (s *state) middlewareExists() bool {
+	for _, rel := range middlewareFiles() {
+		if _, err := os.Lstat(filepath.Join(s.in.Dir, filepath.FromSlash(rel))); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // nextMajor is Next.js's major version, installed or declared (0 when unknown).

@@ -28,6 +28,12 @@ const (
 	RepairGitignore RepairKind = "gitignore"
 	// RepairEnvFileMode makes the env file (Path) readable only by its owner.
 	RepairEnvFileMode RepairKind = "env_file_mode"
+	// RepairClientWiring wires the client (ClerkProvider, ConvexProviderWithClerk with Clerk's
+	// useAuth; for Next.js also Clerk's middleware) with internal/wiring's planner.
+	RepairClientWiring RepairKind = "client_wiring"
+	// RepairNextMiddleware creates Next.js's middleware (proxy.ts from Next.js 16) with
+	// internal/wiring's planner, the provider wiring being left as it is.
+	RepairNextMiddleware RepairKind = "next_middleware"
 )
 
 // Var is a variable and the value a repair gives it. Values are never secret: the issuer, or
@@ -58,9 +64,13 @@ type Repair struct {
 // without one keeps its printed fix.
 func (s *state) repairs(ctx context.Context, results []Result) []Repair {
 	var out []Repair
+	wiringFails := slices.ContainsFunc(results, func(r Result) bool { return r.ID == "client.provider_wiring" && r.Status == Fail })
 	for _, r := range results {
 		if r.Status != Fail && r.Status != Warn {
 			continue
+		}
+		if r.ID == "client.next_middleware" && wiringFails {
+			continue // the client wiring's fix plans the middleware too
 		}
 		if rp, ok := s.repair(ctx, r); ok {
 			rp.Check = r.ID
@@ -95,6 +105,16 @@ func (s *state) repair(ctx context.Context, r Result) (Repair, bool) {
 	case "convex.env_var":
 		if s.issuerKnown() && s.issuerVar != "" && s.envListed(ctx) {
 			return Repair{Kind: RepairDeploymentEnv, Vars: []Var{{s.issuerVar, s.issuerValue(s.issuerVar)}}}, true
+		}
+	case "client.provider_wiring":
+		// Only a failure: a warning (a hook from the app's own module, another framework's
+		// package) is a shape the planner must leave alone.
+		if r.Status == Fail && s.proj != nil {
+			return Repair{Kind: RepairClientWiring}, true
+		}
+	case "client.next_middleware":
+		if !s.middlewareExists() {
+			return Repair{Kind: RepairNextMiddleware}, true
 		}
 	case "convex.auth_env":
 		return s.authEnvRepair(ctx)

@@ -66,10 +66,16 @@ func runFix(ctx context.Context, opts *Options) error {
 					return interruptedFixing(applied, nil)
 				}
 				results = append(results, FixResult{Check: r.Check, Kind: string(r.Kind), Status: "manual", Error: clerk.RedactSecrets(err.Error())})
+				if !opts.JSON && f != nil && len(f.manual) > 0 {
+					printManual(opts.IO, f.manual)
+				}
 				if !opts.JSON {
 					opts.IO.Step(iostreams.Warn, "%s: no safe automatic fix: %s; see its Fix line", r.Check, safetext.Line(clerk.RedactSecrets(err.Error())))
 				}
 				continue
+			}
+			if !opts.JSON && len(f.manual) > 0 {
+				printManual(opts.IO, f.manual)
 			}
 			fixes = append(fixes, f)
 		}
@@ -203,17 +209,23 @@ func question(ios *iostreams.IOStreams, f *fix) string {
 	return fmt.Sprintf("Fix %s? (as above)", f.repair.Check)
 }
 
-// fixDiff is the unified diff of a fix that edits auth.config, shown before its question; the
-// env file's lines are not shown (the others hold the keys): the question names the line.
+// fixDiff is the unified diff of a fix that edits source code (auth.config, the client
+// wiring), shown before its question; the env file's lines are not shown (the others hold the
+// keys): the question names the line.
 func fixDiff(f *fix) string {
-	if f.file == nil || f.repair.Kind != doctor.RepairAuthConfig {
-		return ""
+	files := f.files
+	if f.file != nil && f.repair.Kind == doctor.RepairAuthConfig {
+		files = append(files, f.file)
 	}
-	var base []byte
-	if f.file.Exists {
-		base = []byte(clerk.RedactSecrets(string(f.file.Old)))
+	var b strings.Builder
+	for _, pf := range files {
+		var base []byte
+		if pf.Exists {
+			base = []byte(clerk.RedactSecrets(string(pf.Old)))
+		}
+		b.WriteString(textdiff.Unified(pf.Rel, base, []byte(clerk.RedactSecrets(string(pf.New)))))
 	}
-	return textdiff.Unified(f.file.Rel, base, []byte(clerk.RedactSecrets(string(f.file.New))))
+	return b.String()
 }
 
 func printFixPlan(w io.Writer, results []FixResult) error {

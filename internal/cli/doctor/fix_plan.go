@@ -14,6 +14,7 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 	"github.com/clerkconvex/clerkconvex/internal/gitx"
 	"github.com/clerkconvex/clerkconvex/internal/run"
+	"github.com/clerkconvex/clerkconvex/internal/wiring"
 )
 
 // npxTimeoutHint ends the error of an npx call stopped at its time limit.
@@ -31,6 +32,9 @@ type fix struct {
 	vars []cmdutil.EnvVar     // deployment variables
 	mode bool                 // chmod 600 file
 	ign  string               // the path to add to .gitignore
+	// The client wiring: the files to write, and what the planner left to the user.
+	files  []*cmdutil.PlannedFile
+	manual []wiring.Manual
 }
 
 // fixEnv is what planning and applying need besides the repair.
@@ -90,6 +94,10 @@ func (e *fixEnv) plan(ctx context.Context, r doctor.Repair) (*fix, error) {
 		f.ign = r.Path
 		f.what = fmt.Sprintf("add %s to .gitignore", strings.Join(gitx.IgnorePatterns(r.Path), " and "))
 		return f, nil
+	case doctor.RepairClientWiring:
+		return f, e.planWiring(ctx, f, false)
+	case doctor.RepairNextMiddleware:
+		return f, e.planWiring(ctx, f, true)
 	case doctor.RepairEnvFileMode:
 		abs, err := e.opts.EnvFilePath(e.in.Dir)
 		if err != nil {
@@ -226,6 +234,13 @@ func (e *fixEnv) apply(ctx context.Context, f *fix) error {
 		}
 		for _, v := range f.vars {
 			if _, err := env.Set(ctx, v.Name, v.Value); err != nil {
+				return err
+			}
+		}
+		return nil
+	case f.files != nil:
+		for _, pf := range f.files {
+			if _, err := pf.Write(e.root, e.opts.Yes); err != nil {
 				return err
 			}
 		}
