@@ -28,6 +28,9 @@ const (
 	RepairGitignore RepairKind = "gitignore"
 	// RepairEnvFileMode makes the env file (Path) readable only by its owner.
 	RepairEnvFileMode RepairKind = "env_file_mode"
+	// RepairEnvTemps deletes the temporary copies of the env file (Path) an interrupted write
+	// left next to it, as init does before it writes the file.
+	RepairEnvTemps RepairKind = "env_temp_files"
 	// RepairClientWiring wires the client (ClerkProvider, ConvexProviderWithClerk with Clerk's
 	// useAuth; for Next.js also Clerk's middleware) with internal/wiring's planner.
 	RepairClientWiring RepairKind = "client_wiring"
@@ -88,6 +91,10 @@ func (s *state) repair(ctx context.Context, r Result) (Repair, bool) {
 		}
 	case "env.gitignored":
 		return s.gitignoreRepair(ctx)
+	case "env.temp_files":
+		if r.Status == Fail {
+			return Repair{Kind: RepairEnvTemps, Path: s.in.EnvFile}, true
+		}
 	case "authconfig.exists":
 		if s.funcDir != "" && s.authRel != "" {
 			return Repair{Kind: RepairAuthConfig, Path: s.authRel, TS: s.authTS, Provider: defaultClerkProvider()}, true

@@ -73,7 +73,8 @@ func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error
 			              ignores it; no tracked file holds the secret key
 			  authconfig  convex/auth.config.ts has a provider for Clerk with an applicationID,
 			              and none for another Clerk instance
-			  client      ConvexProviderWithClerk gets Clerk's useAuth, inside ClerkProvider
+			  client      ConvexProviderWithClerk gets Clerk's useAuth, inside ClerkProvider;
+			              a Next.js app runs clerkMiddleware (middleware.ts or proxy.ts)
 			  clerk       the secret key works; both keys are one instance; the JWT template
 			              "convex" exists and its aud is the applicationID
 			  issuer      the issuer's OpenID configuration and RS256 key set

@@ -32,6 +32,8 @@ type fix struct {
 	vars []cmdutil.EnvVar     // deployment variables
 	mode bool                 // chmod 600 file
 	ign  string               // the path to add to .gitignore
+	// temps: the env file whose leftover temporary copies are deleted.
+	temps string
 	// The client wiring: the files to write, and what the planner left to the user.
 	files  []*cmdutil.PlannedFile
 	manual []wiring.Manual
@@ -93,6 +95,22 @@ func (e *fixEnv) plan(ctx context.Context, r doctor.Repair) (*fix, error) {
 	case doctor.RepairGitignore:
 		f.ign = r.Path
 		f.what = fmt.Sprintf("add %s to .gitignore", strings.Join(gitx.IgnorePatterns(r.Path), " and "))
+		return f, nil
+	case doctor.RepairEnvTemps:
+		path := filepath.Join(e.in.Dir, filepath.FromSlash(r.Path))
+		found, err := fsutil.Temps(path)
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == 0 {
+			return nil, errNothingToDo
+		}
+		names := make([]string, len(found))
+		for i, t := range found {
+			names[i] = filepath.Base(t)
+		}
+		f.temps = path
+		f.what = fmt.Sprintf("delete %s, left next to %s by an interrupted write (it may hold the secret key)", strings.Join(names, ", "), r.Path)
 		return f, nil
 	case doctor.RepairClientWiring:
 		return f, e.planWiring(ctx, f, false)
@@ -238,6 +256,9 @@ func (e *fixEnv) apply(ctx context.Context, f *fix) error {
 			}
 		}
 		return nil
+	case f.temps != "":
+		_, err := fsutil.RemoveTemps(f.temps)
+		return err
 	case f.files != nil:
 		for _, pf := range f.files {
 			if _, err := pf.Write(e.root, e.opts.Yes); err != nil {
