@@ -30,10 +30,9 @@ type PlatformEnv struct {
 	key  PlatformKey
 	base *http.Client
 
-	once sync.Once
-	url  string
-	hc   *http.Client
-	err  error
+	mu  sync.Mutex
+	url string
+	hc  *http.Client
 }
 
 // NewPlatformEnv returns the API client for key (see PlatformKeyFromEnv). base is the client
@@ -95,23 +94,28 @@ func (e *PlatformError) Error() string {
 }
 
 // client resolves the deployment's URL (asking the control plane only when
-// CONVEX_PROVISION_HOST is set) and builds the origin-bound client, once.
+// CONVEX_PROVISION_HOST is set) and builds the origin-bound client, once; a failure is not
+// kept, so a later call (with a live context) tries again.
 func (p *PlatformEnv) client(ctx context.Context) (string, *http.Client, error) {
-	p.once.Do(func() {
-		u := p.key.URL
-		if u == "" {
-			u, p.err = p.urlForKey(ctx)
-			if p.err != nil {
-				return
-			}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.hc != nil {
+		return p.url, p.hc, nil
+	}
+	u := p.key.URL
+	if u == "" {
+		var err error
+		if u, err = p.urlForKey(ctx); err != nil {
+			return "", nil, err
 		}
-		p.url = strings.TrimRight(u, "/")
-		p.hc, p.err = httpx.ForOrigin(p.base, p.url, httpx.Credential{Header: "Authorization", Value: "Convex " + p.key.secret})
-		if p.err != nil {
-			p.err = fmt.Errorf("the Convex deployment URL %s: %w", p.url, p.err)
-		}
-	})
-	return p.url, p.hc, p.err
+	}
+	u = strings.TrimRight(u, "/")
+	hc, err := httpx.ForOrigin(p.base, u, httpx.Credential{Header: "Authorization", Value: "Convex " + p.key.secret})
+	if err != nil {
+		return "", nil, fmt.Errorf("the Convex deployment URL %s: %w", u, err)
+	}
+	p.url, p.hc = u, hc
+	return p.url, p.hc, nil
 }
 
 // urlForKey asks the control plane at CONVEX_PROVISION_HOST for the deployment's URL, as the

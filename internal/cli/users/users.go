@@ -174,6 +174,9 @@ func (o *Options) validate() error {
 	if err := cmdutil.CheckDeployment(o.Prod, o.Deployment); err != nil {
 		return err
 	}
+	if _, err := cmdutil.ConvexEnv(o.Via, o.Getenv, nil, nil, "", o.target()); err != nil {
+		return err // --via api that cannot be honoured, said before anything is written
+	}
 	if o.NoInput {
 		o.IO.SetNeverPrompt(true)
 	}
