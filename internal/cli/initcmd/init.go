@@ -101,8 +101,14 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			if err := opts.ProjectFlags.Validate(cmd.Flags().Changed("env-file")); err != nil {
 				return err
 			}
-			if _, err := cmdutil.ConvexEnv(opts.Via, opts.Getenv, nil, nil, "", opts.Target()); err != nil {
+			env, err := cmdutil.ConvexEnv(opts.Via, opts.Getenv, nil, nil, "", opts.Target())
+			if err != nil {
 				return err // --via api that cannot be honoured, said before anything is changed
+			}
+			if p, ok := env.(*convex.PlatformEnv); ok && p.Key().Type == "prod" && !opts.Prod && !opts.SkipConvexEnv {
+				// The key reaches production only: without --prod, init would point production at
+				// whatever instance these keys are (the development one, usually) unasked.
+				return cmdutil.FlagErrorf("%s is the deploy key of the production deployment %s: pass --prod to set the issuer there (with your production Clerk instance's keys), or unset %s to use your dev deployment", p.Key().Source, p.Key().Name, p.Key().Source)
 			}
 			if cmd.Flags().Changed("defaults") {
 				types, err := convex.ParseDefaultTypes(defaults)
