@@ -41,97 +41,128 @@ func runFix(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	env := newFixEnv(opts, in)
 	rep, err := check(ctx, opts, in, !opts.JSON)
 	if err != nil {
 		return err
 	}
-	var results []FixResult
-	tried := map[string]bool{}
-	applied := 0
+	fx := &fixer{opts: opts, env: newFixEnv(opts, in), tried: map[string]bool{}}
 	for round := 0; round < maxFixRounds; round++ {
-		var fixes []*fix
-		for _, r := range rep.Repairs {
-			key := r.Check + " " + string(r.Kind)
-			if tried[key] {
-				continue
+		fixes, err := fx.plan(ctx, rep.Repairs)
+		if err != nil || len(fixes) == 0 {
+			if err != nil {
+				return err
 			}
-			tried[key] = true
-			f, err := env.plan(ctx, r)
-			switch {
-			case errors.Is(err, errNothingToDo):
-				continue
-			case err != nil:
-				if ctx.Err() != nil {
-					return interruptedFixing(applied, nil)
-				}
-				results = append(results, FixResult{Check: r.Check, Kind: string(r.Kind), Status: "manual", Error: clerk.RedactSecrets(err.Error())})
-				if !opts.JSON && f != nil && len(f.manual) > 0 {
-					printManual(opts.IO, f.manual)
-				}
-				if !opts.JSON {
-					opts.IO.Step(iostreams.Warn, "%s: no safe automatic fix: %s; see its Fix line", r.Check, safetext.Line(clerk.RedactSecrets(err.Error())))
-				}
-				continue
-			}
-			if !opts.JSON && len(f.manual) > 0 {
-				printManual(opts.IO, f.manual)
-			}
-			fixes = append(fixes, f)
-		}
-		if len(fixes) == 0 {
 			break
 		}
 		if opts.DryRun {
 			for _, f := range fixes {
-				results = append(results, FixResult{Check: f.repair.Check, Kind: string(f.repair.Kind), Action: f.what, Status: "planned"})
+				fx.results = append(fx.results, f.result("planned"))
 			}
 			break
 		}
-		accepted, err := askFixes(opts, fixes)
-		if err != nil {
-			if errors.Is(err, prompt.ErrInterrupted) || ctx.Err() != nil {
-				return interruptedFixing(applied, nil)
+		n, err := fx.apply(ctx, fixes)
+		if err != nil || n == 0 {
+			if err != nil {
+				return err
 			}
-			return err
-		}
-		for _, f := range fixes {
-			res := FixResult{Check: f.repair.Check, Kind: string(f.repair.Kind), Action: f.what}
-			if !accepted[f] {
-				res.Status = "declined"
-				results = append(results, res)
-				continue
-			}
-			if err := env.apply(ctx, f); err != nil {
-				if ctx.Err() != nil {
-					return interruptedFixing(applied, f)
-				}
-				res.Status, res.Error = "failed", clerk.RedactSecrets(err.Error())
-				if !opts.JSON {
-					opts.IO.Step(iostreams.Fail, "%s: %s failed: %s", f.repair.Check, f.what, safetext.Line(res.Error))
-				}
-			} else {
-				res.Status = "applied"
-				applied++
-				if !opts.JSON {
-					opts.IO.Step(iostreams.OK, "fixed %s: %s", f.repair.Check, f.what)
-				}
-			}
-			results = append(results, res)
-		}
-		if applied == 0 {
 			break
 		}
 		if rep, err = check(ctx, opts, in, false); err != nil {
 			return err
 		}
 	}
-	return finishFix(opts, env, rep, results, applied)
+	return finishFix(opts, rep, fx.results, fx.applied)
+}
+
+// fixer carries --fix's rounds: what was tried (each check's fix is offered once), the results,
+// and how many fixes were applied.
+type fixer struct {
+	opts    *Options
+	env     *fixEnv
+	tried   map[string]bool
+	results []FixResult
+	applied int
+}
+
+func (f *fix) result(status string) FixResult {
+	return FixResult{Check: f.repair.Check, Kind: string(f.repair.Kind), Action: f.what, Status: status}
+}
+
+// plan plans the repairs not tried yet. One that turns out unsafe is reported (manual) and its
+// check keeps its printed fix; one with nothing left to do is dropped.
+func (fx *fixer) plan(ctx context.Context, repairs []doctor.Repair) ([]*fix, error) {
+	opts := fx.opts
+	var fixes []*fix
+	for _, r := range repairs {
+		key := r.Check + " " + string(r.Kind)
+		if fx.tried[key] {
+			continue
+		}
+		fx.tried[key] = true
+		f, err := fx.env.plan(ctx, r)
+		if errors.Is(err, errNothingToDo) {
+			continue
+		}
+		if ctx.Err() != nil {
+			return nil, interruptedFixing(fx.applied, nil)
+		}
+		if !opts.JSON && f != nil && len(f.manual) > 0 {
+			printManual(opts.IO, f.manual)
+		}
+		if err != nil {
+			msg := clerk.RedactSecrets(err.Error())
+			fx.results = append(fx.results, FixResult{Check: r.Check, Kind: string(r.Kind), Status: "manual", Error: msg})
+			if !opts.JSON {
+				opts.IO.Step(iostreams.Warn, "%s: no safe automatic fix: %s; see its Fix line", r.Check, safetext.Line(msg))
+			}
+			continue
+		}
+		fixes = append(fixes, f)
+	}
+	return fixes, nil
+}
+
+// apply asks about the round's fixes (all before any change), then applies the accepted ones
+// in order and returns how many were applied. A fix that fails is reported and the others go on.
+func (fx *fixer) apply(ctx context.Context, fixes []*fix) (int, error) {
+	opts := fx.opts
+	accepted, err := askFixes(opts, fixes)
+	if err != nil {
+		if errors.Is(err, prompt.ErrInterrupted) || ctx.Err() != nil {
+			return 0, interruptedFixing(fx.applied, nil)
+		}
+		return 0, err
+	}
+	n := 0
+	for _, f := range fixes {
+		if !accepted[f] {
+			fx.results = append(fx.results, f.result("declined"))
+			continue
+		}
+		res := f.result("applied")
+		if err := fx.env.apply(ctx, f); err != nil {
+			if ctx.Err() != nil {
+				return n, interruptedFixing(fx.applied, f)
+			}
+			res.Status, res.Error = "failed", clerk.RedactSecrets(err.Error())
+			if !opts.JSON {
+				opts.IO.Step(iostreams.Fail, "%s: %s failed: %s", f.repair.Check, f.what, safetext.Line(res.Error))
+			}
+		} else {
+			n++
+			fx.applied++
+			if !opts.JSON {
+				opts.IO.Step(iostreams.OK, "fixed %s: %s", f.repair.Check, f.what)
+			}
+		}
+		fx.results = append(fx.results, res)
+	}
+	return n, nil
 }
 
 // finishFix prints the outcome: in --json one object, the fixes and the final report; as text
 // the dry run's plan, or the report after the fixes.
-func finishFix(opts *Options, env *fixEnv, rep *doctor.Report, results []FixResult, applied int) error {
+func finishFix(opts *Options, rep *doctor.Report, results []FixResult, applied int) error {
 	var err error
 	switch {
 	case opts.JSON:
