@@ -1,0 +1,97 @@
+package wiring
+
+import (
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+)
+
+// Vite + React: the providers go in the entry module, the one index.html loads
+// (<script type="module" src="/src/main.tsx">), around what it renders.
+
+var (
+	htmlComment  = regexp.MustCompile(`(?s)<!--.*?-->`)
+	moduleScript = regexp.MustCompile(`(?is)<script\b([^>]*)>`)
+	attrType     = regexp.MustCompile(`(?i)\btype\s*=\s*["']?module["']?`)
+	attrSrc      = regexp.MustCompile(`(?i)\bsrc\s*=\s*["']([^"']+)["']`)
+	renderCall   = regexp.MustCompile(`\.render\s*\(`)
+)
+
+// viteEntries are where Vite's templates put the entry, tried when index.html names none.
+var viteEntries = []string{"src/main.tsx", "src/main.jsx", "src/main.ts", "src/main.js", "src/index.tsx", "src/index.jsx"}
+
+// viteEntry returns the module index.html loads (project-relative), or the first of the
+// usual entries that exists.
+func viteEntry(dir string) (string, bool) {
+	data, ok, err := fsutil.ReadFileIfExists(filepath.Join(dir, "index.html"))
+	if err == nil && ok && len(data) <= maxScanFileSize {
+		html := htmlComment.ReplaceAllString(string(data), "")
+		for _, m := range moduleScript.FindAllStringSubmatch(html, -1) {
+			src := attrSrc.FindStringSubmatch(m[1])
+			if !attrType.MatchString(m[1]) || src == nil || strings.Contains(src[1], "://") {
+				continue
+			}
+			rel := path.Clean(strings.TrimPrefix(src[1], "/"))
+			if rel == "." || strings.HasPrefix(rel, "../") || !scanExt(rel) {
+				continue
+			}
+			if r, ok := firstExisting(dir, rel); ok {
+				return r, true
+			}
+		}
+	}
+	return firstExisting(dir, viteEntries...)
+}
+
+// planVite plans the wiring of a Vite + React app.
+func planVite(in Input) (*Plan, error) {
+	pkg, install := clerkPackageFor(in.Project)
+	spec := fwSpec{framework: in.Project.Framework.ID, template: "wiring/vite.tmpl", clerkPkg: pkg, install: install,
+		where: "the entry module, around the element it renders"}
+	rel, ok := viteEntry(in.Dir)
+	if !ok {
+		return spec.manual("src/main.tsx", "no entry module: index.html loads no module script, and there is no src/main.tsx or src/index.tsx")
+	}
+	src, _, err := readSource(in.Dir, rel)
+	if err != nil {
+		return nil, err
+	}
+	target, reason := renderedElement(src)
+	if target == nil {
+		return spec.manual(rel, rel+": "+reason)
+	}
+	return spec.edit(in.Dir, rel, src, target, true)
+}
+
+// renderedElement finds the one element the entry renders: the argument of its one
+// .render(…) call, or that argument's only child when it is <StrictMode>.
+func renderedElement(src string) (*jsxNode, string) {
+	code := stripComments(src)
+	calls := renderCall.FindAllStringIndex(code, -1)
+	if len(calls) != 1 {
+		return nil, "not one .render(…) call (found " + strconv.Itoa(len(calls)) + ")"
+	}
+	i := calls[0][1]
+	for i < len(code) && strings.IndexByte(" \t\r\n", code[i]) >= 0 {
+		i++
+	}
+	if i >= len(code) || code[i] != '<' {
+		return nil, ".render(…) is not given a JSX element"
+	}
+	root, err := parseJSXAt(src, i)
+	if err != nil {
+		return nil, "cannot read the element .render(…) is given: " + err.Error()
+	}
+	if root.kind == jsxElement && (root.name == "StrictMode" || root.name == "React.StrictMode") {
+		kid, ok := root.soleElement(src)
+		if !ok {
+			return nil, "<" + root.name + "> holds more than one element"
+		}
+		return kid, ""
+	}
+	return root, ""
+}
