@@ -33,6 +33,8 @@ func PlanFor(ctx context.Context, in Input) (*Plan, error) {
 	switch in.Project.Framework.ID {
 	case "vite":
 		return planVite(in)
+	case "expo":
+		return planExpo(in)
 	}
 	return &Plan{}, nil
 }
