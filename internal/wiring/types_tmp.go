@@ -35,6 +35,8 @@ func PlanFor(ctx context.Context, in Input) (*Plan, error) {
 		return planVite(in)
 	case "expo":
 		return planExpo(in)
+	case "tanstack-start":
+		return planTanStack(in)
 	}
 	return &Plan{}, nil
 }

@@ -1,0 +1,106 @@
+package wiring
+
+import (
+	"regexp"
+	"strings"
+)
+
+// TanStack Start: the providers go in the root route (src/routes/__root.tsx, app/routes/ before
+// Start 1.0), around {children} in the document's <body> (the shell every route renders in),
+// or around <Outlet /> where that is inside the file's ClerkProvider and {children} is not.
+
+var tanstackRoots = []string{
+	"src/routes/__root.tsx", "src/routes/__root.jsx", "app/routes/__root.tsx", "app/routes/__root.jsx",
+}
+
+var (
+	htmlTag   = regexp.MustCompile(`<html[\s>]`)
+	outletTag = regexp.MustCompile(`<Outlet[\s/>]`)
+)
+
+// planTanStack plans the wiring of a TanStack Start app.
+func planTanStack(in Input) (*Plan, error) {
+	pkg, install := clerkPackageFor(in.Project)
+	spec := fwSpec{framework: in.Project.Framework.ID, template: "wiring/tanstack.tmpl", clerkPkg: pkg, install: install,
+		where: "the root route's document, around {children} in <body>"}
+	rel, ok := firstExisting(in.Dir, tanstackRoots...)
+	if !ok {
+		return spec.manual("src/routes/__root.tsx", "no root route (src/routes/__root.tsx)")
+	}
+	src, _, err := readSource(in.Dir, rel)
+	if err != nil {
+		return nil, err
+	}
+	uses := scanProviders(in.Dir)
+	var clerk *jsxNode
+	for _, u := range uses {
+		if u.file == rel && u.kind == useClerk {
+			if clerk, err = parseJSXAt(src, u.offset); err != nil {
+				return spec.manual(rel, rel+": cannot read <"+u.local+">: "+err.Error())
+			}
+			break
+		}
+	}
+	inClerk := func(n *jsxNode) bool { return clerk == nil || (clerk.start < n.start && n.end <= clerk.end) }
+	children, reason := bodyChildren(src)
+	target := children
+	if target == nil || !inClerk(target) {
+		outlet, why := outletElement(src)
+		switch {
+		case outlet != nil && inClerk(outlet):
+			target = outlet
+		case target != nil:
+			target, reason = nil, "{children} in <body> is outside <ClerkProvider>, and no <Outlet /> is inside it"
+		case why != "":
+			reason += "; " + why
+		}
+	}
+	if target == nil {
+		return spec.manual(rel, rel+": "+reason)
+	}
+	return spec.edit(in.Dir, rel, src, target, false)
+}
+
+// bodyChildren finds the {children} that the one <html> element of src renders directly in
+// its <body>.
+func bodyChildren(src string) (*jsxNode, string) {
+	code := stripComments(src)
+	locs := htmlTag.FindAllStringIndex(code, -1)
+	if len(locs) != 1 {
+		return nil, "not one <html> element (the document) in the root route"
+	}
+	html, err := parseJSXAt(src, locs[0][0])
+	if err != nil {
+		return nil, "cannot read the document: " + err.Error()
+	}
+	body := html.find("body")
+	if body == nil {
+		return nil, "the document has no <body>"
+	}
+	var found *jsxNode
+	for i, c := range body.children {
+		if c.kind == jsxExpr && strings.TrimSpace(stripComments(src[c.start+1:c.end-1])) == "children" {
+			if found != nil {
+				return nil, "<body> renders {children} twice"
+			}
+			found = &body.children[i]
+		}
+	}
+	if found == nil {
+		return nil, "<body> does not render {children}"
+	}
+	return found, ""
+}
+
+// outletElement finds the file's one <Outlet />.
+func outletElement(src string) (*jsxNode, string) {
+	locs := outletTag.FindAllStringIndex(stripComments(src), -1)
+	if len(locs) != 1 {
+		return nil, "not one <Outlet /> in the root route"
+	}
+	n, err := parseJSXAt(src, locs[0][0])
+	if err != nil {
+		return nil, "cannot read <Outlet />: " + err.Error()
+	}
+	return n, ""
+}
