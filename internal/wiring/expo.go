@@ -30,6 +30,9 @@ func planExpo(in Input) (*Plan, error) {
 	}
 	spec := fwSpec{framework: in.Project.Framework.ID, template: "wiring/expo.tmpl", clerkPkg: pkg, install: install,
 		where: "the root layout, around what it returns", tokenCache: true}
+	if spec.uses = scanProviders(in.Dir); wired(spec.uses) {
+		return &Plan{Framework: spec.framework}, nil
+	}
 	rel, ok := firstExisting(in.Dir, expoLayouts...)
 	if !ok {
 		return spec.manual("app/_layout.tsx", "no Expo Router root layout (app/_layout.tsx): put the providers around your root component")
@@ -42,7 +45,7 @@ func planExpo(in Input) (*Plan, error) {
 	if target == nil {
 		return spec.manual(rel, rel+": "+reason)
 	}
-	return spec.edit(in.Dir, rel, src, target, true)
+	return spec.edit(rel, src, target, true)
 }
 
 // layoutElement finds the element the layout's default export returns: the one JSX return in

@@ -358,6 +358,7 @@ type fwSpec struct {
 	install   []string
 	// tokenCache: a ClerkProvider written here gets Clerk's token cache (Expo).
 	tokenCache bool
+	uses       []providerUse // the project's providers (scanProviders)
 }
 
 // manual is the plan that changes nothing and shows the snippet, for rel.
@@ -373,8 +374,8 @@ func (s fwSpec) manual(rel, reason string) (*Plan, error) {
 
 // edit plans the wiring of the app element target in file rel (src its text): the change, or
 // the Manual when the shape is one to leave alone.
-func (s fwSpec) edit(dir, rel, src string, target *jsxNode, descend bool) (*Plan, error) {
-	e, err := decide(rel, src, target, scanProviders(dir), descend)
+func (s fwSpec) edit(rel, src string, target *jsxNode, descend bool) (*Plan, error) {
+	e, err := decide(rel, src, target, s.uses, descend)
 	if err == nil {
 		e.tmpl = fwTemplate{file: s.template, ClerkPkg: s.clerkPkg}
 		e.tokenCache = s.tokenCache

@@ -24,7 +24,12 @@ const (
 type providerUse struct {
 	kind, file, local, module string
 	offset                    int
+	// clerkAuth: a ConvexProviderWithClerk given useAuth={x} with x Clerk's useAuth, imported
+	// from a Clerk package (as doctor's check wants it).
+	clerkAuth bool
 }
+
+var useAuthProp = regexp.MustCompile(`\buseAuth\s*=\s*\{\s*([A-Za-z_$][\w$]*)(?:\s*\.\s*([A-Za-z_$][\w$]*))?\s*\}`)
 
 // Where the client code lives, as doctor reads it: these folders recursively, the project
 // folder itself without its subfolders.
@@ -135,7 +140,8 @@ func isClerkModule(m string) bool {
 func providersIn(rel, src string) []providerUse {
 	code := stripComments(src)
 	var out []providerUse
-	for local, b := range importedNames(src) {
+	imports := importedNames(src)
+	for local, b := range imports {
 		names := map[string]importBinding{local: b}
 		if b.name == "*" {
 			names = map[string]importBinding{}
@@ -157,10 +163,48 @@ func providersIn(rel, src string) []providerUse {
 			}
 			re := regexp.MustCompile(`<` + regexp.QuoteMeta(l) + `[\s/>]`)
 			for _, loc := range re.FindAllStringIndex(code, -1) {
-				out = append(out, providerUse{kind: kind, file: rel, local: l, module: b.module, offset: loc[0]})
+				u := providerUse{kind: kind, file: rel, local: l, module: b.module, offset: loc[0]}
+				if kind == useCPWC {
+					u.clerkAuth = clerkUseAuth(code, loc[0], imports)
+				}
+				out = append(out, u)
 			}
 		}
 	}
 	slices.SortFunc(out, func(a, b providerUse) int { return a.offset - b.offset })
 	return out
+}
+
+// clerkUseAuth tells whether the tag at off is given Clerk's useAuth: useAuth={x} with x
+// imported as useAuth from a Clerk package, or useAuth={ns.useAuth} with ns such a module.
+func clerkUseAuth(code string, off int, imports map[string]importBinding) bool {
+	p := &jsxParser{src: code, pos: off}
+	n, err := p.element()
+	if err != nil {
+		return false
+	}
+	m := useAuthProp.FindStringSubmatch(code[n.start:n.openEnd])
+	if m == nil {
+		return false
+	}
+	b, ok := imports[m[1]]
+	if !ok || !isClerkModule(b.module) {
+		return false
+	}
+	if m[2] != "" {
+		return b.name == "*" && m[2] == "useAuth"
+	}
+	return b.name == "useAuth"
+}
+
+// wired tells whether the project's client is wired already: a ConvexProviderWithClerk with
+// Clerk's useAuth, and a ClerkProvider. Whether they nest right is doctor's to say; a planner
+// only edits a project that has neither.
+func wired(uses []providerUse) bool {
+	cpwc, clerk := false, false
+	for _, u := range uses {
+		cpwc = cpwc || (u.kind == useCPWC && u.clerkAuth)
+		clerk = clerk || u.kind == useClerk
+	}
+	return cpwc && clerk
 }

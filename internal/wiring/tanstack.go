@@ -23,6 +23,9 @@ func planTanStack(in Input) (*Plan, error) {
 	pkg, install := clerkPackageFor(in.Project)
 	spec := fwSpec{framework: in.Project.Framework.ID, template: "wiring/tanstack.tmpl", clerkPkg: pkg, install: install,
 		where: "the root route's document, around {children} in <body>"}
+	if spec.uses = scanProviders(in.Dir); wired(spec.uses) {
+		return &Plan{Framework: spec.framework}, nil
+	}
 	rel, ok := firstExisting(in.Dir, tanstackRoots...)
 	if !ok {
 		return spec.manual("src/routes/__root.tsx", "no root route (src/routes/__root.tsx)")
@@ -31,9 +34,8 @@ func planTanStack(in Input) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	uses := scanProviders(in.Dir)
 	var clerk *jsxNode
-	for _, u := range uses {
+	for _, u := range spec.uses {
 		if u.file == rel && u.kind == useClerk {
 			if clerk, err = parseJSXAt(src, u.offset); err != nil {
 				return spec.manual(rel, rel+": cannot read <"+u.local+">: "+err.Error())
@@ -58,7 +60,7 @@ func planTanStack(in Input) (*Plan, error) {
 	if target == nil {
 		return spec.manual(rel, rel+": "+reason)
 	}
-	return spec.edit(in.Dir, rel, src, target, false)
+	return spec.edit(rel, src, target, false)
 }
 
 // bodyChildren finds the {children} that the one <html> element of src renders directly in

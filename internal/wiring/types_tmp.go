@@ -40,3 +40,7 @@ func PlanFor(ctx context.Context, in Input) (*Plan, error) {
 	}
 	return &Plan{}, nil
 }
+
+func (p *Plan) Empty() bool {
+	return p == nil || (len(p.Changes) == 0 && len(p.Manual) == 0 && len(p.Install) == 0)
+}

@@ -52,6 +52,9 @@ func planVite(in Input) (*Plan, error) {
 	pkg, install := clerkPackageFor(in.Project)
 	spec := fwSpec{framework: in.Project.Framework.ID, template: "wiring/vite.tmpl", clerkPkg: pkg, install: install,
 		where: "the entry module, around the element it renders"}
+	if spec.uses = scanProviders(in.Dir); wired(spec.uses) {
+		return &Plan{Framework: spec.framework}, nil
+	}
 	rel, ok := viteEntry(in.Dir)
 	if !ok {
 		return spec.manual("src/main.tsx", "no entry module: index.html loads no module script, and there is no src/main.tsx or src/index.tsx")
@@ -64,7 +67,7 @@ func planVite(in Input) (*Plan, error) {
 	if target == nil {
 		return spec.manual(rel, rel+": "+reason)
 	}
-	return spec.edit(in.Dir, rel, src, target, true)
+	return spec.edit(rel, src, target, true)
 }
 
 // renderedElement finds the one element the entry renders: the argument of its one
