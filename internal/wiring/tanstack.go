@@ -60,7 +60,41 @@ func planTanStack(in Input) (*Plan, error) {
 	if target == nil {
 		return spec.manual(rel, rel+": "+reason)
 	}
-	return spec.edit(rel, src, target, false)
+	plan, err := spec.edit(rel, src, target, false)
+	if err != nil || len(plan.Changes) == 0 || clerk != nil {
+		return plan, err
+	}
+	return plan, clerkMiddleware(in, spec, rel, plan)
+}
+
+// clerkMiddleware adds what a ClerkProvider new to a TanStack Start app needs on the server:
+// clerkMiddleware() in src/start.ts (Start 1.0's layout, routes under src/). A new file is
+// created; one that exists without it gets a Manual (its shape is the app's own).
+func clerkMiddleware(in Input, spec fwSpec, rootRel string, plan *Plan) error {
+	if !strings.HasPrefix(rootRel, "src/") {
+		return nil
+	}
+	t := fwTemplate{file: spec.template, ClerkPkg: spec.clerkPkg, TS: true, Semi: styleOf(string(plan.Changes[0].Old)).semi}
+	text, err := t.block("start")
+	if err != nil {
+		return err
+	}
+	rel, ok := firstExisting(in.Dir, "src/start.ts", "src/start.tsx", "src/start.js")
+	if !ok {
+		plan.Changes = append(plan.Changes, Change{Path: "src/start.ts", New: []byte(text),
+			Why: "run Clerk's middleware on every request (ClerkProvider reads the session it hands over)"})
+		return nil
+	}
+	src, _, err := readSource(in.Dir, rel)
+	if err != nil {
+		return err
+	}
+	if strings.Contains(stripComments(src), "clerkMiddleware(") {
+		return nil
+	}
+	plan.Manual = append(plan.Manual, Manual{Path: rel, Where: "createStart's requestMiddleware",
+		Snippet: text, Reason: rel + " has no clerkMiddleware(): ClerkProvider needs it on the server"})
+	return nil
 }
 
 // bodyChildren finds the {children} that the one <html> element of src renders directly in
