@@ -1,9 +1,12 @@
 package wiring
 
 import (
+	"context"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
 // Expo Router: the providers go in the root layout (app/_layout.tsx, or src/app/ since SDK
@@ -22,9 +25,11 @@ var (
 	namedFuncFmt = `\bfunction\s+%s\s*(?:<[^>]*>)?\s*\(`
 )
 
+func init() { register(project.Expo.ID, planExpo) }
+
 // planExpo plans the wiring of an Expo Router app.
-func planExpo(in Input) (*Plan, error) {
-	pkg, install := clerkPackageFor(in.Project)
+func planExpo(_ context.Context, in *Input) (*Plan, error) {
+	pkg, install := clerkPackageFor(in)
 	if !in.Project.Has(secureStore) {
 		install = append(slices.Clone(install), secureStore)
 	}
@@ -33,11 +38,11 @@ func planExpo(in Input) (*Plan, error) {
 	if spec.uses = scanProviders(in.Dir); wired(spec.uses) {
 		return &Plan{Framework: spec.framework}, nil
 	}
-	rel, ok := firstExisting(in.Dir, expoLayouts...)
+	rel, ok := firstExisting(in, expoLayouts...)
 	if !ok {
 		return spec.manual("app/_layout.tsx", "no Expo Router root layout (app/_layout.tsx): put the providers around your root component")
 	}
-	src, _, err := readSource(in.Dir, rel)
+	src, err := readSource(in, rel)
 	if err != nil {
 		return nil, err
 	}

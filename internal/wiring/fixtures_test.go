@@ -111,7 +111,7 @@ func plan(t *testing.T, dir string) *wiring.Plan {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pl, err := wiring.PlanFor(context.Background(), wiring.Input{Dir: dir, Project: p})
+	pl, err := wiring.PlanFor(context.Background(), &wiring.Input{Dir: dir, Project: p})
 	if err != nil {
 		t.Fatal(err)
 	}

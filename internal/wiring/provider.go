@@ -3,15 +3,11 @@ package wiring
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/clerkconvex/clerkconvex/internal/fsutil"
-	"github.com/clerkconvex/clerkconvex/internal/project"
 	"github.com/clerkconvex/clerkconvex/templates"
 )
 
@@ -412,27 +408,24 @@ func withoutTokenCacheDeps(install []string) []string {
 	return slices.DeleteFunc(slices.Clone(install), func(p string) bool { return p == secureStore })
 }
 
-// clerkPackageFor is the Clerk package to import from: the framework's one the project has,
-// else the framework's current one, to install.
-func clerkPackageFor(p *project.Project) (pkg string, install []string) {
-	if pkg, ok := p.ClerkPackage(); ok {
-		return pkg, nil
+// clerkPackageFor is the Clerk package to import from, and the install it needs when the app
+// does not depend on it yet.
+func clerkPackageFor(in *Input) (pkg string, install []string) {
+	pkg, installed := in.ClerkPackage()
+	if !installed {
+		install = []string{pkg}
 	}
-	return p.Framework.ClerkPackages[0], []string{p.Framework.ClerkPackages[0]}
+	return pkg, install
 }
 
-// readSource reads a project file for editing; exists is false when there is none.
-func readSource(dir, rel string) (src string, exists bool, err error) {
-	data, exists, err := fsutil.ReadFileIfExists(filepath.Join(dir, filepath.FromSlash(rel)))
-	return string(data), exists, err
+// readSource reads a project file for editing (one the planner found, so it exists).
+func readSource(in *Input, rel string) (string, error) {
+	data, _, err := in.Read(rel)
+	return string(data), err
 }
 
-// firstExisting returns the first of rels that is a regular file in dir.
-func firstExisting(dir string, rels ...string) (string, bool) {
-	for _, r := range rels {
-		if st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(r))); err == nil && st.Mode().IsRegular() {
-			return r, true
-		}
-	}
-	return "", false
+// firstExisting returns the first of rels that is a file.
+func firstExisting(in *Input, rels ...string) (string, bool) {
+	r := in.First(rels...)
+	return r, r != ""
 }

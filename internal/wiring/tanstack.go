@@ -1,8 +1,11 @@
 package wiring
 
 import (
+	"context"
 	"regexp"
 	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
 // TanStack Start: the providers go in the root route (src/routes/__root.tsx, app/routes/ before
@@ -18,19 +21,21 @@ var (
 	outletTag = regexp.MustCompile(`<Outlet[\s/>]`)
 )
 
+func init() { register(project.TanStackStart.ID, planTanStack) }
+
 // planTanStack plans the wiring of a TanStack Start app.
-func planTanStack(in Input) (*Plan, error) {
-	pkg, install := clerkPackageFor(in.Project)
+func planTanStack(_ context.Context, in *Input) (*Plan, error) {
+	pkg, install := clerkPackageFor(in)
 	spec := fwSpec{framework: in.Project.Framework.ID, template: "wiring/tanstack.tmpl", clerkPkg: pkg, install: install,
 		where: "the root route's document, around {children} in <body>"}
 	if spec.uses = scanProviders(in.Dir); wired(spec.uses) {
 		return &Plan{Framework: spec.framework}, nil
 	}
-	rel, ok := firstExisting(in.Dir, tanstackRoots...)
+	rel, ok := firstExisting(in, tanstackRoots...)
 	if !ok {
 		return spec.manual("src/routes/__root.tsx", "no root route (src/routes/__root.tsx)")
 	}
-	src, _, err := readSource(in.Dir, rel)
+	src, err := readSource(in, rel)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +75,7 @@ func planTanStack(in Input) (*Plan, error) {
 // clerkMiddleware adds what a ClerkProvider new to a TanStack Start app needs on the server:
 // clerkMiddleware() in src/start.ts (Start 1.0's layout, routes under src/). A new file is
 // created; one that exists without it gets a Manual (its shape is the app's own).
-func clerkMiddleware(in Input, spec fwSpec, rootRel string, plan *Plan) error {
+func clerkMiddleware(in *Input, spec fwSpec, rootRel string, plan *Plan) error {
 	if !strings.HasPrefix(rootRel, "src/") {
 		return nil
 	}
@@ -79,13 +84,13 @@ func clerkMiddleware(in Input, spec fwSpec, rootRel string, plan *Plan) error {
 	if err != nil {
 		return err
 	}
-	rel, ok := firstExisting(in.Dir, "src/start.ts", "src/start.tsx", "src/start.js")
+	rel, ok := firstExisting(in, "src/start.ts", "src/start.tsx", "src/start.js")
 	if !ok {
 		plan.Changes = append(plan.Changes, Change{Path: "src/start.ts", New: []byte(text),
 			Why: "run Clerk's middleware on every request (ClerkProvider reads the session it hands over)"})
 		return nil
 	}
-	src, _, err := readSource(in.Dir, rel)
+	src, err := readSource(in, rel)
 	if err != nil {
 		return err
 	}

@@ -1,13 +1,13 @@
 package wiring
 
 import (
+	"context"
 	"path"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 
-	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
 // Vite + React: the providers go in the entry module, the one index.html loads
@@ -26,8 +26,8 @@ var viteEntries = []string{"src/main.tsx", "src/main.jsx", "src/main.ts", "src/m
 
 // viteEntry returns the module index.html loads (project-relative), or the first of the
 // usual entries that exists.
-func viteEntry(dir string) (string, bool) {
-	data, ok, err := fsutil.ReadFileIfExists(filepath.Join(dir, "index.html"))
+func viteEntry(in *Input) (string, bool) {
+	data, ok, err := in.Read("index.html")
 	if err == nil && ok && len(data) <= maxScanFileSize {
 		html := htmlComment.ReplaceAllString(string(data), "")
 		for _, m := range moduleScript.FindAllStringSubmatch(html, -1) {
@@ -39,27 +39,29 @@ func viteEntry(dir string) (string, bool) {
 			if rel == "." || strings.HasPrefix(rel, "../") || !scanExt(rel) {
 				continue
 			}
-			if r, ok := firstExisting(dir, rel); ok {
+			if r, ok := firstExisting(in, rel); ok {
 				return r, true
 			}
 		}
 	}
-	return firstExisting(dir, viteEntries...)
+	return firstExisting(in, viteEntries...)
 }
 
+func init() { register(project.Vite.ID, planVite) }
+
 // planVite plans the wiring of a Vite + React app.
-func planVite(in Input) (*Plan, error) {
-	pkg, install := clerkPackageFor(in.Project)
+func planVite(_ context.Context, in *Input) (*Plan, error) {
+	pkg, install := clerkPackageFor(in)
 	spec := fwSpec{framework: in.Project.Framework.ID, template: "wiring/vite.tmpl", clerkPkg: pkg, install: install,
 		where: "the entry module, around the element it renders"}
 	if spec.uses = scanProviders(in.Dir); wired(spec.uses) {
 		return &Plan{Framework: spec.framework}, nil
 	}
-	rel, ok := viteEntry(in.Dir)
+	rel, ok := viteEntry(in)
 	if !ok {
 		return spec.manual("src/main.tsx", "no entry module: index.html loads no module script, and there is no src/main.tsx or src/index.tsx")
 	}
-	src, _, err := readSource(in.Dir, rel)
+	src, err := readSource(in, rel)
 	if err != nil {
 		return nil, err
 	}
