@@ -124,6 +124,8 @@ func checkTypes(t testing.TB, run tscRun, projectDir string, files []string) err
 		opts["jsx"] = "react-jsx"
 		opts["lib"] = []string{"ES2023", "dom", "dom.iterable"}
 		opts["types"] = []string{"node", "react", "react-dom"}
+		// Vite's templates import "./App.tsx" and set this (with noEmit, as here).
+		opts["allowImportingTsExtensions"] = true
 	}
 	b, err := json.MarshalIndent(config, "", "  ")
 	if err != nil {
