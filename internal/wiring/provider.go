@@ -408,12 +408,15 @@ func withoutTokenCacheDeps(install []string) []string {
 	return slices.DeleteFunc(slices.Clone(install), func(p string) bool { return p == secureStore })
 }
 
-// clerkPackageFor is the Clerk package to import from, and the install it needs when the app
-// does not depend on it yet.
+// clerkPackageFor is the Clerk package to import from, and what the wiring needs installed
+// that the app does not depend on yet: that package, convex.
 func clerkPackageFor(in *Input) (pkg string, install []string) {
 	pkg, installed := in.ClerkPackage()
 	if !installed {
 		install = []string{pkg}
+	}
+	if !in.Project.Has("convex") {
+		install = append(install, "convex")
 	}
 	return pkg, install
 }
