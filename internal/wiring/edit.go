@@ -441,7 +441,9 @@ func Wrap(src []byte, s Span, open, close string) ([]byte, error) {
 	if strings.Contains(text, "\r\n") {
 		eol = "\r\n"
 	}
-	if strings.TrimSpace(before) != "" || strings.TrimSpace(after) != "" {
+	// What may follow on the last line and still leave s on lines of its own: the , ; or )
+	// that ends the call or statement it is part of (render(\n  <App />,\n)).
+	if strings.TrimSpace(before) != "" || strings.Trim(after, " \t,;)") != "" {
 		lead := before[:len(before)-len(strings.TrimLeft(before, " \t"))]
 		if b := strings.TrimRight(mask(before), " \t"); !strings.Contains(inner, "\n") && strings.HasSuffix(b, "return") && strings.Trim(after, " \t;") == "" {
 			// return <X />; becomes return ( on lines of their own ).

@@ -35,9 +35,10 @@ func planExpo(_ context.Context, in *Input) (*Plan, error) {
 	}
 	spec := fwSpec{framework: in.Project.Framework.ID, template: "wiring/expo.tmpl", clerkPkg: pkg, install: install,
 		where: "the root layout, around what it returns", tokenCache: true}
-	if spec.uses = scanProviders(in.Dir); wired(spec.uses) {
+	if in.ProviderWired {
 		return &Plan{Framework: spec.framework}, nil
 	}
+	spec.uses = scanProviders(in.Dir)
 	rel, ok := firstExisting(in, expoLayouts...)
 	if !ok {
 		return spec.manual("app/_layout.tsx", "no Expo Router root layout (app/_layout.tsx): put the providers around your root component")

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/txtar"
@@ -34,20 +35,48 @@ func runFixtures(t *testing.T, framework string) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no fixtures for %s: %v", framework, err)
 	}
+	// Every fixture's project is a folder of one root, and every changed file is type-checked
+	// in one tsc run once all of them have finished (tsc's start, reading React's and the
+	// Clerk packages' types, costs far more than the files): t.Cleanup runs after the
+	// parallel subtests.
+	root := t.TempDir()
+	var mu sync.Mutex
+	var check []string
+	t.Cleanup(func() {
+		if len(check) == 0 {
+			return
+		}
+		// What the framework's fixtures import that test/wiring does not install (the
+		// framework itself, the apps' assets) is declared in its stubs.d.ts, type-checked with
+		// them; never a Clerk or convex module.
+		if data, err := os.ReadFile(filepath.Join("testdata", framework, "stubs.d.ts")); err == nil {
+			write(t, filepath.Join(root, "stubs.d.ts"), data)
+			check = append(check, "stubs.d.ts")
+		}
+		slices.Sort(check)
+		nodeharness.TypeCheckWiring(t, root, check...)
+	})
 	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
+		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			runFixture(t, file)
+			changed := runFixture(t, file, filepath.Join(root, name))
+			mu.Lock()
+			defer mu.Unlock()
+			for _, c := range changed {
+				check = append(check, filepath.Join(name, filepath.FromSlash(c)))
+			}
 		})
 	}
 }
 
-func runFixture(t *testing.T, file string) {
+// runFixture runs one fixture in dir and returns the files its plan changed, for the type
+// check.
+func runFixture(t *testing.T, file, dir string) []string {
 	ar, err := txtar.ParseFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
 	in, want := map[string][]byte{}, map[string][]byte{}
 	var manual []string
 	var install []string
@@ -134,14 +163,12 @@ func runFixture(t *testing.T, file string) {
 		t.Errorf("install %q, want %q", got, strings.Join(install, " "))
 	}
 	if len(plan.Changes) == 0 {
-		return
+		return nil
 	}
 	var check []string
 	for name := range changed {
 		check = append(check, name)
 	}
-	slices.Sort(check)
-	nodeharness.TypeCheckWiring(t, dir, check...)
 	proj, err := project.Load(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -154,6 +181,7 @@ func runFixture(t *testing.T, file string) {
 	if again := planAsInit(t, dir); len(again.Changes) != 0 {
 		t.Errorf("a rerun changes %s (%s)", again.Changes[0].Path, again.Changes[0].Why)
 	}
+	return check
 }
 
 // planAsInit plans the wiring of the app in dir as init does.

@@ -47,10 +47,6 @@ func (p *jsxParser) errf(format string, a ...any) error {
 	return fmt.Errorf("JSX at offset %d: %s", p.pos, fmt.Sprintf(format, a...))
 }
 
-func isIdentStart(c byte) bool {
-	return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-}
-
 func isTagChar(c byte) bool {
 	return isIdentStart(c) || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':'
 }
@@ -341,40 +337,4 @@ func (n *jsxNode) find(name string) *jsxNode {
 		}
 	}
 	return nil
-}
-
-// stripComments blanks out // and /* */ comments outside strings, keeping every byte's
-// offset (newlines stay), so positions found in the result are positions in the source.
-func stripComments(src string) string {
-	out := []byte(src)
-	var quote byte
-	for i := 0; i < len(out); i++ {
-		c := out[i]
-		switch {
-		case quote != 0:
-			if c == '\\' {
-				i++
-			} else if c == quote || (c == '\n' && quote != '`') {
-				quote = 0
-			}
-		case c == '"' || c == '\'' || c == '`':
-			quote = c
-		case c == '/' && i+1 < len(out) && out[i+1] == '/':
-			for ; i < len(out) && out[i] != '\n'; i++ {
-				out[i] = ' '
-			}
-		case c == '/' && i+1 < len(out) && out[i+1] == '*':
-			stop := len(out)
-			if end := strings.Index(string(out[i+2:]), "*/"); end >= 0 {
-				stop = i + 2 + end + 2
-			}
-			for k := i; k < stop; k++ {
-				if out[k] != '\n' {
-					out[k] = ' '
-				}
-			}
-			i = stop - 1
-		}
-	}
-	return string(out)
 }

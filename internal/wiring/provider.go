@@ -2,9 +2,7 @@ package wiring
 
 import (
 	"errors"
-	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -32,15 +30,6 @@ func (t fwTemplate) block(name string) (string, error) {
 	return string(b), err
 }
 
-// errLeaveAlone is a shape the edit will not touch; its text says why, for the Manual.
-type errLeaveAlone struct{ reason string }
-
-func (e *errLeaveAlone) Error() string { return e.reason }
-
-func leaveAlone(format string, a ...any) error {
-	return &errLeaveAlone{fmt.Sprintf(format, a...)}
-}
-
 // providerEdit is one file's wiring: what to wrap, and what is already there.
 type providerEdit struct {
 	rel  string // the file, project-relative
@@ -59,10 +48,10 @@ type providerEdit struct {
 	tokenCache bool
 }
 
-// apply returns the file with the wiring, or an *errLeaveAlone.
+// apply returns the file with the wiring, or an error: an *UncertainError for a shape the
+// edit does not make with certainty.
 func (e *providerEdit) apply() (string, error) {
-	st := styleOf(e.src)
-	e.tmpl.Semi = st.semi
+	e.tmpl.Semi = semiOf(e.src)
 	e.tmpl.TS = isTS(e.rel)
 	clerkMod := e.tmpl.ClerkPkg
 	if e.clerk != nil {
@@ -86,55 +75,55 @@ func (e *providerEdit) apply() (string, error) {
 	}
 	var out string
 	if e.convex != nil {
-		out, err = e.swapConvex(st, clerkOpen)
+		out, err = e.swapConvex(clerkOpen)
 	} else {
 		var opens, closes []string
 		if e.clerk == nil {
 			opens, closes = append(opens, clerkOpen), append(closes, "</ClerkProvider>")
 		}
 		opens, closes = append(opens, convexOpen), append(closes, "</ConvexProviderWithClerk>")
-		out, err = wrapNode(e.src, e.target, st.unit, opens, closes)
+		out, err = wrapNode(e.src, e.target, opens, closes)
 	}
 	if err != nil {
 		return "", err
 	}
+	b := []byte(out)
 	if client != "" {
 		decl, err := e.tmpl.block("client")
 		if err != nil {
 			return "", err
 		}
-		out = insertAfterImports(out, decl)
-	}
-	type imp struct{ module, name string }
-	imps := []imp{}
-	if e.clerk == nil {
-		imps = append(imps, imp{clerkMod, "ClerkProvider"})
-	}
-	imps = append(imps, imp{clerkMod, "useAuth"})
-	if e.clerk == nil && e.tokenCache {
-		imps = append(imps, imp{e.tmpl.ClerkPkg + "/token-cache", "tokenCache"})
-	}
-	imps = append(imps, imp{"convex/react-clerk", "ConvexProviderWithClerk"})
-	if client != "" {
-		imps = append(imps, imp{"convex/react", "ConvexReactClient"})
-	}
-	for _, im := range imps {
-		if out, err = addNamedImport(out, im.module, im.name, st); err != nil {
+		if b, err = InsertAfterImports(b, decl); err != nil {
 			return "", err
 		}
 	}
-	return out, nil
+	names := []string{"useAuth"}
+	if e.clerk == nil {
+		names = []string{"ClerkProvider", "useAuth"}
+	}
+	imps := []Import{{Module: clerkMod, Names: names}}
+	if e.clerk == nil && e.tokenCache {
+		imps = append(imps, Import{Module: e.tmpl.ClerkPkg + "/token-cache", Names: []string{"tokenCache"}})
+	}
+	imps = append(imps, Import{Module: "convex/react-clerk", Names: []string{"ConvexProviderWithClerk"}})
+	if client != "" {
+		imps = append(imps, Import{Module: "convex/react", Names: []string{"ConvexReactClient"}})
+	}
+	if b, err = AddImports(b, imps...); err != nil {
+		return "", err
+	}
+	return string(b), nil
 }
 
 // swapConvex turns the plain ConvexProvider into ConvexProviderWithClerk (its client prop
 // kept), wraps it in ClerkProvider when none is around it, and drops ConvexProvider from its
 // import when nothing else uses it.
-func (e *providerEdit) swapConvex(st style, clerkOpen string) (string, error) {
+func (e *providerEdit) swapConvex(clerkOpen string) (string, error) {
 	n := e.convex
 	src := e.src
 	openTag := src[n.start:n.openEnd]
 	if !strings.HasSuffix(openTag, ">") || strings.HasSuffix(openTag, "/>") {
-		return "", leaveAlone("<%s> at %s has no children to keep", e.convexLocal, e.rel)
+		return "", uncertain("<%s> at %s has no children to keep", e.convexLocal, e.rel)
 	}
 	closeTag := src[n.closeStart:n.end]
 	newOpen := "<ConvexProviderWithClerk" + strings.TrimSuffix(openTag[1+len(e.convexLocal):], ">")
@@ -142,75 +131,69 @@ func (e *providerEdit) swapConvex(st style, clerkOpen string) (string, error) {
 	if strings.Contains(openTag[:len(openTag)-1], "\n") {
 		// A tag written over several lines: the new prop on a line of its own, like the others.
 		ind := lineIndent(src, n.start)
-		newOpen += "\n" + ind + st.unit + "useAuth={useAuth}\n" + ind + ">"
+		newOpen += "\n" + ind + indentUnit(src, lineStart(src, n.start)) + "useAuth={useAuth}\n" + ind + ">"
 	} else {
 		newOpen += " useAuth={useAuth}>"
 	}
 	if strings.TrimSpace(closeTag[2:len(closeTag)-1]) != e.convexLocal {
-		return "", leaveAlone("the closing tag of <%s> at %s is not plain", e.convexLocal, e.rel)
+		return "", uncertain("the closing tag of <%s> at %s is not plain", e.convexLocal, e.rel)
 	}
 	out := src[:n.start] + newOpen + src[n.openEnd:n.closeStart] + "</ConvexProviderWithClerk>" + src[n.end:]
 	if e.clerk == nil {
 		swapped, err := parseJSXAt(out, n.start)
 		if err != nil {
-			return "", leaveAlone("cannot re-read the provider in %s: %v", e.rel, err)
+			return "", uncertain("cannot re-read the provider in %s: %v", e.rel, err)
 		}
-		if out, err = wrapNode(out, swapped, st.unit, []string{clerkOpen}, []string{"</ClerkProvider>"}); err != nil {
+		if out, err = wrapNode(out, swapped, []string{clerkOpen}, []string{"</ClerkProvider>"}); err != nil {
 			return "", err
 		}
 	}
-	return dropNamedImport(out, "convex/react", e.convexLocal)
+	return dropNamedImport(out, "convex/react", e.convexLocal), nil
 }
 
-// wrapNode puts opens[0]…opens[k] around the node (outermost first), each level indented by
-// unit, the node re-indented beneath them. The node must start its line, or follow an opening
-// parenthesis (render(<App />) is broken over lines) or `return` (return <Slot /> gets
-// parentheses) on it; only , ; or ) may follow it on its last line.
-func wrapNode(src string, n *jsxNode, unit string, opens, closes []string) (string, error) {
-	ls := strings.LastIndexByte(src[:n.start], '\n') + 1
+// wrapNode puts opens[0]…opens[k] around the node (outermost first) with Wrap, each on lines
+// of their own. A node that does not start its line but follows an opening parenthesis
+// (render(<App />)) or `return` (return <Slot />, which gets parentheses) is first moved to a
+// line of its own; after it, only , ; or ) may follow on its last line.
+func wrapNode(src string, n *jsxNode, opens, closes []string) (string, error) {
+	ls := lineStart(src, n.start)
 	before := strings.TrimRight(src[ls:n.start], " \t")
-	after := src[n.end:]
-	if nl := strings.IndexByte(after, '\n'); nl >= 0 {
-		after = after[:nl]
+	after := strings.TrimRight(src[n.end:lineEnd(src, n.end)], "\r\n")
+	if strings.Trim(after, " \t,;)") != "" {
+		return "", uncertain("something follows the element on its line")
 	}
-	if strings.Trim(after, " \t\r,;)") != "" {
-		return "", leaveAlone("something follows the element on its line")
-	}
-	ind := lineIndent(src, n.start)
-	prefix, indent, trail, extra := src[:n.start], ind, "", ""
-	switch {
-	case strings.TrimSpace(before) == "":
-	case strings.HasSuffix(before, "("):
-		prefix, indent, trail, extra = src[:ls]+before+"\n", ind+unit, "\n"+ind, unit
-	case before == ind+"return" || strings.HasSuffix(before, " return"):
-		prefix, indent, trail, extra = src[:ls]+before+" (\n", ind+unit, "\n"+ind+")", unit
-	default:
-		return "", leaveAlone("the element does not start its line")
-	}
-	if strings.TrimSpace(before) == "" {
-		prefix = src[:ls]
-	}
-	var b strings.Builder
-	b.WriteString(prefix)
-	for i, o := range opens {
-		b.WriteString(indent + strings.Repeat(unit, i) + o + "\n")
-	}
-	extra += strings.Repeat(unit, len(opens))
-	for i, l := range strings.Split(src[n.start:n.end], "\n") {
-		switch {
-		case i == 0:
-			b.WriteString(indent + strings.Repeat(unit, len(opens)) + l)
-		case strings.TrimSpace(l) == "":
-			b.WriteString("\n" + l)
-		default:
-			b.WriteString("\n" + extra + l)
+	span := Span{n.start, n.end}
+	if strings.TrimSpace(before) != "" {
+		ind := lineIndent(src, n.start)
+		unit := indentUnit(src, ls)
+		if unit == "" || strings.TrimSpace(lineIndent(src, ls)) != "" {
+			unit = "  "
 		}
+		var head, tail string
+		switch {
+		case strings.HasSuffix(before, "("):
+			head, tail = before+"\n", "\n"+ind
+		case before == ind+"return" || strings.HasSuffix(before, " return"):
+			head, tail = before+" (\n", "\n"+ind+")"
+		default:
+			return "", uncertain("the element does not start its line")
+		}
+		if strings.Contains(src[n.start:n.end], "\n") {
+			return "", uncertain("the element shares its first line with other code and spans several")
+		}
+		head += ind + unit
+		src = src[:ls] + head + src[n.start:n.end] + tail + src[n.end:]
+		span = Span{ls + len(head), ls + len(head) + n.end - n.start}
 	}
-	for i := len(closes) - 1; i >= 0; i-- {
-		b.WriteString("\n" + indent + strings.Repeat(unit, i) + closes[i])
+	for i := len(opens) - 1; i >= 0; i-- {
+		b, err := Wrap([]byte(src), span, opens[i], closes[i])
+		if err != nil {
+			return "", err
+		}
+		span.End += len(b) - len(src)
+		src = string(b)
 	}
-	b.WriteString(trail)
-	return b.String() + src[n.end:], nil
+	return src, nil
 }
 
 // lineIndent is the whitespace that starts the line holding offset i.
@@ -223,39 +206,13 @@ func lineIndent(src string, i int) string {
 	return src[ls:j]
 }
 
-// style is how a file is written: semicolons after statements, its quote for module names,
-// and one level of indentation.
-type style struct {
-	semi  string // ";" or ""
-	quote byte
-	unit  string
-}
-
-func styleOf(src string) style {
-	st := style{semi: ";", quote: '"', unit: "  "}
-	if im := findImports(src); len(im) > 0 {
-		first := im[0]
-		st.quote = src[first.modStart-1]
-		if !strings.HasSuffix(strings.TrimRight(src[first.start:first.end], " \t"), ";") {
-			st.semi = ""
-		}
+// semiOf is the file's statement end for the code the edit adds: ";" unless its last import
+// has none.
+func semiOf(src string) string {
+	if m := parseModule(src); len(m.imports) > 0 && !m.imports[len(m.imports)-1].semi {
+		return ""
 	}
-	// The unit: tabs when a line starts with one, else the smallest indentation of a line.
-	smallest := 0
-	for _, l := range strings.Split(src, "\n") {
-		if strings.HasPrefix(l, "\t") {
-			st.unit = "\t"
-			return st
-		}
-		n := len(l) - len(strings.TrimLeft(l, " "))
-		if n > 0 && strings.TrimSpace(l) != "" && !strings.HasPrefix(strings.TrimSpace(l), "*") && (smallest == 0 || n < smallest) {
-			smallest = n
-		}
-	}
-	if smallest >= 2 && smallest <= 8 {
-		st.unit = strings.Repeat(" ", smallest)
-	}
-	return st
+	return ";"
 }
 
 func isTS(rel string) bool {
@@ -266,23 +223,14 @@ func isTS(rel string) bool {
 	return false
 }
 
-// freeName returns the first of names not already bound in src (as an identifier anywhere
-// outside comments), or an *errLeaveAlone.
+// freeName returns the first of names the file does not use yet, or an *UncertainError.
 func freeName(src string, names ...string) (string, error) {
-	code := stripComments(src)
 	for _, n := range names {
-		if !regexp.MustCompile(`(^|[^\w$.])` + regexp.QuoteMeta(n) + `\b`).MatchString(code) {
+		if !Contains([]byte(src), n) {
 			return n, nil
 		}
 	}
-	return "", leaveAlone("the names %s are taken", strings.Join(names, " and "))
-}
-
-// isLeaveAlone tells whether err is a shape to leave alone (rather than a failure).
-func isLeaveAlone(err error) (*errLeaveAlone, bool) {
-	var la *errLeaveAlone
-	ok := errors.As(err, &la)
-	return la, ok
+	return "", uncertain("the names %s are taken", strings.Join(names, " and "))
 }
 
 // decide works out the edit for the app element target of file rel, from the providers the
@@ -297,11 +245,11 @@ func decide(rel, src string, target *jsxNode, uses []providerUse, descend bool) 
 	var clerks, convexes []providerUse
 	for _, u := range uses {
 		if u.file != rel {
-			return nil, leaveAlone("%s uses <%s> too, and the wiring must be one tree in one place", u.file, u.local)
+			return nil, uncertain("%s uses <%s> too, and the wiring must be one tree in one place", u.file, u.local)
 		}
 		switch u.kind {
 		case useCPWC:
-			return nil, leaveAlone("%s already has <%s>, wired in a way this edit does not know", rel, u.local)
+			return nil, uncertain("%s already has <%s>, wired in a way this edit does not know", rel, u.local)
 		case useClerk:
 			clerks = append(clerks, u)
 		case useConvex:
@@ -309,7 +257,7 @@ func decide(rel, src string, target *jsxNode, uses []providerUse, descend bool) 
 		}
 	}
 	if len(clerks) > 1 || len(convexes) > 1 {
-		return nil, leaveAlone("%s has more than one <ClerkProvider> or <ConvexProvider>", rel)
+		return nil, uncertain("%s has more than one <ClerkProvider> or <ConvexProvider>", rel)
 	}
 	at := func(us []providerUse, n *jsxNode) (providerUse, bool) {
 		if len(us) == 1 && n.kind == jsxElement && us[0].offset == n.start && us[0].local == n.name {
@@ -322,7 +270,7 @@ func decide(rel, src string, target *jsxNode, uses []providerUse, descend bool) 
 			e.clerk, e.clerkModule = e.target, u.module
 			kid, ok := e.target.soleElement(src)
 			if !ok {
-				return nil, leaveAlone("<%s> in %s holds more than one element", u.local, rel)
+				return nil, uncertain("<%s> in %s holds more than one element", u.local, rel)
 			}
 			e.target = kid
 		}
@@ -332,15 +280,18 @@ func decide(rel, src string, target *jsxNode, uses []providerUse, descend bool) 
 	} else if len(clerks) == 1 {
 		c, err := parseJSXAt(src, clerks[0].offset)
 		if err != nil || c.start > target.start || target.end > c.end {
-			return nil, leaveAlone("<%s> in %s is not around the app", clerks[0].local, rel)
+			return nil, uncertain("<%s> in %s is not around the app", clerks[0].local, rel)
 		}
 		e.clerk, e.clerkModule = c, clerks[0].module
 	}
 	if len(clerks) == 1 && e.clerk == nil {
-		return nil, leaveAlone("<%s> in %s is not around the app", clerks[0].local, rel)
+		if e.convex != nil {
+			return nil, uncertain("<%s> in %s is outside <%s>: ConvexProviderWithClerk must be inside it, and moving providers is not a small edit", e.convexLocal, rel, clerks[0].local)
+		}
+		return nil, uncertain("<%s> in %s is not around the app", clerks[0].local, rel)
 	}
 	if len(convexes) == 1 && e.convex == nil {
-		return nil, leaveAlone("<%s> in %s is not where ConvexProviderWithClerk can take its place (inside ClerkProvider, around the app)", convexes[0].local, rel)
+		return nil, uncertain("<%s> in %s is not where ConvexProviderWithClerk can take its place (inside ClerkProvider, around the app)", convexes[0].local, rel)
 	}
 	return e, nil
 }
@@ -395,8 +346,9 @@ func (s fwSpec) edit(rel, src string, target *jsxNode, descend bool) (*Plan, err
 				Changes: []Change{{Path: rel, Old: []byte(src), New: []byte(out), Why: why}}}, nil
 		}
 	}
-	if la, ok := isLeaveAlone(err); ok {
-		return s.manual(rel, la.reason)
+	var u *UncertainError
+	if errors.As(err, &u) {
+		return s.manual(rel, u.Reason)
 	}
 	return nil, err
 }

@@ -24,12 +24,7 @@ const (
 type providerUse struct {
 	kind, file, local, module string
 	offset                    int
-	// clerkAuth: a ConvexProviderWithClerk given useAuth={x} with x Clerk's useAuth, imported
-	// from a Clerk package (as doctor's check wants it).
-	clerkAuth bool
 }
-
-var useAuthProp = regexp.MustCompile(`\buseAuth\s*=\s*\{\s*([A-Za-z_$][\w$]*)(?:\s*\.\s*([A-Za-z_$][\w$]*))?\s*\}`)
 
 // Where the client code lives, as doctor reads it: these folders recursively, the project
 // folder itself without its subfolders.
@@ -101,37 +96,6 @@ func scanProviders(dir string) []providerUse {
 // namespace).
 type importBinding struct{ module, name string }
 
-// importedNames maps the file's local names to what they import (value imports only).
-func importedNames(src string) map[string]importBinding {
-	out := map[string]importBinding{}
-	for _, d := range findImports(src) {
-		if d.typeOnly || d.sideEffect {
-			continue
-		}
-		mod := src[d.modStart:d.modEnd]
-		clause := stripComments(src[d.start:d.modStart])
-		if m := regexp.MustCompile(`\*\s*as\s+([A-Za-z_$][\w$]*)`).FindStringSubmatch(clause); m != nil {
-			out[m[1]] = importBinding{mod, "*"}
-		}
-		if d.braceOpen < 0 {
-			continue
-		}
-		for _, spec := range strings.Split(src[d.braceOpen+1:d.braceEnd], ",") {
-			f := strings.Fields(stripComments(spec))
-			if len(f) > 0 && f[0] == "type" {
-				continue
-			}
-			switch {
-			case len(f) == 1:
-				out[f[0]] = importBinding{mod, f[0]}
-			case len(f) == 3 && f[1] == "as":
-				out[f[2]] = importBinding{mod, f[0]}
-			}
-		}
-	}
-	return out
-}
-
 func isClerkModule(m string) bool {
 	return slices.Contains(project.AllClerkPackages(), m) || m == "@clerk/remix"
 }
@@ -140,8 +104,7 @@ func isClerkModule(m string) bool {
 func providersIn(rel, src string) []providerUse {
 	code := stripComments(src)
 	var out []providerUse
-	imports := importedNames(src)
-	for local, b := range imports {
+	for local, b := range importedNames(src) {
 		names := map[string]importBinding{local: b}
 		if b.name == "*" {
 			names = map[string]importBinding{}
@@ -163,48 +126,10 @@ func providersIn(rel, src string) []providerUse {
 			}
 			re := regexp.MustCompile(`<` + regexp.QuoteMeta(l) + `[\s/>]`)
 			for _, loc := range re.FindAllStringIndex(code, -1) {
-				u := providerUse{kind: kind, file: rel, local: l, module: b.module, offset: loc[0]}
-				if kind == useCPWC {
-					u.clerkAuth = clerkUseAuth(code, loc[0], imports)
-				}
-				out = append(out, u)
+				out = append(out, providerUse{kind: kind, file: rel, local: l, module: b.module, offset: loc[0]})
 			}
 		}
 	}
 	slices.SortFunc(out, func(a, b providerUse) int { return a.offset - b.offset })
 	return out
-}
-
-// clerkUseAuth tells whether the tag at off is given Clerk's useAuth: useAuth={x} with x
-// imported as useAuth from a Clerk package, or useAuth={ns.useAuth} with ns such a module.
-func clerkUseAuth(code string, off int, imports map[string]importBinding) bool {
-	p := &jsxParser{src: code, pos: off}
-	n, err := p.element()
-	if err != nil {
-		return false
-	}
-	m := useAuthProp.FindStringSubmatch(code[n.start:n.openEnd])
-	if m == nil {
-		return false
-	}
-	b, ok := imports[m[1]]
-	if !ok || !isClerkModule(b.module) {
-		return false
-	}
-	if m[2] != "" {
-		return b.name == "*" && m[2] == "useAuth"
-	}
-	return b.name == "useAuth"
-}
-
-// wired tells whether the project's client is wired already: a ConvexProviderWithClerk with
-// Clerk's useAuth, and a ClerkProvider. Whether they nest right is doctor's to say; a planner
-// only edits a project that has neither.
-func wired(uses []providerUse) bool {
-	cpwc, clerk := false, false
-	for _, u := range uses {
-		cpwc = cpwc || (u.kind == useCPWC && u.clerkAuth)
-		clerk = clerk || u.kind == useClerk
-	}
-	return cpwc && clerk
 }

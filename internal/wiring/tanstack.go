@@ -28,9 +28,10 @@ func planTanStack(_ context.Context, in *Input) (*Plan, error) {
 	pkg, install := clerkPackageFor(in)
 	spec := fwSpec{framework: in.Project.Framework.ID, template: "wiring/tanstack.tmpl", clerkPkg: pkg, install: install,
 		where: "the root route's document, around {children} in <body>"}
-	if spec.uses = scanProviders(in.Dir); wired(spec.uses) {
+	if in.ProviderWired {
 		return &Plan{Framework: spec.framework}, nil
 	}
+	spec.uses = scanProviders(in.Dir)
 	rel, ok := firstExisting(in, tanstackRoots...)
 	if !ok {
 		return spec.manual("src/routes/__root.tsx", "no root route (src/routes/__root.tsx)")
@@ -79,7 +80,7 @@ func clerkMiddleware(in *Input, spec fwSpec, rootRel string, plan *Plan) error {
 	if !strings.HasPrefix(rootRel, "src/") {
 		return nil
 	}
-	t := fwTemplate{file: spec.template, ClerkPkg: spec.clerkPkg, TS: true, Semi: styleOf(string(plan.Changes[0].Old)).semi}
+	t := fwTemplate{file: spec.template, ClerkPkg: spec.clerkPkg, TS: true, Semi: semiOf(string(plan.Changes[0].Old))}
 	text, err := t.block("start")
 	if err != nil {
 		return err

@@ -54,9 +54,10 @@ func planVite(_ context.Context, in *Input) (*Plan, error) {
 	pkg, install := clerkPackageFor(in)
 	spec := fwSpec{framework: in.Project.Framework.ID, template: "wiring/vite.tmpl", clerkPkg: pkg, install: install,
 		where: "the entry module, around the element it renders"}
-	if spec.uses = scanProviders(in.Dir); wired(spec.uses) {
+	if in.ProviderWired {
 		return &Plan{Framework: spec.framework}, nil
 	}
+	spec.uses = scanProviders(in.Dir)
 	rel, ok := viteEntry(in)
 	if !ok {
 		return spec.manual("src/main.tsx", "no entry module: index.html loads no module script, and there is no src/main.tsx or src/index.tsx")
