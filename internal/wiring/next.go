@@ -122,8 +122,19 @@ func (n *nextApp) planAppRouter() error {
 	}
 	m := parseModule(string(old))
 	imported := m.imported()
+	layoutClerk := false
+	for _, what := range imported {
+		if what[1] == "ClerkProvider" && strings.HasPrefix(what[0], "@clerk/") {
+			layoutClerk = true // the layout has Clerk's provider already
+		}
+	}
 	for local, what := range imported {
-		if what[0] == "convex/react" || what[0] == "convex/react-clerk" || strings.HasSuffix(what[0], "ConvexClientProvider") {
+		if strings.Contains(local, "Convex") {
+			if done, err := n.upgradeLocalProvider(what[0], layoutClerk); done || err != nil {
+				return err
+			}
+		}
+		if what[0] == "convex/react" || what[0] == "convex/react-clerk" || strings.Contains(local, "Convex") {
 			return manual(fmt.Sprintf("%s already imports %s from %s", n.layout, local, what[0]))
 		}
 	}
@@ -138,12 +149,7 @@ func (n *nextApp) planAppRouter() error {
 	default:
 		return manual(fmt.Sprintf("{children} appears %d times in %s", len(spans), n.layout))
 	}
-	withClerk := true
-	for _, what := range imported {
-		if what[1] == "ClerkProvider" && strings.HasPrefix(what[0], "@clerk/") {
-			withClerk = false // the layout has Clerk's provider already
-		}
-	}
+	withClerk := !layoutClerk
 	updated, err := Wrap(old, spans[0], "<ConvexClientProvider>", "</ConvexClientProvider>")
 	if err == nil {
 		updated, err = AddImports(updated, Import{Module: specifier, Names: []string{"ConvexClientProvider"}})
@@ -166,6 +172,67 @@ func (n *nextApp) planAppRouter() error {
 		Change{Path: file, New: comp, Why: why},
 		Change{Path: n.layout, Old: old, New: updated, Why: "{children} wrapped in <ConvexClientProvider>"})
 	return nil
+}
+
+// upgradeLocalProvider upgrades the app's own Convex provider component, imported by the layout
+// from specifier, when it uses plain ConvexProvider (Convex's Next.js starter does): done is
+// true when it planned a change or a Manual for it.
+func (n *nextApp) upgradeLocalProvider(specifier string, layoutClerk bool) (done bool, err error) {
+	file := n.resolveLocal(path.Dir(n.layout), specifier)
+	if file == "" {
+		return false, nil
+	}
+	src, _, err := n.Read(file)
+	if err != nil {
+		return false, err
+	}
+	imported := parseModule(string(src)).imported()
+	if imported["ConvexProvider"] != [2]string{"convex/react", "ConvexProvider"} {
+		return false, nil
+	}
+	withClerk := !layoutClerk
+	for _, what := range imported {
+		if what[1] == "ClerkProvider" && strings.HasPrefix(what[0], "@clerk/") {
+			withClerk = false
+		}
+	}
+	updated, err := UpgradeConvexProvider(src, n.clerk, withClerk)
+	if ue, ok := err.(*UncertainError); ok {
+		n.plan.Manual = append(n.plan.Manual, Manual{Path: file, Where: "in place of <ConvexProvider client={convex}>",
+			Snippet: fmt.Sprintf("import { ClerkProvider, useAuth } from %q;\nimport { ConvexProviderWithClerk } from \"convex/react-clerk\";\n…\n<ClerkProvider>\n  <ConvexProviderWithClerk client={convex} useAuth={useAuth}>{children}</ConvexProviderWithClerk>\n</ClerkProvider>", n.clerk),
+			Reason: ue.Reason})
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	why := "ConvexProvider replaced by ConvexProviderWithClerk with Clerk's useAuth"
+	if withClerk {
+		why += ", inside ClerkProvider"
+	}
+	n.plan.Changes = append(n.plan.Changes, Change{Path: file, Old: src, New: updated, Why: why})
+	return true, nil
+}
+
+// resolveLocal finds the file a relative or @/ import from a module in dir names ("" when
+// none, or when it is a package).
+func (n *nextApp) resolveLocal(dir, specifier string) string {
+	var stems []string
+	switch {
+	case strings.HasPrefix(specifier, "./") || strings.HasPrefix(specifier, "../"):
+		stems = []string{path.Join(dir, specifier)}
+	case strings.HasPrefix(specifier, "@/"), strings.HasPrefix(specifier, "~/"):
+		stems = []string{n.base + specifier[2:], specifier[2:]}
+	}
+	for _, stem := range stems {
+		if strings.HasPrefix(stem, "../") {
+			continue
+		}
+		if f := n.First(exts(stem, ".tsx", ".jsx", ".js", ".ts")...); f != "" {
+			return f
+		}
+	}
+	return ""
 }
 
 // planPagesRouter wraps <Component {...pageProps} /> in pages/_app in ClerkProvider and
@@ -215,15 +282,19 @@ func (n *nextApp) planPagesRouter() error {
 func wrapPagesApp(old []byte, clerkPkg string, ts bool) (out []byte, withClerk bool, err error) {
 	m := parseModule(string(old))
 	imported := m.imported()
-	for local, what := range imported {
-		if what[0] == "convex/react" || what[0] == "convex/react-clerk" {
-			return nil, false, uncertain("it already imports %s from %s", local, what[0])
-		}
-	}
 	withClerk = true
 	for _, what := range imported {
 		if what[1] == "ClerkProvider" && strings.HasPrefix(what[0], "@clerk/") {
 			withClerk = false
+		}
+	}
+	if imported["ConvexProvider"] == [2]string{"convex/react", "ConvexProvider"} {
+		out, err := UpgradeConvexProvider(old, clerkPkg, withClerk)
+		return out, withClerk, err
+	}
+	for local, what := range imported {
+		if what[0] == "convex/react" || what[0] == "convex/react-clerk" {
+			return nil, false, uncertain("it already imports %s from %s", local, what[0])
 		}
 	}
 	spans := FindElements(old, "Component")
