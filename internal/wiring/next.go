@@ -200,7 +200,7 @@ func (n *nextApp) upgradeLocalProvider(specifier string, layoutClerk bool) (done
 	if ue, ok := err.(*UncertainError); ok {
 		n.plan.Manual = append(n.plan.Manual, Manual{Path: file, Where: "in place of <ConvexProvider client={convex}>",
 			Snippet: fmt.Sprintf("import { ClerkProvider, useAuth } from %q;\nimport { ConvexProviderWithClerk } from \"convex/react-clerk\";\n…\n<ClerkProvider>\n  <ConvexProviderWithClerk client={convex} useAuth={useAuth}>{children}</ConvexProviderWithClerk>\n</ClerkProvider>", n.clerk),
-			Reason: ue.Reason})
+			Reason:  ue.Reason})
 		return true, nil
 	}
 	if err != nil {
