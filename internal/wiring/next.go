@@ -115,9 +115,15 @@ func (n *nextApp) planAppRouter() error {
 	}
 	file := dir + "ConvexClientProvider" + n.ext()
 	specifier := relImport(path.Dir(n.layout), strings.TrimSuffix(file, n.ext()))
-	snippet := fmt.Sprintf("import { ConvexClientProvider } from %q;\n…\n<ConvexClientProvider>{children}</ConvexClientProvider>", specifier)
 	manual := func(reason string) error {
-		n.plan.Manual = append(n.plan.Manual, Manual{Path: n.layout, Where: "around {children} in <body>, with " + file + " from clerkconvex's template (docs/init.md)", Snippet: snippet, Reason: reason})
+		// The component is part of the snippet, not written: a provider no layout uses would
+		// not wire anything.
+		comp, err := templates.Render("wiring/next-provider.tsx.tmpl", providerData{TS: n.ts, WithClerk: true, ClerkPackage: n.clerk, URLVar: nextURLVar})
+		if err != nil {
+			return err
+		}
+		snippet := fmt.Sprintf("// %s\n%s\n// %s\nimport { ConvexClientProvider } from %q;\n…\n<ConvexClientProvider>{children}</ConvexClientProvider>", file, strings.TrimRight(string(comp), "\n"), n.layout, specifier)
+		n.plan.Manual = append(n.plan.Manual, Manual{Path: n.layout, Where: "around {children} in <body>, with the component " + file, Snippet: snippet, Reason: reason})
 		return nil
 	}
 	m := parseModule(string(old))
