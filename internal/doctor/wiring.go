@@ -4,26 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 
-	"github.com/clerkconvex/clerkconvex/internal/fsutil"
-)
-
-// Where the client code lives, scanned recursively; the project root is scanned too, but not
-// its subfolders.
-var wiringRoots = []string{"src", "app", "pages", "components"}
-
-var wiringExts = map[string]bool{".tsx": true, ".jsx": true, ".ts": true, ".js": true, ".mjs": true, ".mts": true}
-
-const (
-	maxWiringFiles    = 5000
-	maxWiringFileSize = 1 << 20
+	"github.com/clerkconvex/clerkconvex/internal/wiring"
 )
 
 // site is where a component is used: file (relative, slashes) and line; pos is the offset of
@@ -201,60 +187,11 @@ func lineAt(src string, off int) int { return strings.Count(src[:off], "\n") + 1
 // scanWiring reads the client code of the project in dir.
 func scanWiring(ctx context.Context, dir string) (*wiringFacts, error) {
 	facts := &wiringFacts{clerkPkgOf: map[site]string{}}
-	visit := func(path string) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if facts.files >= maxWiringFiles {
-			return filepath.SkipAll
-		}
-		st, err := os.Stat(path)
-		if err != nil || !st.Mode().IsRegular() || st.Size() > maxWiringFileSize {
-			return nil
-		}
-		// Through fsutil, which refuses a pipe or device even if one took the file's place
-		// since the Stat above: such a file is skipped, as an unreadable one is.
-		data, exists, err := fsutil.ReadFileIfExists(path)
-		if err != nil || !exists {
-			return nil
-		}
-		facts.files++
-		facts.add(relTo(dir, path), stripComments(data))
-		return nil
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range entries {
-		if !e.IsDir() && wiringExts[filepath.Ext(e.Name())] {
-			if err := visit(filepath.Join(dir, e.Name())); err != nil {
-				return facts, err
-			}
-		}
-	}
-	for _, root := range wiringRoots {
-		err := filepath.WalkDir(filepath.Join(dir, root), func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil // a missing root or unreadable folder: nothing to scan there
-			}
-			name := d.Name()
-			if d.IsDir() {
-				if name == "node_modules" || name == "_generated" || (strings.HasPrefix(name, ".") && path != filepath.Join(dir, root)) {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !wiringExts[filepath.Ext(name)] || strings.HasSuffix(name, ".d.ts") {
-				return nil
-			}
-			return visit(path)
-		})
-		if err != nil && err != filepath.SkipAll {
-			return facts, err
-		}
-	}
-	return facts, nil
+	n, err := wiring.ClientFiles(ctx, dir, func(rel string, data []byte) {
+		facts.add(rel, stripComments(data))
+	})
+	facts.files = n
+	return facts, err
 }
 
 func (w *wiringFacts) add(rel, src string) {

@@ -1,14 +1,10 @@
 package wiring
 
 import (
-	"io/fs"
-	"os"
-	"path/filepath"
+	"context"
 	"regexp"
 	"slices"
-	"strings"
 
-	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 	"github.com/clerkconvex/clerkconvex/internal/project"
 )
 
@@ -26,69 +22,13 @@ type providerUse struct {
 	offset                    int
 }
 
-// Where the client code lives, as doctor reads it: these folders recursively, the project
-// folder itself without its subfolders.
-var scanRoots = []string{"src", "app", "pages", "components"}
-
-const (
-	maxScanFiles    = 5000
-	maxScanFileSize = 1 << 20
-)
-
-func scanExt(name string) bool {
-	switch filepath.Ext(name) {
-	case ".tsx", ".jsx", ".ts", ".js", ".mjs", ".mts":
-		return !strings.HasSuffix(name, ".d.ts")
-	}
-	return false
-}
-
-// scanProviders lists the provider elements used in the project's client code.
+// scanProviders lists the provider elements used in the app's client code (the files doctor's
+// wiring check reads).
 func scanProviders(dir string) []providerUse {
 	var out []providerUse
-	files := 0
-	visit := func(path string) {
-		if files >= maxScanFiles {
-			return
-		}
-		st, err := os.Stat(path)
-		if err != nil || !st.Mode().IsRegular() || st.Size() > maxScanFileSize {
-			return
-		}
-		data, ok, err := fsutil.ReadFileIfExists(path)
-		if err != nil || !ok {
-			return
-		}
-		files++
-		rel, _ := filepath.Rel(dir, path)
-		out = append(out, providersIn(filepath.ToSlash(rel), string(data))...)
-	}
-	if entries, err := os.ReadDir(dir); err == nil {
-		for _, e := range entries {
-			if !e.IsDir() && scanExt(e.Name()) {
-				visit(filepath.Join(dir, e.Name()))
-			}
-		}
-	}
-	for _, root := range scanRoots {
-		top := filepath.Join(dir, root)
-		_ = filepath.WalkDir(top, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() {
-				n := d.Name()
-				if n == "node_modules" || n == "_generated" || (strings.HasPrefix(n, ".") && path != top) {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if scanExt(d.Name()) {
-				visit(path)
-			}
-			return nil
-		})
-	}
+	_, _ = ClientFiles(context.Background(), dir, func(rel string, data []byte) {
+		out = append(out, providersIn(rel, string(data))...)
+	})
 	return out
 }
 

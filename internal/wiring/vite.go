@@ -28,7 +28,7 @@ var viteEntries = []string{"src/main.tsx", "src/main.jsx", "src/main.ts", "src/m
 // usual entries that exists.
 func viteEntry(in *Input) (string, bool) {
 	data, ok, err := in.Read("index.html")
-	if err == nil && ok && len(data) <= maxScanFileSize {
+	if err == nil && ok && len(data) <= maxClientFileSize {
 		html := htmlComment.ReplaceAllString(string(data), "")
 		for _, m := range moduleScript.FindAllStringSubmatch(html, -1) {
 			src := attrSrc.FindStringSubmatch(m[1])
@@ -36,7 +36,7 @@ func viteEntry(in *Input) (string, bool) {
 				continue
 			}
 			rel := path.Clean(strings.TrimPrefix(src[1], "/"))
-			if rel == "." || strings.HasPrefix(rel, "../") || !scanExt(rel) {
+			if rel == "." || strings.HasPrefix(rel, "../") || !clientExt(rel) {
 				continue
 			}
 			if r, ok := firstExisting(in, rel); ok {
