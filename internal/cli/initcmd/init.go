@@ -75,7 +75,9 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			  3. create or update the JWT template "convex" (aud = the application ID);
 			  4. write the keys and CLERK_JWT_ISSUER_DOMAIN to .env.local, keeping everything else;
 			  5. create or merge convex/auth.config.ts;
-			  6. run "npx convex env set CLERK_JWT_ISSUER_DOMAIN <issuer>" on the deployment.
+			  6. run "npx convex env set CLERK_JWT_ISSUER_DOMAIN <issuer>" on the deployment;
+			  7. wire the client (ClerkProvider, ConvexProviderWithClerk with Clerk's useAuth; Next.js
+			     middleware) when doctor's check of it fails: the diff first, then a question (--yes).
 
 			In a workspace (package.json workspaces, pnpm-workspace.yaml, turbo.json), run it in the
 			app's folder: auth.config and npx convex go to the package holding the Convex functions
@@ -146,7 +148,7 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 	}
 	fl.DurationVar(&opts.NpxTimeout, "npx-timeout", npxDefault, "time limit of npx convex env set ($CLERKCONVEX_NPX_TIMEOUT sets the default)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "show what would change, change nothing")
-	fl.BoolVarP(&opts.Yes, "yes", "y", false, "accept changes to an existing template and .gitignore without asking")
+	fl.BoolVarP(&opts.Yes, "yes", "y", false, "accept changes to an existing template, .gitignore and the client wiring without asking")
 	fl.BoolVar(&opts.NoInput, "no-input", false, "never prompt; fail on a missing value (also when $CI is set)")
 	fl.BoolVar(&opts.JSON, "json", false, "print the result as JSON on stdout")
 	fl.BoolVar(&opts.SyncUsers, "sync-users", false, "then run clerkconvex users init (users table + Clerk webhook; secret from $CLERK_WEBHOOK_SECRET); on a terminal init asks")
