@@ -57,6 +57,7 @@ func planNext(ctx context.Context, in *Input) (*Plan, error) {
 	n.ts = in.Exists("tsconfig.json") || strings.HasSuffix(n.layout+n.appJS, ".tsx")
 	if !in.ProviderWired {
 		var err error
+		from := len(n.plan.Changes)
 		switch {
 		case n.layout != "":
 			err = n.planAppRouter()
@@ -68,6 +69,9 @@ func planNext(ctx context.Context, in *Input) (*Plan, error) {
 				Snippet: "<ClerkProvider><ConvexProviderWithClerk client={convex} useAuth={useAuth}>{children}</ConvexProviderWithClerk></ClerkProvider>",
 				Reason:  "found neither app/layout nor pages/ (nor under src/)",
 			})
+		}
+		if err == nil {
+			err = n.keepOneTree(from)
 		}
 		if err != nil {
 			return nil, err
