@@ -73,82 +73,61 @@ func (e *providerEdit) apply() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var out string
-	if e.convex != nil {
-		out, err = e.swapConvex(clerkOpen)
-	} else {
-		var opens, closes []string
-		if e.clerk == nil {
-			opens, closes = append(opens, clerkOpen), append(closes, "</ClerkProvider>")
+	imps := []Import{{Module: clerkMod, Names: []string{"useAuth"}}}
+	if e.clerk == nil {
+		imps[0].Names = []string{"ClerkProvider", "useAuth"}
+		if e.tokenCache {
+			imps = append(imps, Import{Module: e.tmpl.ClerkPkg + "/token-cache", Names: []string{"tokenCache"}})
 		}
-		opens, closes = append(opens, convexOpen), append(closes, "</ConvexProviderWithClerk>")
-		out, err = wrapNode(e.src, e.target, opens, closes)
 	}
+	var b []byte
+	if e.convex != nil {
+		// Convex's starter shape: its ConvexProvider becomes ConvexProviderWithClerk (Clerk's
+		// imports first, so they read as Clerk's own), inside a new ClerkProvider when the
+		// file has none.
+		if b, err = AddImports([]byte(e.src), imps...); err != nil {
+			return "", err
+		}
+		if b, err = UpgradeConvexProvider(b, clerkMod, false); err != nil {
+			return "", err
+		}
+		if e.clerk == nil {
+			spans := FindElements(b, "ConvexProviderWithClerk")
+			if len(spans) != 1 {
+				return "", uncertain("could not find the provider just changed in %s", e.rel)
+			}
+			out, err := wrapNode(string(b), &jsxNode{start: spans[0].Start, end: spans[0].End}, []string{clerkOpen}, []string{"</ClerkProvider>"})
+			if err != nil {
+				return "", err
+			}
+			b = []byte(out)
+		}
+		return string(b), nil
+	}
+	var opens, closes []string
+	if e.clerk == nil {
+		opens, closes = append(opens, clerkOpen), append(closes, "</ClerkProvider>")
+	}
+	opens, closes = append(opens, convexOpen), append(closes, "</ConvexProviderWithClerk>")
+	out, err := wrapNode(e.src, e.target, opens, closes)
 	if err != nil {
 		return "", err
 	}
-	b := []byte(out)
-	if client != "" {
-		decl, err := e.tmpl.block("client")
-		if err != nil {
-			return "", err
-		}
-		if b, err = InsertAfterImports(b, decl); err != nil {
-			return "", err
-		}
+	b = []byte(out)
+	decl, err := e.tmpl.block("client")
+	if err != nil {
+		return "", err
 	}
-	names := []string{"useAuth"}
-	if e.clerk == nil {
-		names = []string{"ClerkProvider", "useAuth"}
+	if b, err = InsertAfterImports(b, decl); err != nil {
+		return "", err
 	}
-	imps := []Import{{Module: clerkMod, Names: names}}
-	if e.clerk == nil && e.tokenCache {
-		imps = append(imps, Import{Module: e.tmpl.ClerkPkg + "/token-cache", Names: []string{"tokenCache"}})
-	}
-	imps = append(imps, Import{Module: "convex/react-clerk", Names: []string{"ConvexProviderWithClerk"}})
-	if client != "" {
-		imps = append(imps, Import{Module: "convex/react", Names: []string{"ConvexReactClient"}})
-	}
+	imps = append(imps,
+		Import{Module: "convex/react-clerk", Names: []string{"ConvexProviderWithClerk"}},
+		Import{Module: "convex/react", Names: []string{"ConvexReactClient"}})
 	if b, err = AddImports(b, imps...); err != nil {
 		return "", err
 	}
 	return string(b), nil
-}
-
-// swapConvex turns the plain ConvexProvider into ConvexProviderWithClerk (its client prop
-// kept), wraps it in ClerkProvider when none is around it, and drops ConvexProvider from its
-// import when nothing else uses it.
-func (e *providerEdit) swapConvex(clerkOpen string) (string, error) {
-	n := e.convex
-	src := e.src
-	openTag := src[n.start:n.openEnd]
-	if !strings.HasSuffix(openTag, ">") || strings.HasSuffix(openTag, "/>") {
-		return "", uncertain("<%s> at %s has no children to keep", e.convexLocal, e.rel)
-	}
-	closeTag := src[n.closeStart:n.end]
-	newOpen := "<ConvexProviderWithClerk" + strings.TrimSuffix(openTag[1+len(e.convexLocal):], ">")
-	newOpen = strings.TrimRight(newOpen, " \t\r\n")
-	if strings.Contains(openTag[:len(openTag)-1], "\n") {
-		// A tag written over several lines: the new prop on a line of its own, like the others.
-		ind := lineIndent(src, n.start)
-		newOpen += "\n" + ind + indentUnit(src, lineStart(src, n.start)) + "useAuth={useAuth}\n" + ind + ">"
-	} else {
-		newOpen += " useAuth={useAuth}>"
-	}
-	if strings.TrimSpace(closeTag[2:len(closeTag)-1]) != e.convexLocal {
-		return "", uncertain("the closing tag of <%s> at %s is not plain", e.convexLocal, e.rel)
-	}
-	out := src[:n.start] + newOpen + src[n.openEnd:n.closeStart] + "</ConvexProviderWithClerk>" + src[n.end:]
-	if e.clerk == nil {
-		swapped, err := parseJSXAt(out, n.start)
-		if err != nil {
-			return "", uncertain("cannot re-read the provider in %s: %v", e.rel, err)
-		}
-		if out, err = wrapNode(out, swapped, []string{clerkOpen}, []string{"</ClerkProvider>"}); err != nil {
-			return "", err
-		}
-	}
-	return dropNamedImport(out, "convex/react", e.convexLocal), nil
 }
 
 // wrapNode puts opens[0]…opens[k] around the node (outermost first) with Wrap, each on lines

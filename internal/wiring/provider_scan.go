@@ -73,3 +73,13 @@ func providersIn(rel, src string) []providerUse {
 	slices.SortFunc(out, func(a, b providerUse) int { return a.offset - b.offset })
 	return out
 }
+
+// importedNames maps the file's local names to what they import (value imports only):
+// module and the imported name ("*" for a namespace, "default").
+func importedNames(src string) map[string]importBinding {
+	out := map[string]importBinding{}
+	for local, b := range parseModule(src).imported() {
+		out[local] = importBinding{module: b[0], name: b[1]}
+	}
+	return out
+}
