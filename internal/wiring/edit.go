@@ -293,8 +293,17 @@ func addImport(src string, imp Import) (string, error) {
 		}
 		return src[:at] + m.eol + stmt + m.eol + src[at:], nil
 	}
-	at := lineStart(src, m.bodyStart)
+	at := afterBOM(src, lineStart(src, m.bodyStart))
 	return src[:at] + stmt + m.eol + m.eol + src[at:], nil
+}
+
+// afterBOM moves the offset i past a byte order mark that starts src: text inserted at the
+// top of a file goes after it, so the mark stays the file's first bytes.
+func afterBOM(src string, i int) int {
+	if n := len("\ufeff"); i < n && strings.HasPrefix(src, "\ufeff") {
+		return n
+	}
+	return i
 }
 
 // joinNamed adds names to the { … } of st: before the closing brace, after a trailing comma
@@ -670,7 +679,7 @@ func InsertAfterImports(src []byte, stmt string) ([]byte, error) {
 	case len(m.directives) > 0:
 		pos = lineEnd(text, m.directives[len(m.directives)-1])
 	default:
-		pos = lineStart(text, m.bodyStart)
+		pos = afterBOM(text, lineStart(text, m.bodyStart))
 		return []byte(text[:pos] + stmt + m.eol + m.eol + text[pos:]), nil
 	}
 	head := text[:pos]
