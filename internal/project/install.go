@@ -40,8 +40,14 @@ func PackageManager(dir string) string {
 func InstallCommand(dir string) string { return PackageManager(dir) + " install" }
 
 // AddCommand is how to add packages to the project in dir: "npm install convex", or
-// "pnpm add convex", "yarn add convex", "bun add convex", after PackageManager.
+// "pnpm add convex", "yarn add convex", "bun add convex", after PackageManager. In an Expo app
+// it is "npx expo install convex": Expo's installer picks the versions of native modules (such
+// as expo-secure-store, which Clerk's token cache needs) that match the app's SDK, and adds
+// the rest with the app's package manager.
 func AddCommand(dir string, pkgs ...string) string {
+	if p, err := Load(dir); err == nil && p.Has("expo") {
+		return strings.Join(append([]string{"npx expo install"}, pkgs...), " ")
+	}
 	pm := PackageManager(dir)
 	verb := " add"
 	if pm == "npm" {

@@ -95,3 +95,17 @@ func TestInstalledVersion(t *testing.T) {
 		t.Errorf("scoped: %q, %v", v, ok)
 	}
 }
+
+// In an Expo app packages go through Expo's installer, which matches native modules to the SDK.
+func TestAddCommandExpo(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"dependencies":{"expo":"~52.0.0"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pnpm-lock.yaml"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := AddCommand(dir, "@clerk/clerk-expo", "expo-secure-store"); got != "npx expo install @clerk/clerk-expo expo-secure-store" {
+		t.Errorf("AddCommand = %q", got)
+	}
+}
