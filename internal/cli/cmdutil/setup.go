@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 
 	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/dotenv"
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+	"github.com/clerkconvex/clerkconvex/internal/wiring"
 )
 
 // The edits init makes and `doctor --fix` repairs, in one implementation: the env file's
@@ -100,4 +102,19 @@ func AddProviders(rel string, src []byte, exists, ts bool, provs []convex.Provid
 		return src, nil, err
 	}
 	return cur, manual, nil
+}
+
+// WiringFiles are the planned files of a client wiring plan's changes (paths relative to the
+// app folder dir), each resolved inside root, links followed; command names the command in the
+// error for a path that leads out of it (a FlagError). init and doctor --fix write them alike.
+func WiringFiles(dir, root, command string, changes []wiring.Change) ([]*PlannedFile, error) {
+	var out []*PlannedFile
+	for _, c := range changes {
+		abs, err := fsutil.ResolveInside(root, filepath.Join(dir, filepath.FromSlash(c.Path)))
+		if err != nil {
+			return nil, FlagErrorf("%s: %s would write outside the project folder %s: %v", c.Path, command, root, err)
+		}
+		out = append(out, &PlannedFile{Rel: c.Path, Abs: abs, Old: c.Old, Exists: c.Old != nil, New: c.New, Perm: 0o644})
+	}
+	return out, nil
 }

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
-	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/project"
 	"github.com/clerkconvex/clerkconvex/internal/wiring"
@@ -35,13 +33,11 @@ func (e *fixEnv) planWiring(ctx context.Context, f *fix, providerWired bool) err
 		}
 		return errNothingToDo
 	}
+	if f.files, err = cmdutil.WiringFiles(e.in.Dir, e.root, "doctor --fix", plan.Changes); err != nil {
+		return err
+	}
 	var whys []string
 	for _, c := range plan.Changes {
-		abs, err := fsutil.ResolveInside(e.root, filepath.Join(e.in.Dir, filepath.FromSlash(c.Path)))
-		if err != nil {
-			return fmt.Errorf("%s: %w", c.Path, err)
-		}
-		f.files = append(f.files, &cmdutil.PlannedFile{Rel: c.Path, Abs: abs, Old: c.Old, Exists: c.Old != nil, New: c.New, Perm: 0o644})
 		verb := "edit"
 		if c.Old == nil {
 			verb = "create"

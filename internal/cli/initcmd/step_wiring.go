@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/doctor"
-	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/project"
 	"github.com/clerkconvex/clerkconvex/internal/textdiff"
@@ -59,14 +57,11 @@ func (wiringStep) Plan(ctx context.Context, s *planState) error {
 		return nil
 	}
 	w := &wiringPlan{why: map[*filePlan]string{}, manual: wp.Manual, packages: wp.Install}
-	for _, c := range wp.Changes {
-		abs, err := fsutil.ResolveInside(p.root(), filepath.Join(p.dir, filepath.FromSlash(c.Path)))
-		if err != nil {
-			return cmdutil.FlagErrorf("%s: init would write outside the project folder %s: %v", c.Path, p.root(), err)
-		}
-		f := &filePlan{Rel: c.Path, Abs: abs, Old: c.Old, Exists: c.Old != nil, New: c.New, Perm: 0o644}
-		w.files = append(w.files, f)
-		w.why[f] = c.Why
+	if w.files, err = cmdutil.WiringFiles(p.dir, p.root(), "init", wp.Changes); err != nil {
+		return err
+	}
+	for i, f := range w.files {
+		w.why[f] = wp.Changes[i].Why
 	}
 	if len(w.packages) > 0 {
 		w.install = strings.Fields(project.AddCommand(p.dir, w.packages...))
