@@ -160,6 +160,9 @@ func (n *nextApp) planAppRouter() error {
 		return manual(fmt.Sprintf("{children} appears %d times in %s", len(spans), n.layout))
 	}
 	withClerk := !layoutClerk
+	if layoutClerk && !insideClerk(old, imported, spans[0]) {
+		return manual(fmt.Sprintf("{children} is outside <ClerkProvider> in %s: the provider must go inside it", n.layout))
+	}
 	updated, err := Wrap(old, spans[0], "<ConvexClientProvider>", "</ConvexClientProvider>")
 	if err == nil {
 		updated, err = AddImports(updated, Import{Module: specifier, Names: []string{"ConvexClientProvider"}})

@@ -52,3 +52,19 @@ func (n *nextApp) keepOneTree(from int) error {
 	}
 	return nil
 }
+
+// insideClerk says whether the span s of src lies inside a <ClerkProvider> element the file
+// renders (under any local name it imports Clerk's ClerkProvider as).
+func insideClerk(src []byte, imported map[string][2]string, s Span) bool {
+	for local, what := range imported {
+		if what[1] != "ClerkProvider" || !strings.HasPrefix(what[0], "@clerk/") {
+			continue
+		}
+		for _, e := range FindElements(src, local) {
+			if e.Start < s.Start && s.End <= e.End {
+				return true
+			}
+		}
+	}
+	return false
+}
