@@ -80,8 +80,8 @@ func deployments(ts *testscript.TestScript) *deployHolder {
 	return h
 }
 
-// convex-env dev|prod [NAME [VALUE]]: print the deployment's variables as NAME=value lines, or
-// set one (directly, as the dashboard would); then vars=N.
+// convex-env dev|prod [NAME VALUE|-]: print the deployment's variables as NAME=value lines, then
+// vars=N; or set one (directly, as the dashboard would), or remove it with -.
 func cmdConvexEnv(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 0 {
 		ts.Fatalf("usage: convex-env dev|prod [NAME [VALUE]]")
@@ -90,7 +90,11 @@ func cmdConvexEnv(ts *testscript.TestScript, neg bool, args []string) {
 	if args[0] == "dev" {
 		d = deployments(ts).dev
 	}
-	if len(args) == 3 {
+	switch {
+	case len(args) == 3 && args[2] == "-":
+		d.UnsetEnv(args[1])
+		return
+	case len(args) == 3:
 		d.SetEnv(args[1], args[2])
 		return
 	}

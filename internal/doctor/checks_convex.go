@@ -211,7 +211,18 @@ func checkAuthEnv(ctx context.Context, s *state) outcome {
 				"%s:%d reads %s: another Clerk instance than this project's %s, so Convex would accept that instance's sign-ins", s.authRel, p.line, p.how, s.pub.Host)
 		}
 	}
-	names := convex.Names(s.authReads)
+	// A variable convex.env_var already reports unset is not called set here.
+	var names, left []string
+	for _, n := range convex.Names(s.authReads) {
+		if n == s.issuerUnset || n == s.appIDUnset {
+			left = append(left, n)
+			continue
+		}
+		names = append(names, n)
+	}
+	if len(names) == 0 {
+		return skip("%s reads only %s, which convex.env_var reports", s.authRel, listAnd(left))
+	}
 	return pass("%s %s set on the %s deployment", listAnd(names), Plural(len(names), "is", "are"), dep)
 }
 

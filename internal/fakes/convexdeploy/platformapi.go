@@ -79,3 +79,10 @@ func (d *Deployment) SetLatency(lat time.Duration) {
 	defer d.mu.Unlock()
 	d.latency = lat
 }
+
+// UnsetEnv removes one environment variable directly, as the dashboard would.
+func (d *Deployment) UnsetEnv(name string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.env, name)
+}
