@@ -317,7 +317,11 @@ func wrapPagesApp(old []byte, clerkPkg string, ts bool) (out []byte, withClerk b
 	if withClerk && !isReturnedRoot(old, spans[0]) {
 		return nil, false, uncertain("<Component> is inside other elements: ClerkProvider must enclose everything that uses Clerk")
 	}
-	out, err = Wrap(old, spans[0], "<ConvexProviderWithClerk client={convex} useAuth={useAuth}>", "</ConvexProviderWithClerk>")
+	client, err := freeName(string(old), "convex", "convexClient")
+	if err != nil {
+		return nil, false, err
+	}
+	out, err = Wrap(old, spans[0], "<ConvexProviderWithClerk client={"+client+"} useAuth={useAuth}>", "</ConvexProviderWithClerk>")
 	if err != nil {
 		return nil, false, err
 	}
@@ -343,7 +347,7 @@ func wrapPagesApp(old []byte, clerkPkg string, ts bool) (out []byte, withClerk b
 	if ts {
 		bang = "!"
 	}
-	out, err = InsertAfterImports(out, fmt.Sprintf("const convex = new ConvexReactClient(process.env.%s%s);", nextURLVar, bang))
+	out, err = InsertAfterImports(out, fmt.Sprintf("const %s = new ConvexReactClient(process.env.%s%s)%s", client, nextURLVar, bang, semiOf(string(old))))
 	return out, withClerk, err
 }
 
