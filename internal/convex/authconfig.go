@@ -27,6 +27,10 @@ type Provider struct {
 	DomainEnv     string
 	DomainURL     string
 	ApplicationID string
+	// Replaces is an applicationID this one replaces: MergeAuthConfig rewrites the literal
+	// applicationID of the provider with the same domain from Replaces to ApplicationID (the
+	// user chose the JWT template's aud over auth.config's) instead of leaving it by hand.
+	Replaces string
 }
 
 // Validate reports whether p can be written into an auth config.
@@ -111,7 +115,7 @@ func RenderAuthConfig(ts bool, providers []Provider) ([]byte, error) {
 		if err := p.Validate(); err != nil {
 			return nil, err
 		}
-		data.Providers = append(data.Providers, tmplProvider(p))
+		data.Providers = append(data.Providers, tmplProvider{p.DomainEnv, p.DomainURL, p.ApplicationID})
 	}
 	name := "auth.config.js.tmpl"
 	if ts {
@@ -150,6 +154,8 @@ type ParsedProvider struct {
 	// several providers then share one Elem.
 	Elem int
 	Via  string
+	// appIDTok is the token of the applicationID's string literal (0: none).
+	appIDTok int
 	// DomainLine is the 1-based line of the domain's value (0 when there is no domain key).
 	DomainLine int
 	// DomainTemplate is set for a domain written `before${process.env.NAME}after`: doctor
@@ -212,6 +218,9 @@ const (
 	// MergeManual: the file cannot be edited safely; out is src and reason
 	// says why. The user should paste Provider.Snippet by hand.
 	MergeManual
+	// MergeRewritten: the provider with the same domain had the applicationID p.Replaces;
+	// out has p.ApplicationID in its place.
+	MergeRewritten
 )
 
 func (o MergeOutcome) String() string {
@@ -222,6 +231,8 @@ func (o MergeOutcome) String() string {
 		return "added"
 	case MergeManual:
 		return "manual"
+	case MergeRewritten:
+		return "rewritten"
 	}
 	return fmt.Sprintf("MergeOutcome(%d)", int(o))
 }
@@ -233,7 +244,9 @@ func (o MergeOutcome) String() string {
 // is added after the previous last element when it has none.
 //
 // The outcome is MergeUnchanged when a provider with the same domain and
-// applicationID exists, and MergeManual (with a one-line reason) when the
+// applicationID exists; MergeRewritten when one with the same domain has the
+// literal applicationID p.Replaces, which becomes p.ApplicationID (SetApplicationID,
+// every other byte kept); and MergeManual (with a one-line reason) when the
 // array cannot be edited safely: providers is not an array literal, there is
 // more than one providers key, the file does not tokenize, a provider with the
 // same domain has another applicationID, or a provider's domain cannot be
@@ -257,9 +270,16 @@ func MergeAuthConfig(src []byte, ts bool, p Provider) (out []byte, outcome Merge
 		}
 	}
 	want := p.domainExpr(ts, '"')
-	for _, pp := range existing {
+	for i, pp := range existing {
 		if !pp.SameDomain(p) {
 			continue
+		}
+		if p.Replaces != "" && pp.ApplicationID == p.Replaces {
+			out, err := SetApplicationID(src, i, p.Replaces, p.ApplicationID)
+			if err != nil {
+				return src, MergeManual, err.Error(), nil
+			}
+			return out, MergeRewritten, "", nil
 		}
 		if pp.ApplicationID == "" {
 			return src, MergeManual, fmt.Sprintf("the provider with domain %s (line %d) has an applicationID that is not a string literal; make it %q by hand", want, pp.Line, p.ApplicationID), nil

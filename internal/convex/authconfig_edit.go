@@ -3,6 +3,8 @@ package convex
 import (
 	"fmt"
 	"strings"
+
+	"github.com/clerkconvex/clerkconvex/templates"
 )
 
 // ReplaceProvider returns src with the element at index i of its providers array (as
@@ -107,4 +109,45 @@ func providersOf(src []byte, i int) (*scanned, *providersArray, int, error) {
 		return nil, nil, 0, fmt.Errorf("the provider on line %d comes from ...%s: edit %s by hand", ps[i].Line, ps[i].Via, ps[i].Via)
 	}
 	return s, arr, ps[i].Elem, nil
+}
+
+// SetApplicationID returns src with the applicationID of provider i (as ParseAuthConfig
+// numbers them) changed from the string literal from to to, in the literal's own quotes. Only
+// that literal's bytes change; it may sit in a const the provider spreads. It is an error when
+// the applicationID is not the literal from.
+func SetApplicationID(src []byte, i int, from, to string) ([]byte, error) {
+	s, err := scan(src)
+	if err != nil {
+		return nil, fmt.Errorf("read auth config: %w", err)
+	}
+	arr, why := locateProviders(s)
+	if arr == nil {
+		return nil, fmt.Errorf("read auth config: %s", why)
+	}
+	ps := arr.providers(s)
+	if i < 0 || i >= len(ps) {
+		return nil, fmt.Errorf("auth config has no provider %d", i)
+	}
+	pp := ps[i]
+	if pp.appIDTok == 0 || pp.ApplicationID != from {
+		return nil, fmt.Errorf("the provider on line %d has no applicationID %q written as a string", pp.Line, from)
+	}
+	t := s.toks[pp.appIDTok]
+	lit := jsLiteral(to, rune(src[t.start]))
+	out := make([]byte, 0, len(src)+len(lit))
+	out = append(out, src[:t.start]...)
+	out = append(out, lit...)
+	return append(out, src[t.end:]...), nil
+}
+
+// jsLiteral writes v as a string literal in quote (', " or a backtick), falling back to
+// double quotes for a template literal v cannot be written in plainly.
+func jsLiteral(v string, quote rune) string {
+	if quote == '`' {
+		if !strings.ContainsAny(v, "`\\$\n\r") {
+			return "`" + v + "`"
+		}
+		quote = '"'
+	}
+	return templates.JSString(v, quote)
 }

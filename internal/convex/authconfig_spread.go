@@ -144,9 +144,12 @@ func (s *scanned) readProp(first, last int, decls map[string]decl, pp *ParsedPro
 	case "issuer":
 		pp.IssuerEnv, pp.IssuerURL = readDomain(s, vf, vl)
 	case "applicationID":
-		pp.ApplicationID, pp.ApplicationIDEnv = "", ""
+		pp.ApplicationID, pp.ApplicationIDEnv, pp.appIDTok = "", "", 0
 		if vf == vl {
-			pp.ApplicationID, _ = s.stringValue(vf)
+			var ok bool
+			if pp.ApplicationID, ok = s.stringValue(vf); ok {
+				pp.appIDTok = vf
+			}
 		} else if env, _ := readDomain(s, vf, vl); env != "" {
 			pp.ApplicationIDEnv = env
 		}

@@ -51,8 +51,15 @@ func TestRerunAsksWhenTheTemplateDisagrees(t *testing.T) {
 // writeAuthConfig writes a convex/auth.config.ts with Clerk's provider under app.
 func writeAuthConfig(t *testing.T, dir, app string) {
 	t.Helper()
+	writeAuthConfigDomain(t, dir, "process.env.CLERK_JWT_ISSUER_DOMAIN!", app)
+}
+
+// writeAuthConfigDomain writes a convex/auth.config.ts with one provider: domain (source text)
+// and app.
+func writeAuthConfigDomain(t *testing.T, dir, domain, app string) {
+	t.Helper()
 	os.MkdirAll(filepath.Join(dir, "convex"), 0o755)
-	src := "export default {\n  providers: [\n    { domain: process.env.CLERK_JWT_ISSUER_DOMAIN!, applicationID: \"" + app + "\" },\n  ],\n};\n"
+	src := "export default {\n  providers: [\n    { domain: " + domain + ", applicationID: \"" + app + "\" },\n  ],\n};\n"
 	if err := os.WriteFile(filepath.Join(dir, "convex", "auth.config.ts"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -61,21 +68,27 @@ func writeAuthConfig(t *testing.T, dir, app string) {
 func TestTypoInAuthConfigAsksWhichIsRight(t *testing.T) {
 	for _, tc := range []struct {
 		pick        string
+		domain      string // the Clerk provider's domain in auth.config.ts
 		wantAud     string
-		wantManual  bool
+		wantApp     string
 		wantPatches int
 	}{
-		{pick: `"convex", the template's`, wantAud: `"convex"`, wantManual: true},
-		{pick: `"convx", auth.config's`, wantAud: `"convx"`, wantPatches: 1},
+		// The template's aud chosen: auth.config's applicationID is rewritten to it, nothing by hand.
+		{pick: `"convex", the template's`, wantAud: `"convex"`, wantApp: "convex"},
+		{pick: `"convex", the template's`, domain: `"https://` + host + `"`, wantAud: `"convex"`, wantApp: "convex"},
+		{pick: `"convx", auth.config's`, wantAud: `"convx"`, wantApp: "convx", wantPatches: 1},
 	} {
-		t.Run(tc.pick, func(t *testing.T) {
+		if tc.domain == "" {
+			tc.domain = "process.env.CLERK_JWT_ISSUER_DOMAIN!"
+		}
+		t.Run(tc.pick+" "+tc.domain, func(t *testing.T) {
 			h := newInteractive(t,
 				prompt.Answer{Match: "Domain URL"},
 				prompt.Answer{Match: promptWhichApp, Value: tc.pick}, // instead of the application ID question
 				prompt.Answer{Match: "add another provider"},
 				// no "Update JWT template" question: the answer above settled it
 			)
-			writeAuthConfig(t, h.dir, "convx")
+			writeAuthConfigDomain(t, h.dir, tc.domain, "convx")
 			if _, err := h.fake.AddTemplate(sk, clerkapi.Template{Name: "convex", Claims: []byte(`{"aud":"convex"}`)}); err != nil {
 				t.Fatal(err)
 			}
@@ -96,8 +109,28 @@ func TestTypoInAuthConfigAsksWhichIsRight(t *testing.T) {
 			if !strings.Contains(strings.ReplaceAll(string(tm.Claims), " ", ""), `"aud":`+tc.wantAud) {
 				t.Errorf("template claims %s, want aud %s", tm.Claims, tc.wantAud)
 			}
-			if manual := strings.Contains(errOut, "add this provider to its providers array by hand"); manual != tc.wantManual {
-				t.Errorf("manual auth.config edit: %v, want %v:\n%s", manual, tc.wantManual, errOut)
+			if strings.Contains(errOut, "by hand") {
+				t.Errorf("a manual auth.config edit is asked for:\n%s", errOut)
+			}
+			cfg, _ := os.ReadFile(filepath.Join(h.dir, "convex", "auth.config.ts"))
+			want := "export default {\n  providers: [\n    { domain: " + tc.domain + ", applicationID: \"" + tc.wantApp + "\" },\n  ],\n};\n"
+			if string(cfg) != want {
+				t.Errorf("auth.config.ts:\n%s\nwant\n%s", cfg, want)
+			}
+
+			// A rerun: they agree now, so nothing is asked, written or sent.
+			h.stub = prompt.NewStub()
+			h.opts.IO.ErrOut.(interface{ Reset() }).Reset()
+			before := h.fake.MutatingRequests()
+			h.runAllPrompts(t)
+			if len(h.stub.Asked) != 0 {
+				t.Errorf("rerun asked %v", h.stub.Asked)
+			}
+			if again, _ := os.ReadFile(filepath.Join(h.dir, "convex", "auth.config.ts")); string(again) != string(cfg) {
+				t.Errorf("rerun changed auth.config.ts:\n%s", again)
+			}
+			if got := h.fake.MutatingRequests(); got != before {
+				t.Errorf("rerun made %d template writes", got-before)
 			}
 		})
 	}

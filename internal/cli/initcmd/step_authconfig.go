@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
 )
 
 // authConfigStep plans convex/auth.config.ts: a new file with the providers, or each provider
@@ -24,18 +25,26 @@ func (authConfigStep) Plan(ctx context.Context, s *planState) error {
 		return err
 	}
 	cur := s.authOld
+	add := p.providers
+	if s.clerkIdx >= 0 && s.parsed[s.clerkIdx].DomainEnv == "" {
+		// The Clerk provider is there, its domain built from its variables or written
+		// literally: nothing to add, but the applicationID the user chose is written in (before
+		// stale providers go, while its index holds).
+		if c := add[0]; c.Replaces != "" {
+			out, err := convex.SetApplicationID(cur, s.clerkIdx, c.Replaces, c.ApplicationID)
+			if err != nil {
+				return err
+			}
+			cur = out
+		}
+		add = add[1:]
+	}
 	if s.replaceStale {
 		out, err := s.replaceStaleProviders(cur, p.providers[0])
 		if err != nil {
 			return err
 		}
 		cur = out
-	}
-	add := p.providers
-	if s.clerkIdx >= 0 && s.parsed[s.clerkIdx].DomainEnv == "" {
-		// The Clerk provider is there, its domain built from its variables or written
-		// literally: nothing to add.
-		add = add[1:]
 	}
 	cur, manual, err := cmdutil.AddProviders(authRel, cur, true, s.authTS, add)
 	if err != nil {

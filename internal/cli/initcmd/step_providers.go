@@ -157,12 +157,16 @@ func (s *planState) askProviders(ctx context.Context, defaultApp, cfgApp string)
 	if err != nil {
 		return err
 	}
+	replaces := ""
 	if app == "" {
 		if app, err = ask(promptAppID, defaultApp, appCheck); err != nil {
 			return err
 		}
+	} else if app != cfgApp {
+		// The template's aud was chosen: auth.config's applicationID is rewritten to it.
+		replaces = cfgApp
 	}
-	p.providers = append(p.providers, convex.Provider{DomainEnv: p.issuerVar, ApplicationID: app})
+	p.providers = append(p.providers, convex.Provider{DomainEnv: p.issuerVar, ApplicationID: app, Replaces: replaces})
 	// Then any others, while the user wants more.
 	for {
 		more, err := pr.Confirm(promptAnother, false)
