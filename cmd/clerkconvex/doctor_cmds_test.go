@@ -32,7 +32,8 @@ func doctorCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 
 // doctorfake [latency=D] [template=NAME] [claims=JSON] [no-template] [discovery-issuer=URL]
 // [no-rs256] [no-project]: start a fake Clerk API whose two instances have fake issuers on
-// 127.0.0.1, write the healthy Vite project init leaves behind (unless no-project), make the
+// 127.0.0.1, write the healthy Vite project init leaves behind, convex installed in its
+// node_modules (unless no-project), make the
 // folder a git repository with everything but .env.local staged, and set the dev deployment's
 // CLERK_JWT_ISSUER_DOMAIN in the fake npx's store. Sets CLERK_API_URL, DISSUER, DKID (the
 // signing key's kid), DSK (the secret key),
@@ -85,6 +86,7 @@ func cmdDoctorFake(ts *testscript.TestScript, neg bool, args []string) {
 	dir := ts.MkAbs(".")
 	if project {
 		ts.Check(env.WriteProject(dir))
+		ts.Check(doctortest.WriteInstalledConvex(dir))
 		setNpxVar(ts, "dev", "CLERK_JWT_ISSUER_DOMAIN", env.IssuerURL())
 	}
 	ts.Check(doctortest.GitAdd(dir))

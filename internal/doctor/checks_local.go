@@ -100,7 +100,9 @@ func checkConvexVersion(ctx context.Context, s *state) outcome {
 	if installed != "" {
 		return pass("convex %s installed", installed)
 	}
-	return pass("convex %s in package.json (not installed yet: %s)", declared, project.InstallCommand(s.in.Dir))
+	// Declared but not installed: the app cannot build or run, and which version npx would
+	// fetch is unknown — a warning, with the command that installs it.
+	return warn(project.InstallCommand(s.in.Dir), "convex %s is in package.json but not installed yet (no node_modules/convex)", declared)
 }
 
 func checkFunctionsDir(ctx context.Context, s *state) outcome {

@@ -46,6 +46,9 @@ func newFixture(t *testing.T, o doctortest.Options) *fixture {
 	if err := env.WriteProject(f.dir); err != nil {
 		t.Fatal(err)
 	}
+	if err := doctortest.WriteInstalledConvex(f.dir); err != nil {
+		t.Fatal(err)
+	}
 	f.vars = map[string]string{"CLERK_JWT_ISSUER_DOMAIN": env.IssuerURL()}
 	f.in = doctor.Inputs{
 		Dir:     f.dir,

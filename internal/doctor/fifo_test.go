@@ -35,8 +35,8 @@ func TestNamedPipesInTheProjectDoNotBlock(t *testing.T) {
 		{path: "convex.json", id: "project.functions_dir", status: doctor.Fail,
 			message: "reading convex.json: it is not a regular file (a named pipe)", fix: "replace convex.json with a plain file"},
 		// Files doctor only peeks at are skipped.
-		{path: "node_modules/convex/package.json", id: "project.convex_version", status: doctor.Pass,
-			message: "convex ^1.48.0 in package.json (not installed yet"},
+		{path: "node_modules/convex/package.json", id: "project.convex_version", status: doctor.Warn,
+			message: "convex ^1.48.0 is in package.json but not installed yet"},
 		{path: "src/Pipe.tsx", id: "client.provider_wiring", status: doctor.Pass,
 			message: "<ConvexProviderWithClerk> at src/main.tsx:14"},
 	} {

@@ -118,8 +118,8 @@ func (e *Env) OtherPublishableKey() string {
 
 func hostOf(u string) string { return strings.TrimPrefix(strings.TrimPrefix(u, "http://"), "https://") }
 
-// Project is the healthy Vite project init leaves behind, without its env file. MainTSX is
-// src/main.tsx.
+// Project is the healthy Vite project init leaves behind, without its env file and without
+// node_modules (WriteInstalledConvex adds convex's). MainTSX is src/main.tsx.
 var Project = map[string]string{
 	"package.json": `{
   "name": "vite-app",
@@ -180,6 +180,14 @@ func (e *Env) WriteProject(dir string) error {
 		}
 	}
 	return WriteFile(dir, ".env.local", e.EnvFile())
+}
+
+// WriteInstalledConvex writes node_modules/convex/package.json (convex 1.48.0), as in any
+// project where npx convex dev has run: doctor's project.convex_version warns while convex is
+// declared but not installed. Never call it on a folder whose node_modules is a link to a real
+// installation.
+func WriteInstalledConvex(dir string) error {
+	return WriteFile(dir, "node_modules/convex/package.json", `{ "name": "convex", "version": "1.48.0" }`+"\n")
 }
 
 // WriteFile writes dir/name, creating folders.
