@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/signal"
@@ -140,6 +141,9 @@ func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 
 // Main runs the CLI and returns the exit code.
 func Main() int {
+	if code, done := printVersion(os.Args[1:], os.Getenv, os.Stdout); done {
+		return code
+	}
 	// Every signal that ends a process from a terminal or a supervisor (Ctrl-C, kill, closing
 	// the terminal, Ctrl-\) cancels ctx, which kills the npx process group (internal/run);
 	// SIGKILL, which cannot be caught, is covered on Linux by run's parent-death signal.
@@ -152,6 +156,25 @@ func Main() int {
 	}()
 	f := NewFactory(os.Getenv)
 	return Run(ctx, f, os.Args[1:])
+}
+
+// printVersion answers `clerkconvex --version` and `clerkconvex version` without building the
+// command tree, the factory or the signal handling: the commands scripts call most to see
+// that the tool is there. It prints exactly what those commands print; anything else (another
+// argument, a network knob to validate) is left to Run (done false).
+func printVersion(args []string, getenv func(string) string, out io.Writer) (code int, done bool) {
+	if len(args) != 1 || (args[0] != "--version" && args[0] != "version") {
+		return 0, false
+	}
+	if getenv("CLERKCONVEX_HTTP_TIMEOUT") != "" || getenv("CLERKCONVEX_RETRY_BASE_DELAY") != "" || getenv("CLERKCONVEX_NPX_TIMEOUT") != "" {
+		return 0, false // Run reports a bad value before any command, this one included
+	}
+	if _, err := fmt.Fprintf(out, "clerkconvex %s\n", build.String()); err != nil && args[0] == "version" {
+		// As the command does; cobra's --version flag ignores a failed write.
+		fmt.Fprintf(os.Stderr, "%v\n", err)
+		return cmdutil.ExitFailure, true
+	}
+	return 0, true
 }
 
 // Run executes args and prints an error once, on stderr.
