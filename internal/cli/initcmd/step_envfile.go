@@ -114,7 +114,7 @@ func (gitignoreStep) Plan(ctx context.Context, s *planState) error {
 	// Judged on the file the secret goes to (a link's target); envTargetStep has refused a
 	// tracked one, to which ignore rules would not apply.
 	envRel := s.envShown()
-	ignored, inRepo, err := gitx.IsIgnored(ctx, p.dir, s.envTarget)
+	ignored, inRepo, err := s.ignored(ctx)
 	if err != nil {
 		return cmdutil.FlagErrorf("--env-file %s: %v", envRel, err)
 	}

@@ -29,11 +29,34 @@ func (envTargetStep) Plan(ctx context.Context, s *planState) error {
 	if reason := notEnvFile(s.envTarget, s.envOld); reason != "" {
 		return cmdutil.FlagErrorf("--env-file %s: %s, not an env file; init would put the secret key in it: pass --env-file with the file your app reads its variables from, such as .env.local", shown, reason)
 	}
-	tracked, _, err := gitx.IsTracked(ctx, p.dir, s.envTarget)
+	// Both git questions go to git now, in the background: each git call is a process or two,
+	// and the Clerk round trips after this step hide them. On a terminal the answer on
+	// tracking is awaited here, before any key is asked for; otherwise envTrackedStep awaits
+	// it, after the Clerk reads (nothing is written or changed before either).
+	s.startGitChecks(ctx)
+	if s.canPrompt {
+		return s.refuseTracked(ctx)
+	}
+	return nil
+}
+
+// envTrackedStep refuses an env file git tracks (envTargetStep asked git).
+type envTrackedStep struct{}
+
+func (envTrackedStep) String() string { return "env tracked" }
+
+func (envTrackedStep) Plan(ctx context.Context, s *planState) error { return s.refuseTracked(ctx) }
+
+// refuseTracked waits for git's answer on whether it tracks the env file's target, and refuses
+// one it does: the secret key would go into the next commit.
+func (s *planState) refuseTracked(ctx context.Context) error {
+	s.startGitChecks(ctx)
+	shown := s.envShown()
+	tracked, err := s.git.tracked.wait(ctx)
 	if err != nil {
 		return cmdutil.FlagErrorf("--env-file %s: %v", shown, err)
 	}
-	if tracked {
+	if tracked.yes {
 		t := filepath.ToSlash(s.envTarget)
 		return cmdutil.FlagErrorf("--env-file %s: git tracks %s, so the secret key would go into your next commit: run git rm --cached %s and commit (the file stays on disk), then run init again; or pass --env-file with an untracked file", shown, t, t)
 	}
@@ -157,4 +180,59 @@ func (s *planState) checkTarget(name, path string) error {
 // trimPrefixPath shows err with the absolute path replaced by the name the user knows.
 func trimPrefixPath(err error, abs, name string) string {
 	return strings.Replace(err.Error(), abs, name, 1)
+}
+
+// gitChecks are git's answers on the env file's target, asked in the background.
+type gitChecks struct {
+	target           string
+	tracked, ignored *gitAnswer
+}
+
+// gitAnswer is one git question's answer: yes, and whether dir is in a repository at all.
+type gitAnswer struct {
+	done        chan struct{}
+	yes, inRepo bool
+	err         error
+}
+
+func askGit(f func() (yes, inRepo bool, err error)) *gitAnswer {
+	a := &gitAnswer{done: make(chan struct{})}
+	go func() {
+		defer close(a.done)
+		a.yes, a.inRepo, a.err = f()
+	}()
+	return a
+}
+
+func (a *gitAnswer) wait(ctx context.Context) (*gitAnswer, error) {
+	select {
+	case <-a.done:
+		return a, a.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// startGitChecks asks git whether it tracks and whether it ignores the env file's target,
+// unless that is already being asked.
+func (s *planState) startGitChecks(ctx context.Context) {
+	if s.git != nil && s.git.target == s.envTarget {
+		return
+	}
+	dir, target := s.p.dir, s.envTarget
+	s.git = &gitChecks{
+		target:  target,
+		tracked: askGit(func() (bool, bool, error) { return gitx.IsTracked(ctx, dir, target) }),
+		ignored: askGit(func() (bool, bool, error) { return gitx.IsIgnored(ctx, dir, target) }),
+	}
+}
+
+// ignored waits for git's answer on whether it ignores the env file's target.
+func (s *planState) ignored(ctx context.Context) (ignored, inRepo bool, err error) {
+	s.startGitChecks(ctx)
+	a, err := s.git.ignored.wait(ctx)
+	if err != nil {
+		return false, false, err
+	}
+	return a.yes, a.inRepo, nil
 }
