@@ -78,6 +78,9 @@ func newHarness(tb testing.TB, latency time.Duration) *harness {
 	if err := env.WriteProject(dir); err != nil {
 		tb.Fatal(err)
 	}
+	if err := doctortest.WriteInstalledConvex(dir); err != nil {
+		tb.Fatal(err)
+	}
 	if err := doctortest.GitAdd(dir); err != nil {
 		tb.Fatal(err)
 	}
