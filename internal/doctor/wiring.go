@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/clerkconvex/clerkconvex/internal/project"
 	"github.com/clerkconvex/clerkconvex/internal/wiring"
 )
 
@@ -350,6 +351,11 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 	}
 	if cp == nil {
 		cp = &facts.clerkProviders[0]
+	}
+	expo := s.proj != nil && s.proj.Framework.ID == project.Expo.ID
+	if unrendered(ctx, s.in.Dir, good.file, expo) {
+		return fail("render it around the app: import its component in the root layout or entry (Next.js: around {children} in app/layout.tsx) and use it there",
+			"<ConvexProviderWithClerk> at %s is in a file that no other file imports and that is not an entry, layout or route: nothing renders it", good.site)
 	}
 	if fwPkgs != nil && !slices.Contains(fwPkgs, good.useAuthFrom) {
 		// useAuth and ClerkProvider must come from one package: every import from another

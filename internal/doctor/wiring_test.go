@@ -53,6 +53,17 @@ func TestProviderWiring(t *testing.T) {
 		status Status
 		want   string
 	}{
+		// The provider component of the guide's first step, never rendered: the layout does
+		// not import it (a false pass before), so nothing sends Convex a token.
+		{name: "next, provider component nothing renders", fw: project.Next, status: Fail,
+			files: map[string]string{"app/layout.tsx": "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}</body></html>;\n}\n",
+				"components/ConvexClientProvider.tsx": strings.NewReplacer("import { useAuth }", "import { ClerkProvider, useAuth }",
+					"<ConvexProviderWithClerk", "<ClerkProvider><ConvexProviderWithClerk", "</ConvexProviderWithClerk>", "</ConvexProviderWithClerk></ClerkProvider>").Replace(nextClient)},
+			want: "<ConvexProviderWithClerk> at components/ConvexClientProvider.tsx:12 is in a file that no other file imports"},
+		{name: "next, provider component imported from a folder doctor does not scan", fw: project.Next, status: Pass,
+			files: map[string]string{"app/layout.tsx": nextLayout, "app/ConvexClientProvider.tsx": "export { default } from \"@/providers/convex-client\";\n",
+				"components/convex-client.tsx": nextClient, "providers/convex-client.tsx": "export { default } from \"../components/convex-client\";\n"},
+			want: "<ConvexProviderWithClerk> at components/convex-client.tsx:12"},
 		{name: "next, two files", fw: project.Next, status: Pass,
 			files: map[string]string{"app/layout.tsx": nextLayout, "app/ConvexClientProvider.tsx": nextClient},
 			want:  "<ConvexProviderWithClerk> at app/ConvexClientProvider.tsx:12 with useAuth from @clerk/nextjs, <ClerkProvider> at app/layout.tsx:8"},
