@@ -57,7 +57,8 @@ func TestCheckInstalled(t *testing.T) {
 				"package.json":                     `{"dependencies": {"convex": "1.48.0"}}`,
 				"node_modules/convex/package.json": `{"version": "1.47.0"}`,
 			},
-			wantErr: "convex 1.47.0 is installed but test/node/package.json pins 1.48.0",
+			// The message names the harness's package.json by its path (test/node or test/wiring).
+			wantErr: "convex 1.47.0 is installed but " + filepath.Join("DIR", "package.json") + " pins 1.48.0",
 		},
 		{
 			name:    "no package.json",
@@ -72,6 +73,7 @@ func TestCheckInstalled(t *testing.T) {
 				write(t, dir, rel, body)
 			}
 			err := checkInstalled(dir)
+			tt.wantErr = strings.ReplaceAll(tt.wantErr, "DIR", dir)
 			if tt.wantErr == "" {
 				if err != nil {
 					t.Fatalf("checkInstalled: %v", err)
