@@ -96,8 +96,16 @@ func newPTYEnv(t *testing.T, extraEnv ...string) *ptyEnv {
 			t.Fatal(err)
 		}
 	}
-	pkg := `{"dependencies":{"vite":"7","convex":"1.48.0"}}` + "\n"
+	pkg := `{"dependencies":{"vite":"7","convex":"1.48.0","@clerk/clerk-react":"5.61.11"}}` + "\n"
 	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(pkg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The client is wired already, so these runs (about keys, prompts and the screen) have no
+	// client-wiring step; pty_wiring_test.go's project has none and tests that step.
+	if err := os.MkdirAll(filepath.Join(dir, "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "src", "main.tsx"), []byte(ptyWiredMain), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	e := &ptyEnv{t: t, bin: bin, dir: dir, clerk: s, npxLog: filepath.Join(state, "log.jsonl")}

@@ -9,6 +9,24 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
 )
 
+// ptyWiredMain is a Vite entry wired as Clerk's and Convex's guides show.
+const ptyWiredMain = `import { createRoot } from "react-dom/client";
+import { ClerkProvider, useAuth } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+import { ConvexReactClient } from "convex/react";
+import App from "./App";
+
+const convex = new ConvexReactClient(import.meta.env.VITE_CONVEX_URL as string);
+
+createRoot(document.getElementById("root")!).render(
+  <ClerkProvider publishableKey={import.meta.env.VITE_CLERK_PUBLISHABLE_KEY}>
+    <ConvexProviderWithClerk client={convex} useAuth={useAuth}>
+      <App />
+    </ConvexProviderWithClerk>
+  </ClerkProvider>,
+);
+`
+
 const promptWiring = "Write the client wiring (app/ConvexClientProvider.tsx, app/layout.tsx)?"
 
 const ptyNextLayout = `export default function RootLayout({ children }: { children: React.ReactNode }) {
@@ -27,6 +45,9 @@ const ptyNextLayout = `export default function RootLayout({ children }: { childr
 func nextPTYEnv(t *testing.T) *ptyEnv {
 	t.Helper()
 	e := newPTYEnv(t, "CLERK_SECRET_KEY="+sk1, "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY="+clerk.EncodePublishableKey(host1, false))
+	if err := os.RemoveAll(filepath.Join(e.dir, "src")); err != nil { // newPTYEnv's wired Vite entry
+		t.Fatal(err)
+	}
 	for name, data := range map[string]string{
 		"package.json":   `{"dependencies":{"next":"15.5.4","@clerk/nextjs":"6.39.8","convex":"1.48.0"}}` + "\n",
 		"tsconfig.json":  "{}\n",
