@@ -38,6 +38,9 @@ func (s *state) checks() []check {
 		{id: "convex.env_matches_file", section: SectionConvex, live: true, needs: []string{"convex.env_var", "env.file"}, run: checkConvexEnvMatchesFile},
 	}
 	cs = insertChecks(cs, "client.publishable_key", s.nextChecks()...)
+	if s.nodeCheckListed() {
+		cs = s.withNodeCheck(cs)
+	}
 	cs = append(cs, s.usersChecks()...)
 	if s.in.Token != "" {
 		cs = append(cs,

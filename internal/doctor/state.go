@@ -79,6 +79,11 @@ type state struct {
 	// token.*
 	tok *oidc.Token
 
+	// project.node_version (checks_node.go)
+	nodeOnce sync.Once
+	node     *nodeEngine
+	nodeVer  *future[string]
+
 	// Background work, started once. bg counts its goroutines: Run cancels and waits for
 	// them all before it returns, so no call (and no npx child) outlives the run.
 	bg        sync.WaitGroup
@@ -249,6 +254,9 @@ func (s *state) startConvexEnv() {
 		return
 	}
 	s.convexEnv = goFuture(&s.bg, s.ctx, s.in.Timeout, func(ctx context.Context) (map[string]string, error) {
+		if err := s.nodeGate(ctx); err != nil {
+			return nil, err
+		}
 		return s.in.ConvexEnvList(ctx, s.target())
 	})
 }

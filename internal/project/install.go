@@ -61,23 +61,44 @@ func AddCommand(dir string, pkgs ...string) string {
 // workspace root hoists packages there). ok is false when none is found, or the one found
 // cannot be read (a named pipe is not read) or has no version.
 func InstalledVersion(dir, pkg string) (version string, ok bool) {
+	m, _, ok := installedManifest(dir, pkg)
+	return m.Version, ok && m.Version != ""
+}
+
+// InstalledNodeEngine is the "engines.node" range of the pkg Node resolves from dir (see
+// InstalledVersion), with its version and the package.json it came from; ok is false when
+// no installed pkg is found or it declares no Node range.
+func InstalledNodeEngine(dir, pkg string) (rng, version, path string, ok bool) {
+	m, path, ok := installedManifest(dir, pkg)
+	if !ok || strings.TrimSpace(m.Engines.Node) == "" {
+		return "", "", "", false
+	}
+	return strings.TrimSpace(m.Engines.Node), m.Version, path, true
+}
+
+type installedPackage struct {
+	Version string `json:"version"`
+	Engines struct {
+		Node string `json:"node"`
+	} `json:"engines"`
+}
+
+func installedManifest(dir, pkg string) (m installedPackage, path string, ok bool) {
 	for d := absDir(dir); ; {
-		b, exists, err := fsutil.ReadFileIfExists(filepath.Join(d, "node_modules", filepath.FromSlash(pkg), "package.json"))
+		path = filepath.Join(d, "node_modules", filepath.FromSlash(pkg), "package.json")
+		b, exists, err := fsutil.ReadFileIfExists(path)
 		if err != nil {
-			return "", false
+			return m, "", false
 		}
 		if exists {
-			var v struct {
-				Version string `json:"version"`
+			if json.Unmarshal(stripBOM(b), &m) != nil {
+				return m, "", false
 			}
-			if json.Unmarshal(stripBOM(b), &v) != nil || v.Version == "" {
-				return "", false
-			}
-			return v.Version, true
+			return m, path, true
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return "", false
+			return m, "", false
 		}
 		d = parent
 	}

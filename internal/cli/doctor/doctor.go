@@ -303,6 +303,13 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 			fmt.Fprintf(opts.IO.ErrOut, "note: %s is a production deploy key: checking the production deployment, as with --prod\n", p.Key().Source)
 		}
 	}
+	if r != nil && env.Via() == convex.ViaNpx {
+		// The Node npx would run, checked against the installed convex's engines first.
+		in.NodeVersion = func(ctx context.Context) (string, error) {
+			res, err := r.Run(ctx, run.Cmd{Dir: layout.Convex, Name: "node", Args: []string{"--version"}})
+			return string(res.Stdout), err
+		}
+	}
 	return in, nil
 }
 
