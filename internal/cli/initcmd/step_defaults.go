@@ -2,12 +2,9 @@ package initcmd
 
 import (
 	"context"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
-	"github.com/clerkconvex/clerkconvex/internal/dotenv"
+	"github.com/clerkconvex/clerkconvex/internal/convex"
 )
 
 // Project defaults (docs/deployments.md): the variables every new deployment of a type starts
@@ -30,10 +27,10 @@ func (defaultsStep) Plan(ctx context.Context, s *planState) error {
 	opts, p := s.opts, s.p
 	p.defaults = nil
 	types := opts.Defaults
-	sel := s.convexSelection()
+	sel := convex.SelectionIn(s.p.convexDir(), s.opts.Getenv)
 	if len(types) == 0 {
 		if !opts.askDefaults || opts.JSON || opts.DryRun || opts.SkipConvexEnv || !s.canPrompt ||
-			p.secret.Live || p.prod || !sel.cloud || !firstRun(p) {
+			p.secret.Live || p.prod || !sel.Cloud || !firstRun(p) {
 			return nil
 		}
 		ok, err := opts.Prompter().Confirm(defaultsQuestion, false)
@@ -42,8 +39,8 @@ func (defaultsStep) Plan(ctx context.Context, s *planState) error {
 		}
 		types = []string{"dev", "preview"}
 	}
-	if sel.selfHosted != "" {
-		return cmdutil.FlagErrorf("--defaults: project defaults exist only for Convex cloud projects, and this one uses a self-hosted backend (%s); set the variables on each deployment instead (init --deployment <ref>)", sel.selfHosted)
+	if sel.SelfHosted != "" {
+		return cmdutil.FlagErrorf("--defaults: project defaults exist only for Convex cloud projects, and this one uses a self-hosted backend (%s); set the variables on each deployment instead (init --deployment <ref>)", sel.SelfHosted)
 	}
 	for _, t := range types {
 		switch {
@@ -57,41 +54,3 @@ func (defaultsStep) Plan(ctx context.Context, s *planState) error {
 	return nil
 }
 
-// convexSelectionInfo is how the Convex CLI will pick the deployment in the Convex package:
-// cloud (CONVEX_DEPLOYMENT or a deploy key) or self-hosted (where that was said).
-type convexSelectionInfo struct {
-	cloud      bool
-	selfHosted string
-}
-
-// convexSelection reads the variables the Convex CLI selects a deployment with: the
-// environment first, then .env.local in the Convex package (where npx convex runs).
-func (s *planState) convexSelection() convexSelectionInfo {
-	var local *dotenv.File
-	if b, err := os.ReadFile(filepath.Join(s.p.convexDir(), ".env.local")); err == nil {
-		local = dotenv.Parse(b)
-	}
-	lookup := func(name string) (string, string) {
-		if v := strings.TrimSpace(s.opts.Getenv(name)); v != "" {
-			return v, "$" + name
-		}
-		if local != nil {
-			if v, ok := local.Get(name); ok && strings.TrimSpace(v) != "" {
-				return strings.TrimSpace(v), name + " in .env.local"
-			}
-		}
-		return "", ""
-	}
-	var info convexSelectionInfo
-	if v, from := lookup("CONVEX_SELF_HOSTED_URL"); v != "" {
-		info.selfHosted = from
-		return info
-	}
-	if v, _ := lookup("CONVEX_DEPLOY_KEY"); v != "" {
-		info.cloud = true
-	}
-	if v, _ := lookup("CONVEX_DEPLOYMENT"); v != "" && !strings.HasPrefix(v, "local:") && !strings.HasPrefix(v, "anonymous:") {
-		info.cloud = true
-	}
-	return info
-}
