@@ -352,9 +352,9 @@ func fakeNpx() {
 		store[dep] = map[string]string{}
 	}
 	if rest[0] == "default" {
-		fakeNpxDefault(store, dep, rest[1:], stdin, force)
-		b, _ := json.Marshal(store)
-		os.WriteFile(path, b, 0o644)
+		if fakeNpxDefault(store, dep, rest[1:], stdin, force) {
+			saveNpxStore(path, store)
+		}
 		os.Exit(0)
 	}
 	switch {
@@ -380,9 +380,20 @@ func fakeNpx() {
 		fmt.Fprintf(os.Stderr, "fake npx: unsupported call %q\n", args)
 		os.Exit(2)
 	}
-	b, _ := json.Marshal(store)
-	os.WriteFile(path, b, 0o644)
+	if rest[0] == "set" {
+		saveNpxStore(path, store)
+	}
 	os.Exit(0)
+}
+
+// saveNpxStore writes the fake npx's store atomically: doctor runs several npx calls side by
+// side, and a reader must never see a half-written file (readers never write it back).
+func saveNpxStore(path string, store map[string]map[string]string) {
+	b, _ := json.Marshal(store)
+	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
+	if os.WriteFile(tmp, b, 0o644) == nil {
+		os.Rename(tmp, path)
+	}
 }
 
 // exit N PROG ARGS...: run a program and assert its exit code (stdout and stderr are kept for
@@ -412,7 +423,7 @@ func cmdExit(ts *testscript.TestScript, neg bool, args []string) {
 // (dist/cjs/cli/lib/env.js: envSetFromContent, envList), on the store's "default:T" entry:
 // set reads a .env body from stdin (NAME='value' lines), refuses a different existing value
 // without --force (exit 1), and says when nothing changed.
-func fakeNpxDefault(store map[string]map[string]string, dep string, rest []string, stdin []byte, force bool) {
+func fakeNpxDefault(store map[string]map[string]string, dep string, rest []string, stdin []byte, force bool) (changed bool) {
 	typ := strings.TrimPrefix(dep, "default:")
 	notice := " (in default env vars for " + typ + " deployments)"
 	if !strings.HasPrefix(dep, "default:") || len(rest) == 0 {
@@ -451,6 +462,7 @@ func fakeNpxDefault(store map[string]map[string]string, dep string, rest []strin
 		for _, c := range todo {
 			vars[c.k] = c.v
 		}
+		changed = len(todo) > 0
 		if len(todo) == 0 {
 			fmt.Fprintf(os.Stderr, "All %d environment variables from stdin already set%s\n", same, notice)
 		} else {
@@ -467,4 +479,5 @@ func fakeNpxDefault(store map[string]map[string]string, dep string, rest []strin
 		fmt.Fprintf(os.Stderr, "fake npx: unsupported env default call %q\n", rest)
 		os.Exit(2)
 	}
+	return changed
 }

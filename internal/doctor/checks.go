@@ -38,6 +38,9 @@ func (s *state) checks() []check {
 		{id: "convex.env_matches_file", section: SectionConvex, live: true, needs: []string{"convex.env_var", "env.file"}, run: checkConvexEnvMatchesFile},
 	}
 	cs = insertChecks(cs, "client.publishable_key", s.nextChecks()...)
+	if s.defaultsListed() {
+		cs = append(cs, check{id: "convex.defaults", section: SectionConvex, live: true, needs: []string{"authconfig.exists"}, after: []string{"authconfig.provider", "clerk.secret_key", "convex.auth_env"}, run: checkDefaults})
+	}
 	if s.nodeCheckListed() {
 		cs = s.withNodeCheck(cs)
 	}

@@ -108,7 +108,7 @@ func (s *state) withNodeCheck(cs []check) []check {
 	out := make([]check, 0, len(cs)+1)
 	for _, c := range cs {
 		switch c.id {
-		case "convex.env_var", "convex.auth_env":
+		case "convex.env_var", "convex.auth_env", "convex.defaults":
 			c.needs = append(append([]string(nil), c.needs...), "project.node_version")
 		}
 		out = append(out, c)

@@ -138,6 +138,9 @@ type Inputs struct {
 	// ConvexEnvList reads every variable of the deployment in one call (`npx convex env list
 	// --include-values [--prod | --deployment REF]`).
 	ConvexEnvList func(ctx context.Context, dep convex.Deployment) (map[string]string, error)
+	// ConvexDefaultsList reads the project's default variables for new deployments of a type
+	// (`npx convex env default list --include-values --type T`); nil skips convex.defaults.
+	ConvexDefaultsList func(ctx context.Context, typ string) (map[string]string, error)
 	// NodeVersion runs `node --version` (the Node npx would use); nil skips
 	// project.node_version.
 	NodeVersion func(ctx context.Context) (string, error)

@@ -79,6 +79,10 @@ type state struct {
 	// token.*
 	tok *oidc.Token
 
+	// convex.defaults (checks_defaults.go)
+	defaultsOnce sync.Once
+	defaults     *defaultsFacts
+
 	// project.node_version (checks_node.go)
 	nodeOnce sync.Once
 	node     *nodeEngine
@@ -245,6 +249,7 @@ func (s *state) prefetchIssuer(issuer string) {
 // startConvexEnv starts the one `npx convex env list` of the run: every variable of the
 // deployment, for convex.env_var and convex.auth_env alike.
 func (s *state) startConvexEnv() {
+	s.startDefaults() // the project defaults' lists, side by side (checks_defaults.go)
 	if s.in.Offline || s.in.ConvexEnvList == nil {
 		return
 	}

@@ -309,6 +309,10 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 			res, err := r.Run(ctx, run.Cmd{Dir: layout.Convex, Name: "node", Args: []string{"--version"}})
 			return string(res.Stdout), err
 		}
+		// The project's defaults per deployment type: the control plane's, through npx only.
+		in.ConvexDefaultsList = func(ctx context.Context, typ string) (map[string]string, error) {
+			return convex.ListDefaults(ctx, r, layout.Convex, typ)
+		}
 	}
 	return in, nil
 }

@@ -53,4 +53,3 @@ func (defaultsStep) Plan(ctx context.Context, s *planState) error {
 	p.defaults = types
 	return nil
 }
-
