@@ -37,6 +37,8 @@ type Result struct {
 	Files    []ResultFile   `json:"files"`
 	Convex   ResultConvex   `json:"convex"`
 	Warnings []string       `json:"warnings"`
+	// LiveKeys says where the production keys go (--prod with live keys, no --env-file).
+	LiveKeys *ResultLiveKeys `json:"live_keys,omitempty"`
 	// Defaults are the project defaults set per deployment type (--defaults).
 	Defaults []ResultDefaults `json:"defaults,omitempty"`
 	// Install is the packages the client wiring needs (absent when none is missing).
@@ -93,7 +95,7 @@ func (p *plan) result(dry bool) *Result {
 		Template: ResultTemplate{Name: p.tmplName, ID: p.tmpl.ID, Action: string(p.tmpl.Action), ApplicationID: p.appID, Changes: nonNil(p.tmpl.Changes)},
 		Warnings: nonNil(p.warnings),
 	}
-	for _, f := range []*filePlan{p.envFile, p.authFile} {
+	for _, f := range p.files() {
 		rf := ResultFile{Path: f.Rel, Action: f.Action()}
 		if f == p.authFile && len(p.manual) > 0 {
 			rf.Action = "manual"
@@ -111,6 +113,8 @@ func (p *plan) result(dry bool) *Result {
 	if p.gitignore != "" {
 		r.Files = append(r.Files, ResultFile{Path: ".gitignore", Action: "updated", Note: "added " + strings.Join(gitx.IgnorePatterns(p.gitignore), " and ")})
 	}
+	r.Files = append(r.Files, p.liveKeysFile()...)
+	r.LiveKeys = p.resultLiveKeys()
 	r.Defaults = p.resultDefaults(map[bool]string{true: "planned", false: "skipped"}[dry])
 	r.Convex = ResultConvex{Variable: p.issuerVar, Value: p.issuerValue, Deployment: p.target().String(), Command: convex.ManualCommand(p.issuerVar, p.issuerValue, p.target())}
 	return r
@@ -159,7 +163,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 	}
 
 	// 2. and 3. The files.
-	for _, f := range []*filePlan{p.envFile, p.authFile} {
+	for _, f := range p.files() {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
@@ -174,6 +178,7 @@ func apply(ctx context.Context, opts *Options, p *plan) (*Result, error) {
 			io.Step(iostreams.OK, "%s %s", f.Rel, what)
 		}
 	}
+	stepLiveKeys(io, p)
 	if p.chmod != 0 {
 		if err := cmdutil.MakePrivate(p.root(), p.envFile.Rel, p.envFile.Abs); err != nil {
 			return res, err
@@ -336,6 +341,7 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 		printDefaultsResult(out, r)
 	}
 	printWiringManual(p, func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) })
+	printLiveKeys(out, p)
 	if len(p.manual) > 0 {
 		fmt.Fprintf(out, "To do by hand: add to the providers array of %s:\n%s\n", p.authFile.Rel, indent(strings.Join(p.manual, ",\n"), "  "))
 	}
@@ -385,7 +391,7 @@ func printDryRun(opts *Options, p *plan) error {
 	default:
 		fmt.Fprintf(out, "  leave JWT template %q unchanged\n", p.tmplName)
 	}
-	for _, f := range []*filePlan{p.envFile, p.authFile} {
+	for _, f := range p.files() {
 		switch f.Action() {
 		case "created":
 			fmt.Fprintf(out, "  create %s\n", f.Rel)
@@ -399,6 +405,9 @@ func printDryRun(opts *Options, p *plan) error {
 		fmt.Fprintf(out, "  chmod %o %s\n", p.chmod, p.envFile.Rel)
 	}
 	printWiringDryRun(p, func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) })
+	if p.liveKeysElsewhere {
+		fmt.Fprintf(out, "  leave %s alone (the live keys go to your hosting provider's production environment)\n", p.keptEnv)
+	}
 	if p.gitignore != "" {
 		fmt.Fprintf(out, "  add %s to .gitignore\n", strings.Join(gitx.IgnorePatterns(p.gitignore), " and "))
 	}
@@ -416,7 +425,7 @@ func printDryRun(opts *Options, p *plan) error {
 		printDefaultsPlan(out, p)
 	}
 	masked := false
-	for _, f := range []*filePlan{p.envFile, p.authFile} {
+	for _, f := range p.files() {
 		old, nw := []byte(clerk.RedactSecrets(string(f.Old))), []byte(clerk.RedactSecrets(string(f.New)))
 		if f == p.envFile {
 			var m1, m2 bool

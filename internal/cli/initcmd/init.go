@@ -39,6 +39,9 @@ type Options struct {
 	NoInput        bool
 	JSON           bool
 	SyncUsers      bool
+	// EnvFileExplicit: --env-file was given. With --prod and live keys, init writes the keys
+	// only to a named env file.
+	EnvFileExplicit bool
 	// Defaults are the deployment types (dev, preview, prod) whose project defaults get the
 	// variables too (--defaults).
 	Defaults []string
@@ -103,6 +106,7 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			if err := opts.ProjectFlags.Validate(cmd.Flags().Changed("env-file")); err != nil {
 				return err
 			}
+			opts.EnvFileExplicit = cmd.Flags().Changed("env-file")
 			env, err := cmdutil.ConvexEnv(opts.Via, opts.Getenv, nil, nil, "", opts.Target())
 			if err != nil {
 				return err // --via api that cannot be honoured, said before anything is changed

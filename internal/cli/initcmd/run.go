@@ -45,17 +45,21 @@ type plan struct {
 	prod            bool
 	deployment      string   // --deployment: a named deployment (never with prod)
 	defaults        []string // deployment types whose project defaults get the variables too
-	tmpl            clerk.TemplatePlan
-	envFile         *filePlan
-	authFile        *filePlan
-	wiring          *wiringPlan // the client wiring; nil when there is nothing to wire
-	manual          []string    // snippets to paste by hand
-	gitignore       string      // the env file (target, slash path) to add to .gitignore, when accepted
-	done            []string    // what apply has changed so far, for an interrupted run's message
-	inFlight        string      // what apply is changing now (it may or may not be done when interrupted)
-	chmod           os.FileMode // the env file's new mode, when it is to change (0: keep it)
-	chmodWas        os.FileMode
-	warnings        []string
+	// liveKeysElsewhere: --prod with live keys and no --env-file; the env file is not written
+	// and init says where the keys belong (the hosting provider's production environment).
+	liveKeysElsewhere bool
+	keptEnv           string // the env file left alone then
+	tmpl              clerk.TemplatePlan
+	envFile           *filePlan
+	authFile          *filePlan
+	wiring            *wiringPlan // the client wiring; nil when there is nothing to wire
+	manual            []string    // snippets to paste by hand
+	gitignore         string      // the env file (target, slash path) to add to .gitignore, when accepted
+	done              []string    // what apply has changed so far, for an interrupted run's message
+	inFlight          string      // what apply is changing now (it may or may not be done when interrupted)
+	chmod             os.FileMode // the env file's new mode, when it is to change (0: keep it)
+	chmodWas          os.FileMode
+	warnings          []string
 }
 
 // convexDir is the folder of the package holding the Convex functions: where auth.config is
@@ -186,4 +190,13 @@ func otherInstance(env *dotenv.File, pubVars []string, pub clerk.PublishableKey,
 		}
 	}
 	return ""
+}
+
+// files are the files init writes: the env file (unless the keys belong elsewhere) and
+// auth.config.
+func (p *plan) files() []*filePlan {
+	if p.envFile == nil {
+		return []*filePlan{p.authFile}
+	}
+	return []*filePlan{p.envFile, p.authFile}
 }

@@ -19,7 +19,15 @@ func (envFileStep) String() string { return "env file" }
 
 func (envFileStep) Plan(ctx context.Context, s *planState) error {
 	opts, p := s.opts, s.p
-	fw := p.proj.Framework
+	p.envFile, p.chmod, p.liveKeysElsewhere = nil, 0, false
+	// --prod with live keys and no --env-file: the keys of the production instance belong in
+	// the hosting provider's production environment; .env.local (the development keys) is left
+	// alone. Only the names the app reads them under are worked out (liveKeys.go).
+	if opts.Prod && p.secret.Live && !opts.EnvFileExplicit {
+		p.liveKeysElsewhere, p.keptEnv = true, s.envRel
+		s.keyVars()
+		return nil
+	}
 	// With --prod, keys of another instance in the file are most likely the developer's own:
 	// replacing them would send local development to the production instance.
 	if opts.Prod && s.envExists {
@@ -27,16 +35,7 @@ func (envFileStep) Plan(ctx context.Context, s *planState) error {
 			return err
 		}
 	}
-	// The names the app reads: the first of its Clerk package's lookup order the file already
-	// uses (TanStack's CLERK_PUBLISHABLE_KEY, say), else the framework's usual one.
-	p.pubVar = fw.PublishableKeyVar
-	for _, name := range fw.KeyLookup {
-		if v, ok := s.env.Get(name); ok && strings.TrimSpace(v) != "" {
-			p.pubVar = name
-			break
-		}
-	}
-	p.secretVar = fw.SecretKeyVar
+	s.keyVars()
 	want := []cmdutil.EnvVar{{Name: p.pubVar, Value: p.pub.Raw}, {Name: p.secretVar, Value: p.secret.Reveal()}, {Name: p.issuerVar, Value: p.issuerValue}}
 	for _, v := range p.extraIssuerVars {
 		want = append(want, cmdutil.EnvVar{Name: v, Value: p.issuer})
@@ -111,6 +110,9 @@ func (gitignoreStep) String() string { return "gitignore" }
 func (gitignoreStep) Plan(ctx context.Context, s *planState) error {
 	opts, p := s.opts, s.p
 	p.gitignore = ""
+	if p.liveKeysElsewhere {
+		return nil // no secret goes to the env file
+	}
 	// Judged on the file the secret goes to (a link's target); envTargetStep has refused a
 	// tracked one, to which ignore rules would not apply.
 	envRel := s.envShown()
@@ -143,4 +145,20 @@ func (gitignoreStep) Plan(ctx context.Context, s *planState) error {
 		p.warn(s.io, "git does not ignore %s, which %s the secret key: add %s to .gitignore (or rerun with --yes)", envRel, holds, gitx.EscapePattern(filepath.ToSlash(s.envTarget)))
 	}
 	return nil
+}
+
+// keyVars picks the names the app reads the keys under: the first of its Clerk package's
+// lookup order the env file already uses (TanStack's CLERK_PUBLISHABLE_KEY, say), else the
+// framework's usual one.
+func (s *planState) keyVars() {
+	p := s.p
+	fw := p.proj.Framework
+	p.pubVar = fw.PublishableKeyVar
+	for _, name := range fw.KeyLookup {
+		if v, ok := s.env.Get(name); ok && strings.TrimSpace(v) != "" {
+			p.pubVar = name
+			break
+		}
+	}
+	p.secretVar = fw.SecretKeyVar
 }

@@ -127,7 +127,7 @@ func (targetsStep) String() string { return "write targets" }
 
 func (targetsStep) Plan(ctx context.Context, s *planState) error {
 	p := s.p
-	for _, f := range []*filePlan{p.envFile, p.authFile} {
+	for _, f := range p.files() {
 		if f == nil || (f.Exists && string(f.Old) == string(f.New)) {
 			continue
 		}
