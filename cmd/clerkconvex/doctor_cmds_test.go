@@ -38,7 +38,8 @@ func doctorCmds() map[string]func(ts *testscript.TestScript, neg bool, args []st
 // CLERK_JWT_ISSUER_DOMAIN in the fake npx's store. Sets CLERK_API_URL, DISSUER, DKID (the
 // signing key's kid), DSK (the secret key),
 // DSK2 (the other instance's), DSKX (a key no instance has), DPK, DPK2, DPKLIVE (publishable
-// keys: the instance's, the other's, a live one for the instance's host). The server is
+// keys: the instance's, the other's, a live one for the instance's host), and the production
+// instance's DSKL, DPKL and issuer DLISSUER. The server is
 // also "clerkfake", so clerk-calls works.
 func cmdDoctorFake(ts *testscript.TestScript, neg bool, args []string) {
 	var o doctortest.Options
@@ -81,6 +82,9 @@ func cmdDoctorFake(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("DPK", env.PublishableKey())
 	ts.Setenv("DPK2", env.OtherPublishableKey())
 	ts.Setenv("DPKLIVE", env.LivePublishableKey())
+	ts.Setenv("DSKL", doctortest.LiveSecretKey)
+	ts.Setenv("DPKL", env.LiveInstancePublishableKey())
+	ts.Setenv("DLISSUER", env.Live.URL)
 	ts.Setenv("DISSUER", env.IssuerURL())
 	ts.Setenv("DKID", env.Issuer.KeyID)
 	dir := ts.MkAbs(".")

@@ -26,6 +26,8 @@ const (
 	OtherSecretKey = "sk_test_CANARYdocTwoAbCdEfGhIjKlMnOpQrSt2222"
 	// UnknownSecretKey is well-formed but belongs to no instance (the fake answers 401).
 	UnknownSecretKey = "sk_test_CANARYdocNoneAbCdEfGhIjKlMnOpQrS9999"
+	// LiveSecretKey is the production instance's (its own issuer, Env.Live).
+	LiveSecretKey = "sk_live_CANARYdocLiveAbCdEfGhIjKlMnOpQrS7777"
 )
 
 // Options shape the fakes.
@@ -63,6 +65,7 @@ type Env struct {
 	Clerk  *clerkapi.Server
 	Issuer *issuer.Issuer // the main instance's
 	Other  *issuer.Issuer // the second instance's
+	Live   *issuer.Issuer // the production instance's (LiveSecretKey), with a "convex" template
 }
 
 // Start starts the fakes. Call Close when done.
@@ -72,11 +75,17 @@ func Start(o Options) (*Env, error) {
 	if io.Key == nil {
 		io.Key = keys()[0]
 	}
-	e := &Env{Issuer: issuer.New(io), Other: issuer.New(issuer.Options{Latency: o.Latency, Key: keys()[1]})}
+	e := &Env{Issuer: issuer.New(io), Other: issuer.New(issuer.Options{Latency: o.Latency, Key: keys()[1]}),
+		Live: issuer.New(issuer.Options{Latency: o.Latency, Key: keys()[1]})}
 	e.Clerk = clerkapi.New(clerkapi.Options{Latency: o.Latency, Instances: []clerkapi.Instance{
 		{SecretKey: SecretKey, FrontendAPIURL: e.Issuer.URL},
 		{SecretKey: OtherSecretKey, FrontendAPIURL: e.Other.URL},
+		{SecretKey: LiveSecretKey, FrontendAPIURL: e.Live.URL},
 	}})
+	if _, err := e.Clerk.AddTemplate(LiveSecretKey, clerkapi.Template{Name: "convex", Claims: json.RawMessage(`{"aud":"convex"}`)}); err != nil {
+		e.Close()
+		return nil, err
+	}
 	if !o.NoTemplate {
 		name, claims := o.TemplateName, o.TemplateClaims
 		if name == "" {
@@ -98,6 +107,12 @@ func (e *Env) Close() {
 	e.Clerk.Close()
 	e.Issuer.Close()
 	e.Other.Close()
+	e.Live.Close()
+}
+
+// LiveInstancePublishableKey is the production instance's publishable key (pk_live_).
+func (e *Env) LiveInstancePublishableKey() string {
+	return clerk.EncodePublishableKey(hostOf(e.Live.URL), true)
 }
 
 // IssuerURL is the main instance's issuer.
