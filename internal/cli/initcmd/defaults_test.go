@@ -65,4 +65,3 @@ func TestDefaultsQuestionNotAsked(t *testing.T) {
 		})
 	}
 }
-
