@@ -1,11 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/doctor/doctortest"
 )
 
 // init --defaults dev,preview in a cloud project, through the real convex CLI: the issuer lands
@@ -44,4 +46,52 @@ func TestRealCLIInitDefaults(t *testing.T) {
 		t.Fatalf("rerun:\n%s", r)
 	}
 	noSecret(t, "init's output", r.stdout+r.stderr)
+}
+
+// doctor in a cloud project built for Vercel preview deployments reads the project defaults
+// through the real convex CLI: new preview deployments without the issuer are a warning naming
+// vercel.json, and dev's default (set on the fake control plane) is read back.
+func TestRealCLIDoctorDefaults(t *testing.T) {
+	t.Parallel()
+	e := newRealEnv(t)
+	env, err := doctortest.Start(doctortest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(env.Close)
+	files := map[string]string{"vercel.json": `{"buildCommand":"npx convex deploy --cmd 'npm run build'"}`}
+	for rel, body := range doctortest.Project {
+		files[rel] = body
+	}
+	dir, cenv, dev, _, bb := cloudProjectBB(t, e, env.Clerk, files)
+	writeFile(t, dir, "package.json", []byte(doctortest.Project["package.json"]), 0o600)
+	writeFile(t, dir, ".env.local", []byte(bb.DotEnvLine()+"\n"+env.EnvFile()), 0o600)
+	dev.SetEnv("CLERK_JWT_ISSUER_DOMAIN", env.IssuerURL())
+
+	check := func() map[string]string {
+		t.Helper()
+		r := run(t, dir, cenv, e.bin, "doctor", "--json", "--timeout", "5m")
+		var rep struct {
+			Checks []map[string]string `json:"checks"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+			t.Fatalf("doctor --json: %v\n%s", err, r)
+		}
+		noSecret(t, "doctor's output", r.stdout+r.stderr)
+		for _, c := range rep.Checks {
+			if c["id"] == "convex.defaults" {
+				return c
+			}
+		}
+		t.Fatalf("no convex.defaults check:\n%s", r)
+		return nil
+	}
+	// One run (each reads three lists through the real CLI): dev's default holds the issuer,
+	// preview's has none.
+	bb.SetDefault("dev", "CLERK_JWT_ISSUER_DOMAIN", env.IssuerURL())
+	c := check()
+	if c["status"] != "warn" || !strings.Contains(c["message"], "new preview deployments start without CLERK_JWT_ISSUER_DOMAIN") ||
+		!strings.Contains(c["message"], "vercel.json") || !strings.Contains(c["message"], "dev: CLERK_JWT_ISSUER_DOMAIN set; preview: no CLERK_JWT_ISSUER_DOMAIN") {
+		t.Errorf("convex.defaults = %v", c)
+	}
 }
