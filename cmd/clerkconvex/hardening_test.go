@@ -693,7 +693,8 @@ VITE_CLERK_PUBLISHABLE_KEY=` + pk1 + `
 {"dependencies":{"next":"15","convex":"1.48.0"}}
 `, steps: []canaryStep{
 		{args: []string{"init", "--no-input", "--prod", "--secret-key", skL, "--publishable-key", pkL}},
-		{args: []string{"init", "--no-input", "--prod", "--json"}},
+		// The live keys are not written to .env.local: a rerun reads them from the environment.
+		{args: []string{"init", "--no-input", "--prod", "--json"}, env: map[string]string{"CLERK_SECRET_KEY": skL, "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY": pkL}},
 	}},
 	{name: "init in a git repository that does not ignore the env file, --yes", files: viteProject,
 		prep: func(t *testing.T, h *harness) { gitInit(t, h.dir) },

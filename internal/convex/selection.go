@@ -1,11 +1,11 @@
 package convex
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/dotenv"
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 )
 
 // Selection is how the Convex CLI will pick a deployment in a folder, read from the variables
@@ -25,7 +25,8 @@ type Selection struct {
 // SelectionIn reads dir's selection variables; getenv is the process environment.
 func SelectionIn(dir string, getenv func(string) string) Selection {
 	var local *dotenv.File
-	if b, err := os.ReadFile(filepath.Join(dir, ".env.local")); err == nil {
+	// Never a blocking read: a named pipe or device there is not read (fsutil).
+	if b, ok, err := fsutil.ReadFileIfExists(filepath.Join(dir, ".env.local")); err == nil && ok {
 		local = dotenv.Parse(b)
 	}
 	lookup := func(name string) (string, string) {
