@@ -19,9 +19,9 @@ var expoLayouts = []string{
 }
 
 var (
-	defaultFunc  = regexp.MustCompile(`\bexport\s+default\s+(?:async\s+)?function\b\s*[\w$]*\s*(?:<[^>]*>)?\s*\(`)
-	defaultName  = regexp.MustCompile(`\bexport\s+default\s+([A-Za-z_$][\w$]*)\s*;?\s*(?:\n|$)`)
-	returnJSX    = regexp.MustCompile(`\breturn\s*(\(\s*)?<`)
+	defaultFunc  = onceRe(`\bexport\s+default\s+(?:async\s+)?function\b\s*[\w$]*\s*(?:<[^>]*>)?\s*\(`)
+	defaultName  = onceRe(`\bexport\s+default\s+([A-Za-z_$][\w$]*)\s*;?\s*(?:\n|$)`)
+	returnJSX    = onceRe(`\breturn\s*(\(\s*)?<`)
 	namedFuncFmt = `\bfunction\s+%s\s*(?:<[^>]*>)?\s*\(`
 )
 
@@ -59,9 +59,9 @@ func planExpo(_ context.Context, in *Input) (*Plan, error) {
 func layoutElement(src string) (*jsxNode, string) {
 	code := stripComments(src)
 	open := -1
-	if loc := defaultFunc.FindStringIndex(code); loc != nil {
+	if loc := defaultFunc().FindStringIndex(code); loc != nil {
 		open = loc[1] - 1
-	} else if m := defaultName.FindStringSubmatchIndex(code); m != nil {
+	} else if m := defaultName().FindStringSubmatchIndex(code); m != nil {
 		name := code[m[2]:m[3]]
 		if loc := regexp.MustCompile(strings.Replace(namedFuncFmt, "%s", regexp.QuoteMeta(name), 1)).FindStringIndex(code); loc != nil {
 			open = loc[1] - 1
@@ -86,7 +86,7 @@ func layoutElement(src string) (*jsxNode, string) {
 	}
 	body := code[start:p.pos]
 	var found *jsxNode
-	for _, loc := range returnJSX.FindAllStringIndex(body, -1) {
+	for _, loc := range returnJSX().FindAllStringIndex(body, -1) {
 		at := start + loc[1] - 1
 		if found != nil && at < found.end {
 			continue // a return inside the element already found (a render prop)

@@ -2,7 +2,6 @@ package wiring
 
 import (
 	"context"
-	"regexp"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/project"
@@ -17,8 +16,8 @@ var tanstackRoots = []string{
 }
 
 var (
-	htmlTag   = regexp.MustCompile(`<html[\s>]`)
-	outletTag = regexp.MustCompile(`<Outlet[\s/>]`)
+	htmlTag   = onceRe(`<html[\s>]`)
+	outletTag = onceRe(`<Outlet[\s/>]`)
 )
 
 func init() { register(project.TanStackStart.ID, planTanStack) }
@@ -107,7 +106,7 @@ func clerkMiddleware(in *Input, spec fwSpec, rootRel string, plan *Plan) error {
 // its <body>.
 func bodyChildren(src string) (*jsxNode, string) {
 	code := stripComments(src)
-	locs := htmlTag.FindAllStringIndex(code, -1)
+	locs := htmlTag().FindAllStringIndex(code, -1)
 	if len(locs) != 1 {
 		return nil, "not one <html> element (the document) in the root route"
 	}
@@ -136,7 +135,7 @@ func bodyChildren(src string) (*jsxNode, string) {
 
 // outletElement finds the file's one <Outlet />.
 func outletElement(src string) (*jsxNode, string) {
-	locs := outletTag.FindAllStringIndex(stripComments(src), -1)
+	locs := outletTag().FindAllStringIndex(stripComments(src), -1)
 	if len(locs) != 1 {
 		return nil, "not one <Outlet /> in the root route"
 	}

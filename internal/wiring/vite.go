@@ -3,7 +3,6 @@ package wiring
 import (
 	"context"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -14,11 +13,11 @@ import (
 // (<script type="module" src="/src/main.tsx">), around what it renders.
 
 var (
-	htmlComment  = regexp.MustCompile(`(?s)<!--.*?-->`)
-	moduleScript = regexp.MustCompile(`(?is)<script\b([^>]*)>`)
-	attrType     = regexp.MustCompile(`(?i)\btype\s*=\s*["']?module["']?`)
-	attrSrc      = regexp.MustCompile(`(?i)\bsrc\s*=\s*["']([^"']+)["']`)
-	renderCall   = regexp.MustCompile(`\.render\s*\(`)
+	htmlComment  = onceRe(`(?s)<!--.*?-->`)
+	moduleScript = onceRe(`(?is)<script\b([^>]*)>`)
+	attrType     = onceRe(`(?i)\btype\s*=\s*["']?module["']?`)
+	attrSrc      = onceRe(`(?i)\bsrc\s*=\s*["']([^"']+)["']`)
+	renderCall   = onceRe(`\.render\s*\(`)
 )
 
 // viteEntries are where Vite's templates put the entry, tried when index.html names none.
@@ -29,10 +28,10 @@ var viteEntries = []string{"src/main.tsx", "src/main.jsx", "src/main.ts", "src/m
 func viteEntry(in *Input) (string, bool) {
 	data, ok, err := in.Read("index.html")
 	if err == nil && ok && len(data) <= maxClientFileSize {
-		html := htmlComment.ReplaceAllString(string(data), "")
-		for _, m := range moduleScript.FindAllStringSubmatch(html, -1) {
-			src := attrSrc.FindStringSubmatch(m[1])
-			if !attrType.MatchString(m[1]) || src == nil || strings.Contains(src[1], "://") {
+		html := htmlComment().ReplaceAllString(string(data), "")
+		for _, m := range moduleScript().FindAllStringSubmatch(html, -1) {
+			src := attrSrc().FindStringSubmatch(m[1])
+			if !attrType().MatchString(m[1]) || src == nil || strings.Contains(src[1], "://") {
 				continue
 			}
 			rel := path.Clean(strings.TrimPrefix(src[1], "/"))
@@ -77,7 +76,7 @@ func planVite(_ context.Context, in *Input) (*Plan, error) {
 // .render(…) call, or that argument's only child when it is <StrictMode>.
 func renderedElement(src string) (*jsxNode, string) {
 	code := stripComments(src)
-	calls := renderCall.FindAllStringIndex(code, -1)
+	calls := renderCall().FindAllStringIndex(code, -1)
 	if len(calls) != 1 {
 		return nil, "not one .render(…) call (found " + strconv.Itoa(len(calls)) + ")"
 	}
