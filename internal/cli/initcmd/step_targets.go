@@ -29,23 +29,12 @@ func (envTargetStep) Plan(ctx context.Context, s *planState) error {
 	if reason := notEnvFile(s.envTarget, s.envOld); reason != "" {
 		return cmdutil.FlagErrorf("--env-file %s: %s, not an env file; init would put the secret key in it: pass --env-file with the file your app reads its variables from, such as .env.local", shown, reason)
 	}
-	// Both git questions go to git now, in the background: each git call is a process or two,
-	// and the Clerk round trips after this step hide them. On a terminal the answer on
-	// tracking is awaited here, before any key is asked for; otherwise envTrackedStep awaits
-	// it, after the Clerk reads (nothing is written or changed before either).
+	// Both git questions go to git at once; the ignore answer is read by gitignoreStep, after
+	// the Clerk round trips that hide it. The tracking answer is awaited here: a tracked env
+	// file is refused before any key is asked for or sent to Clerk.
 	s.startGitChecks(ctx)
-	if s.canPrompt {
-		return s.refuseTracked(ctx)
-	}
-	return nil
+	return s.refuseTracked(ctx)
 }
-
-// envTrackedStep refuses an env file git tracks (envTargetStep asked git).
-type envTrackedStep struct{}
-
-func (envTrackedStep) String() string { return "env tracked" }
-
-func (envTrackedStep) Plan(ctx context.Context, s *planState) error { return s.refuseTracked(ctx) }
 
 // refuseTracked waits for git's answer on whether it tracks the env file's target, and refuses
 // one it does: the secret key would go into the next commit.

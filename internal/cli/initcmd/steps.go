@@ -28,7 +28,6 @@ func planSteps() []planStep {
 		secretKeyStep{},      // the secret key (on a terminal, checked at Clerk at once)
 		publishableKeyStep{}, // the publishable key, of the same instance
 		instanceStep{},       // the Clerk instance: its issuer, and that both keys belong to it
-		envTrackedStep{},     // the env file is not tracked (git asked since envTargetStep)
 		providersStep{},      // auth.config's providers: Clerk's, then any others
 		templateStep{},       // the JWT template
 		envFileStep{},        // the keys and issuer in the env file
@@ -50,8 +49,8 @@ type planState struct {
 
 	extra map[string]any // --claims
 
-	// git holds git's answers on the env file: envTargetStep asks, envTrackedStep and
-	// gitignoreStep read.
+	// git holds git's answers on the env file: envTargetStep asks (and reads whether it is
+	// tracked), gitignoreStep reads whether it is ignored.
 	git *gitChecks
 
 	// The env file as it is (projectStep).

@@ -82,7 +82,7 @@ func TestPlanStepsOrder(t *testing.T) {
 	for _, st := range planSteps() {
 		names = append(names, st.String())
 	}
-	want := "project,env target,secret key,publishable key,instance,env tracked,providers,template,env file,gitignore,auth.config,client wiring,write targets,defaults"
+	want := "project,env target,secret key,publishable key,instance,providers,template,env file,gitignore,auth.config,client wiring,write targets,defaults"
 	if got := strings.Join(names, ","); got != want {
 		t.Fatalf("steps %s, want %s", got, want)
 	}
@@ -325,28 +325,19 @@ func TestGitignoreStep(t *testing.T) {
 		t.Fatalf("--yes: err %v gitignore %q", err, s.p.gitignore)
 	}
 
-	// Tracked: ignoring it would not help; it is refused (exit 2) with the advice to untrack it.
-	// git is asked at the env target step; without a terminal the answer is awaited after the
-	// Clerk reads (env tracked), which it overlaps.
-	h = newHarness(t, false)
-	h.opts.SecretKey, h.opts.PublishableKey = sk, pk()
-	os.WriteFile(filepath.Join(h.dir, ".env.local"), []byte("A=1\n"), 0o600)
-	gitIn(t, h.dir, "init", "-q")
-	gitIn(t, h.dir, "add", ".env.local")
-	if _, err = h.stateAfter(t, "env target"); err != nil {
-		t.Fatalf("env target without a terminal: %v", err)
-	}
-	var fe *cmdutil.FlagError
-	if _, err = h.stateAfter(t, "env tracked"); !errors.As(err, &fe) || !strings.Contains(err.Error(), "git rm --cached .env.local") {
-		t.Fatalf("tracked: err %v, want a usage error saying git rm --cached .env.local", err)
-	}
-	// On a terminal it is refused at once, before any key is asked for (the stub has no
-	// answers: a question would fail the test).
-	ht := newHarness(t, true)
-	os.WriteFile(filepath.Join(ht.dir, ".env.local"), []byte("A=1\n"), 0o600)
-	gitIn(t, ht.dir, "init", "-q")
-	gitIn(t, ht.dir, "add", ".env.local")
-	if _, err = ht.stateAfter(t, "env target"); !errors.As(err, &fe) || !strings.Contains(err.Error(), "git rm --cached .env.local") {
-		t.Fatalf("tracked, on a terminal: err %v, want the refusal at the env target step", err)
+	// Tracked: ignoring it would not help; it is refused (exit 2) at the env target step, before
+	// any key is asked for or sent, with the advice to untrack it.
+	for _, tty := range []bool{false, true} {
+		h = newHarness(t, tty)
+		if !tty {
+			h.opts.SecretKey, h.opts.PublishableKey = sk, pk()
+		}
+		os.WriteFile(filepath.Join(h.dir, ".env.local"), []byte("A=1\n"), 0o600)
+		gitIn(t, h.dir, "init", "-q")
+		gitIn(t, h.dir, "add", ".env.local")
+		var fe *cmdutil.FlagError
+		if _, err = h.stateAfter(t, "env target"); !errors.As(err, &fe) || !strings.Contains(err.Error(), "git rm --cached .env.local") {
+			t.Fatalf("tracked (terminal %v): err %v, want a usage error saying git rm --cached .env.local", tty, err)
+		}
 	}
 }
