@@ -157,6 +157,45 @@ const B = () => (
   </ClerkProvider>
 );
 `), want: "<ConvexProviderWithClerk> at src/main.tsx:7 with useAuth from @clerk/clerk-react, <ClerkProvider> at src/main.tsx:5"},
+		// Across files the nesting is followed: ClerkProvider only in App.tsx, which main.tsx
+		// renders inside ConvexProviderWithClerk, leaves useAuth outside Clerk (a false pass before).
+		{name: "vite, ClerkProvider only in the App rendered inside", fw: project.Vite, status: Fail, files: map[string]string{
+			"src/main.tsx": `import { useAuth } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+import App from "./App";
+createRoot(el).render(<ConvexProviderWithClerk client={convex} useAuth={useAuth}><App /></ConvexProviderWithClerk>);
+`,
+			"src/App.tsx": "import { ClerkProvider } from \"@clerk/clerk-react\";\nexport default function App() {\n  return <ClerkProvider publishableKey={k}><Home /></ClerkProvider>;\n}\n"},
+			want: "no <ClerkProvider> encloses <ConvexProviderWithClerk> at src/main.tsx:4"},
+		{name: "vite, provider component rendered inside ClerkProvider", fw: project.Vite, status: Pass, files: map[string]string{
+			"src/main.tsx": "import { ClerkProvider } from \"@clerk/clerk-react\";\nimport { Providers } from \"@/providers\";\ncreateRoot(el).render(<ClerkProvider publishableKey={k}><Providers><App /></Providers></ClerkProvider>);\n",
+			"src/providers.tsx": `import { useAuth } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+export function Providers({ children }) {
+  return <ConvexProviderWithClerk client={convex} useAuth={useAuth}>{children}</ConvexProviderWithClerk>;
+}
+`}, want: "<ConvexProviderWithClerk> at src/providers.tsx:4 with useAuth from @clerk/clerk-react, <ClerkProvider> at src/main.tsx:3"},
+		{name: "vite, provider component rendered outside ClerkProvider", fw: project.Vite, status: Fail, files: map[string]string{
+			"src/main.tsx": "import { ClerkProvider } from \"@clerk/clerk-react\";\nimport { Providers } from \"./providers\";\ncreateRoot(el).render(<Providers><ClerkProvider publishableKey={k}><App /></ClerkProvider></Providers>);\n",
+			"src/providers.tsx": `import { useAuth } from "@clerk/clerk-react";
+import { ConvexProviderWithClerk } from "convex/react-clerk";
+export function Providers({ children }) {
+  return <ConvexProviderWithClerk client={convex} useAuth={useAuth}>{children}</ConvexProviderWithClerk>;
+}
+`}, want: "no <ClerkProvider> encloses <ConvexProviderWithClerk> at src/providers.tsx:4"},
+		{name: "vite, provider component passed as a value, not rendered as JSX", fw: project.Vite, status: Warn, files: map[string]string{
+			"src/main.tsx":  "import { ClerkProvider } from \"@clerk/clerk-react\";\nimport { Providers } from \"./providers\";\nconst routes = [{ element: Providers }];\n<ClerkProvider publishableKey={k}><RouterProvider routes={routes} /></ClerkProvider>;\n",
+			"src/providers.tsx": "import { useAuth } from \"@clerk/clerk-react\";\nimport { ConvexProviderWithClerk } from \"convex/react-clerk\";\nexport function Providers({ children }) {\n  return <ConvexProviderWithClerk client={convex} useAuth={useAuth}>{children}</ConvexProviderWithClerk>;\n}\n"},
+			want: "could not tell whether a <ClerkProvider> encloses <ConvexProviderWithClerk> at src/providers.tsx:4"},
+		{name: "next, ClerkProvider only in a nested layout", fw: project.Next, status: Fail, files: map[string]string{
+			"app/layout.tsx": strings.NewReplacer("<ClerkProvider>", "", "</ClerkProvider>", "").Replace(nextLayout), "app/ConvexClientProvider.tsx": nextClient,
+			"app/(app)/layout.tsx": "import { ClerkProvider } from \"@clerk/nextjs\";\nexport default function L({ children }) { return <ClerkProvider>{children}</ClerkProvider>; }\n"},
+			want: "no <ClerkProvider> encloses <ConvexProviderWithClerk> at app/ConvexClientProvider.tsx:12"},
+		{name: "next, root layout's ClerkProvider around a nested layout's provider", fw: project.Next, status: Pass, files: map[string]string{
+			"app/layout.tsx": "import { ClerkProvider } from \"@clerk/nextjs\";\nexport default function L({ children }) { return <html><body><ClerkProvider>{children}</ClerkProvider></body></html>; }\n",
+			"app/(app)/layout.tsx": "import ConvexClientProvider from \"@/components/ConvexClientProvider\";\nexport default function L({ children }) { return <ConvexClientProvider>{children}</ConvexClientProvider>; }\n",
+			"components/ConvexClientProvider.tsx": nextClient},
+			want: "<ConvexProviderWithClerk> at components/ConvexClientProvider.tsx:12 with useAuth from @clerk/nextjs, <ClerkProvider> at app/layout.tsx:2"},
 		{name: "another framework's package", fw: project.Next, status: Warn, files: map[string]string{
 			"app/layout.tsx": nextLayout, "app/ConvexClientProvider.tsx": strings.Replace(nextClient, `import { useAuth } from "@clerk/nextjs";`, `import { useAuth } from "@clerk/clerk-react";`, 1)},
 			want: "uses the useAuth of @clerk/clerk-react, but this is a Next.js app"},
