@@ -331,7 +331,7 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 	}
 	// In one file, a ClerkProvider must enclose ConvexProviderWithClerk: one that opens
 	// after it, or is closed before it (a sibling), does not. Across files the nesting is
-	// not followed: any ClerkProvider will do.
+	// followed up the files that render it (wiring_nest.go).
 	var cp, sameFile *site
 	for i, c := range facts.clerkProviders {
 		if c.file != good.file {
@@ -349,13 +349,22 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 		return fail("put <ConvexProviderWithClerk> inside <ClerkProvider>: ClerkProvider outermost",
 			"<ConvexProviderWithClerk> at %s is outside <ClerkProvider> (%s)", good.site, sameFile)
 	}
-	if cp == nil {
-		cp = &facts.clerkProviders[0]
-	}
 	expo := s.proj != nil && s.proj.Framework.ID == project.Expo.ID
 	if unrendered(ctx, s.in.Dir, good.file, expo) {
 		return fail("render it around the app: import its component in the root layout or entry (Next.js: around {children} in app/layout.tsx) and use it there",
 			"<ConvexProviderWithClerk> at %s is in a file that no other file imports and that is not an entry, layout or route: nothing renders it", good.site)
+	}
+	if cp == nil {
+		switch n, by := enclosedAcrossFiles(ctx, s.in.Dir, good.file, facts.clerkProviders); n {
+		case nestYes:
+			cp = by
+		case nestNo:
+			return fail(fmt.Sprintf("wrap <ConvexProviderWithClerk> in <ClerkProvider publishableKey={…}> from %s in %s (or render its component inside the <ClerkProvider> of %s); ClerkProvider outermost", pkg, good.file, facts.clerkProviders[0].file),
+				"no <ClerkProvider> encloses <ConvexProviderWithClerk> at %s: the one at %s is not around where it is rendered, so useAuth runs outside Clerk", good.site, facts.clerkProviders[0])
+		default:
+			return warn(fmt.Sprintf("make sure <ClerkProvider> (from %s) encloses where %s is rendered, or put both providers in one file", pkg, good.file),
+				"could not tell whether a <ClerkProvider> encloses <ConvexProviderWithClerk> at %s: its file is not rendered as an element doctor can follow (<ClerkProvider> at %s)", good.site, facts.clerkProviders[0])
+		}
 	}
 	if fwPkgs != nil && !slices.Contains(fwPkgs, good.useAuthFrom) {
 		// useAuth and ClerkProvider must come from one package: every import from another

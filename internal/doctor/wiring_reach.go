@@ -2,15 +2,10 @@ package doctor
 
 import (
 	"context"
-	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
-
-	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 )
 
 // A <ConvexProviderWithClerk> wires nothing when nothing renders its file: a provider
@@ -43,50 +38,20 @@ func unrendered(ctx context.Context, dir, rel string, expo bool) bool {
 			return false
 		}
 	}
-	self := filepath.Join(dir, filepath.FromSlash(rel))
-	found, files := false, 0
-	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || found || ctx.Err() != nil {
-			return filepath.SkipAll
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if p != dir && (name == "node_modules" || name == "_generated" || strings.HasPrefix(name, ".") || name == "dist" || name == "build") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		switch filepath.Ext(name) {
-		case ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".html", ".vue", ".svelte", ".astro", ".mdx":
-		default:
-			return nil
-		}
-		if p == self {
-			return nil
-		}
-		if files++; files > maxReachFiles {
-			found = true // too many to read: do not claim nothing imports it
-			return filepath.SkipAll
-		}
-		st, err := os.Stat(p)
-		if err != nil || !st.Mode().IsRegular() || st.Size() > 1<<20 {
-			return nil
-		}
-		data, ok, err := fsutil.ReadFileIfExists(p)
-		if err != nil || !ok {
-			return nil
+	found := false
+	complete := sourceFiles(ctx, dir, func(_, r string, data []byte) bool {
+		if r == rel {
+			return true
 		}
 		for _, m := range specifierRe().FindAllStringSubmatch(string(data), -1) {
 			base := path.Base(m[1])
 			if base == stem || strings.TrimSuffix(base, path.Ext(base)) == stem {
 				found = true
-				return filepath.SkipAll
+				return false
 			}
 		}
-		return nil
+		return true
 	})
-	if ctx.Err() != nil {
-		return false
-	}
-	return !found
+	// Too many files to read, or out of time: do not claim nothing imports it.
+	return !found && complete
 }

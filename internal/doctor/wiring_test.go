@@ -184,7 +184,7 @@ export function Providers({ children }) {
 }
 `}, want: "no <ClerkProvider> encloses <ConvexProviderWithClerk> at src/providers.tsx:4"},
 		{name: "vite, provider component passed as a value, not rendered as JSX", fw: project.Vite, status: Warn, files: map[string]string{
-			"src/main.tsx":  "import { ClerkProvider } from \"@clerk/clerk-react\";\nimport { Providers } from \"./providers\";\nconst routes = [{ element: Providers }];\n<ClerkProvider publishableKey={k}><RouterProvider routes={routes} /></ClerkProvider>;\n",
+			"src/main.tsx":      "import { ClerkProvider } from \"@clerk/clerk-react\";\nimport { Providers } from \"./providers\";\nconst routes = [{ element: Providers }];\n<ClerkProvider publishableKey={k}><RouterProvider routes={routes} /></ClerkProvider>;\n",
 			"src/providers.tsx": "import { useAuth } from \"@clerk/clerk-react\";\nimport { ConvexProviderWithClerk } from \"convex/react-clerk\";\nexport function Providers({ children }) {\n  return <ConvexProviderWithClerk client={convex} useAuth={useAuth}>{children}</ConvexProviderWithClerk>;\n}\n"},
 			want: "could not tell whether a <ClerkProvider> encloses <ConvexProviderWithClerk> at src/providers.tsx:4"},
 		{name: "next, ClerkProvider only in a nested layout", fw: project.Next, status: Fail, files: map[string]string{
@@ -192,8 +192,8 @@ export function Providers({ children }) {
 			"app/(app)/layout.tsx": "import { ClerkProvider } from \"@clerk/nextjs\";\nexport default function L({ children }) { return <ClerkProvider>{children}</ClerkProvider>; }\n"},
 			want: "no <ClerkProvider> encloses <ConvexProviderWithClerk> at app/ConvexClientProvider.tsx:12"},
 		{name: "next, root layout's ClerkProvider around a nested layout's provider", fw: project.Next, status: Pass, files: map[string]string{
-			"app/layout.tsx": "import { ClerkProvider } from \"@clerk/nextjs\";\nexport default function L({ children }) { return <html><body><ClerkProvider>{children}</ClerkProvider></body></html>; }\n",
-			"app/(app)/layout.tsx": "import ConvexClientProvider from \"@/components/ConvexClientProvider\";\nexport default function L({ children }) { return <ConvexClientProvider>{children}</ConvexClientProvider>; }\n",
+			"app/layout.tsx":                      "import { ClerkProvider } from \"@clerk/nextjs\";\nexport default function L({ children }) { return <html><body><ClerkProvider>{children}</ClerkProvider></body></html>; }\n",
+			"app/(app)/layout.tsx":                "import ConvexClientProvider from \"@/components/ConvexClientProvider\";\nexport default function L({ children }) { return <ConvexClientProvider>{children}</ConvexClientProvider>; }\n",
 			"components/ConvexClientProvider.tsx": nextClient},
 			want: "<ConvexProviderWithClerk> at components/ConvexClientProvider.tsx:12 with useAuth from @clerk/nextjs, <ClerkProvider> at app/layout.tsx:2"},
 		{name: "another framework's package", fw: project.Next, status: Warn, files: map[string]string{

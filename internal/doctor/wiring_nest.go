@@ -1,0 +1,294 @@
+package doctor
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+)
+
+// When no ClerkProvider of its own file encloses <ConvexProviderWithClerk>, one must enclose
+// where that file is rendered: the component is used (as JSX) inside a ClerkProvider element of
+// the file that imports it, or inside a use that is itself enclosed, up the importers; or the
+// file sits below a layout (Next app/, Expo app/, a root route, _app) whose ClerkProvider
+// encloses what it renders ({children}, <Component>, <Outlet>, <Slot>, <Stack>, <Tabs>).
+// Anything that cannot be followed (a component passed as a value, a lazy import) is unknown:
+// the check warns rather than guessing.
+
+type nesting int
+
+const (
+	nestNo nesting = iota
+	nestUnknown
+	nestYes
+)
+
+const maxNestDepth = 8
+
+// outletRe finds what a layout renders its children through.
+var outletRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\{\s*(?:props\s*\.\s*)?children\s*\}|<(?:Component|Outlet|Slot|Stack|Tabs|Drawer)[\s/>]`)
+})
+
+// reexportRe finds export … from "x" (the file stands for x).
+var reexportRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\bexport\s+(?:type\s+)?(?:\*|\{[^}]*\})(?:\s+as\s+[\w$]+)?\s*from\s*['"]([^'"\n]+)['"]`)
+})
+
+var defaultImportRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\bimport\s+([A-Za-z_$][\w$]*)\s*(?:,|\bfrom\b)[^;]*?['"]([^'"\n]+)['"]`)
+})
+
+var layoutStems = map[string]bool{"layout": true, "_layout": true, "__root": true, "root": true, "_app": true, "template": true}
+
+type nestGraph struct {
+	srcs     map[string]string // rel (slashes) → source without comments
+	complete bool              // false when the walk stopped early
+	// coveredBy is the ClerkProvider found to enclose, for the message.
+	coveredBy *site
+	clerk     []site
+}
+
+// sourceFiles visits the project's JS/TS-like files (node_modules, build output, dot folders
+// and generated code skipped), at most maxReachFiles of them, each at most 1 MiB; it reports
+// whether it saw them all.
+func sourceFiles(ctx context.Context, dir string, visit func(p, rel string, data []byte) bool) bool {
+	complete, files := true, 0
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || ctx.Err() != nil {
+			complete = false
+			return filepath.SkipAll
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != dir && (name == "node_modules" || name == "_generated" || strings.HasPrefix(name, ".") || name == "dist" || name == "build") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		switch filepath.Ext(name) {
+		case ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".html", ".vue", ".svelte", ".astro", ".mdx":
+		default:
+			return nil
+		}
+		if files++; files > maxReachFiles {
+			complete = false
+			return filepath.SkipAll
+		}
+		st, err := os.Stat(p)
+		if err != nil || !st.Mode().IsRegular() || st.Size() > 1<<20 {
+			return nil
+		}
+		data, ok, err := fsutil.ReadFileIfExists(p)
+		if err != nil || !ok {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return nil
+		}
+		if !visit(p, filepath.ToSlash(rel), data) {
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	return complete && ctx.Err() == nil
+}
+
+// enclosedAcrossFiles says whether a ClerkProvider encloses where the file rel is rendered.
+func enclosedAcrossFiles(ctx context.Context, dir, rel string, clerk []site) (nesting, *site) {
+	g := &nestGraph{srcs: map[string]string{}, clerk: clerk}
+	g.complete = sourceFiles(ctx, dir, func(_, r string, data []byte) bool {
+		g.srcs[r] = stripComments(data)
+		return true
+	})
+	n := g.enclosed(rel, map[string]bool{}, 0)
+	if n == nestNo && !g.complete {
+		n = nestUnknown
+	}
+	return n, g.coveredBy
+}
+
+func (g *nestGraph) enclosed(rel string, seen map[string]bool, depth int) nesting {
+	if seen[rel] || depth > maxNestDepth {
+		return nestUnknown
+	}
+	seen[rel] = true
+	defer delete(seen, rel)
+	if c := g.layoutCover(rel); c != nil {
+		g.coveredBy = c
+		return nestYes
+	}
+	users, best := 0, nestNo
+	for from, src := range g.srcs {
+		if from == rel {
+			continue
+		}
+		for _, spec := range g.specsFor(from, src, rel) {
+			users++
+			var n nesting
+			if spec.reexport {
+				n = g.enclosed(from, seen, depth+1)
+			} else {
+				n = g.usedInside(from, src, spec.locals, seen, depth)
+			}
+			if n > best {
+				best = n
+			}
+			if best == nestYes {
+				return nestYes
+			}
+		}
+	}
+	if users > 0 {
+		return best
+	}
+	// Nothing imports it: a root the framework loads by name or folder.
+	stem := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+	if entryStems[stem] || layoutStems[stem] {
+		return nestNo
+	}
+	return nestUnknown
+}
+
+// layoutCover is a ClerkProvider of a layout in rel's folder or above that encloses what the
+// layout renders (its children, outlet or the page component).
+func (g *nestGraph) layoutCover(rel string) *site {
+	for i, c := range g.clerk {
+		if c.file == rel || !layoutStems[strings.TrimSuffix(path.Base(c.file), path.Ext(c.file))] {
+			continue
+		}
+		if !layoutAbove(c.file, rel) {
+			continue
+		}
+		src, ok := g.srcs[c.file]
+		if !ok || c.end > len(src) {
+			continue
+		}
+		if outletRe().MatchString(src[c.pos:c.end]) {
+			return &g.clerk[i]
+		}
+	}
+	return nil
+}
+
+// usedInside looks at the JSX uses of locals in from: one inside a ClerkProvider of from is
+// enclosed; otherwise from itself must be.
+func (g *nestGraph) usedInside(from, src string, locals []string, seen map[string]bool, depth int) nesting {
+	var offs []int
+	for _, l := range locals {
+		o, _ := jsxUses(src, l)
+		offs = append(offs, o...)
+		if o2, _ := jsxUses(src, l+"."); len(o2) > 0 {
+			offs = append(offs, o2...)
+		}
+	}
+	if len(offs) == 0 {
+		return nestUnknown // imported, but not rendered as an element here: cannot follow
+	}
+	for _, off := range offs {
+		for i, c := range g.clerk {
+			if c.file == from && c.pos < off && off < c.end {
+				g.coveredBy = &g.clerk[i]
+				return nestYes
+			}
+		}
+	}
+	return g.enclosed(from, seen, depth+1)
+}
+
+type importOf struct {
+	locals   []string
+	reexport bool
+}
+
+// specsFor lists how from imports (or re-exports) the file target.
+func (g *nestGraph) specsFor(from, src, target string) []importOf {
+	var out []importOf
+	for _, m := range reexportRe().FindAllStringSubmatch(src, -1) {
+		if resolves(from, m[1], target) {
+			out = append(out, importOf{reexport: true})
+		}
+	}
+	var locals []string
+	for local, spec := range parseImports(src) {
+		if resolves(from, spec.module, target) {
+			locals = append(locals, local)
+		}
+	}
+	for _, m := range defaultImportRe().FindAllStringSubmatch(src, -1) {
+		if m[1] != "type" && resolves(from, m[2], target) {
+			locals = append(locals, m[1])
+		}
+	}
+	if len(locals) > 0 {
+		out = append(out, importOf{locals: locals})
+	}
+	return out
+}
+
+// resolves says whether the specifier spec, written in from, names the file target: a
+// relative path, or an alias (@/, ~/, #/ or a baseUrl path) that ends with target's path.
+func resolves(from, spec, target string) bool {
+	noext := strings.TrimSuffix(target, path.Ext(target))
+	names := []string{noext}
+	if path.Base(noext) == "index" {
+		names = append(names, path.Dir(noext))
+	}
+	want := spec
+	if ext := path.Ext(spec); ext != "" && len(ext) <= 5 {
+		switch ext {
+		case ".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts":
+			want = strings.TrimSuffix(spec, ext)
+		}
+	}
+	if strings.HasPrefix(want, ".") {
+		p := path.Join(path.Dir(from), want)
+		for _, n := range names {
+			if p == n {
+				return true
+			}
+		}
+		return false
+	}
+	for _, pre := range []string{"@/", "~/", "#/", "$/"} {
+		want = strings.TrimPrefix(want, pre)
+	}
+	if want == "" || strings.HasPrefix(want, "@") {
+		return false
+	}
+	for _, n := range names {
+		if n == want || strings.HasSuffix(n, "/"+want) {
+			return true
+		}
+	}
+	return false
+}
+
+// notRoutes are the files of a layout's own folder it does not render: entries, the root
+// component and other layouts (Next's template is rendered inside its layout).
+var notRoutes = map[string]bool{"main": true, "App": true, "app": true, "root": true, "__root": true, "_app": true,
+	"_layout": true, "layout": true, "client": true, "entry": true, "entry-client": true, "entry.client": true, "router": true}
+
+// layoutAbove says whether the layout file lay renders rel: rel is in lay's folder (and is a
+// route there, not an entry or another layout) or below it. A React Router root.tsx renders
+// only its routes/ folder.
+func layoutAbove(lay, rel string) bool {
+	d, stem := path.Dir(lay), strings.TrimSuffix(path.Base(lay), path.Ext(lay))
+	if stem == "root" {
+		d = path.Join(d, "routes")
+	}
+	if d != "." && !strings.HasPrefix(rel, d+"/") {
+		return false
+	}
+	if path.Dir(rel) == d || (d == "." && !strings.Contains(rel, "/")) {
+		return !notRoutes[strings.TrimSuffix(path.Base(rel), path.Ext(rel))]
+	}
+	return true
+}
