@@ -340,7 +340,7 @@ func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 		printConvexResult(out, r)
 		printDefaultsResult(out, r)
 	}
-	printWiringManual(p, func(format string, a ...any) { fmt.Fprintf(out, format+"\n", a...) })
+	printWiringManual(p, out, io.OutWidth())
 	printLiveKeys(out, p)
 	if len(p.manual) > 0 {
 		fmt.Fprintf(out, "To do by hand: add to the providers array of %s:\n%s\n", p.authFile.Rel, indent(strings.Join(p.manual, ",\n"), "  "))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
@@ -246,12 +247,18 @@ func (p *plan) wiringDiffs() string {
 	return b.String()
 }
 
-// printWiringManual prints the snippets left to the user, after the run.
-func printWiringManual(p *plan, say func(format string, a ...any)) {
+// printWiringManual prints the snippets left to the user, after the run: the line that says
+// where fits width (0: not a terminal, left whole); the snippet's code lines are kept as they
+// are, to be copied.
+func printWiringManual(p *plan, out io.Writer, width int) {
 	if p.wiring == nil {
 		return
 	}
 	for _, m := range p.wiring.manual {
-		say("To do by hand: in %s, add %s (%s):\n%s", m.Path, m.Where, m.Reason, indent(m.Snippet, "  "))
+		head := fmt.Sprintf("To do by hand: in %s, add %s (%s):", m.Path, m.Where, m.Reason)
+		if width > 0 {
+			head = iostreams.Wrap(head, 0, width-1, "  ")
+		}
+		fmt.Fprintf(out, "%s\n%s\n", head, indent(m.Snippet, "  "))
 	}
 }

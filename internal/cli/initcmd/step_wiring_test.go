@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
+	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/prompt"
+	"github.com/clerkconvex/clerkconvex/internal/wiring"
 )
 
 const nextLayout = `export default function RootLayout({ children }: { children: React.ReactNode }) {
@@ -126,5 +128,34 @@ func TestWiringInstallsMissingClerkPackage(t *testing.T) {
 	}
 	if len(got) != 1 || got[0] != "npm install @clerk/nextjs in "+h.dir {
 		t.Fatalf("installs %q", got)
+	}
+}
+
+// The line that says where a snippet goes fits an 80-column terminal (it ran past it, and the
+// pty tests' 80x24 screen lost lines); the snippet's code is printed as it is, to be copied.
+func TestWiringManualFitsTheTerminal(t *testing.T) {
+	snippet := "<ConvexProviderWithClerk client={convex} useAuth={useAuth}>{children}</ConvexProviderWithClerk>"
+	p := &plan{wiring: &wiringPlan{manual: []wiring.Manual{{Path: "src/components/providers/ConvexClientProvider.tsx",
+		Where:  "ConvexProviderWithClerk around what the component renders",
+		Reason: "its return is built in a way that cannot be edited with certainty", Snippet: snippet}}}}
+	var b strings.Builder
+	printWiringManual(p, &b, 80)
+	out := b.String()
+	if !strings.Contains(out, "\n  "+snippet+"\n") {
+		t.Fatalf("the snippet is not printed whole:\n%s", out)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("the long line was not wrapped:\n%s", out)
+	}
+	for _, l := range lines {
+		if l != "  "+snippet && iostreams.Width(l) >= 80 {
+			t.Errorf("line of %d columns on an 80-column terminal: %q", iostreams.Width(l), l)
+		}
+	}
+	b.Reset()
+	printWiringManual(p, &b, 0) // not a terminal: one line, whole
+	if !strings.HasPrefix(b.String(), "To do by hand: in src/components/providers/ConvexClientProvider.tsx, add ConvexProviderWithClerk around what the component renders (its return") {
+		t.Fatalf("piped output was wrapped:\n%s", b.String())
 	}
 }
