@@ -15,8 +15,8 @@ import (
 
 // When no ClerkProvider of its own file encloses <ConvexProviderWithClerk>, one must enclose
 // where that file is rendered: the component is used (as JSX) inside a ClerkProvider element of
-// the file that imports it, or inside a use that is itself enclosed, up the importers; or the
-// file sits below a layout (Next app/, Expo app/, a root route, _app) whose ClerkProvider
+// the file that imports it, or inside a use that is itself enclosed, up the importers; or,
+// imported by no file, it sits below a layout (Next app/, Expo app/, a root route, _app) whose ClerkProvider
 // encloses what it renders ({children}, <Component>, <Outlet>, <Slot>, <Stack>, <Tabs>).
 // Anything that cannot be followed (a component passed as a value, a lazy import) is unknown:
 // the check warns rather than guessing.
@@ -121,10 +121,6 @@ func (g *nestGraph) enclosed(rel string, seen map[string]bool, depth int) nestin
 	}
 	seen[rel] = true
 	defer delete(seen, rel)
-	if c := g.layoutCover(rel); c != nil {
-		g.coveredBy = c
-		return nestYes
-	}
 	users, best := 0, nestNo
 	for from, src := range g.srcs {
 		if from == rel {
@@ -149,7 +145,13 @@ func (g *nestGraph) enclosed(rel string, seen map[string]bool, depth int) nestin
 	if users > 0 {
 		return best
 	}
-	// Nothing imports it: a root the framework loads by name or folder.
+	// Nothing imports it: a root the framework loads by name or folder, rendered inside the
+	// layouts above it. (An imported file is rendered where it is used, not by its folder's
+	// layout: app/providers.tsx used outside app/layout.tsx's ClerkProvider is outside it.)
+	if c := g.layoutCover(rel); c != nil {
+		g.coveredBy = c
+		return nestYes
+	}
 	stem := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
 	if entryStems[stem] || layoutStems[stem] {
 		return nestNo

@@ -191,6 +191,14 @@ export function Providers({ children }) {
 			"app/layout.tsx": strings.NewReplacer("<ClerkProvider>", "", "</ClerkProvider>", "").Replace(nextLayout), "app/ConvexClientProvider.tsx": nextClient,
 			"app/(app)/layout.tsx": "import { ClerkProvider } from \"@clerk/nextjs\";\nexport default function L({ children }) { return <ClerkProvider>{children}</ClerkProvider>; }\n"},
 			want: "no <ClerkProvider> encloses <ConvexProviderWithClerk> at app/ConvexClientProvider.tsx:12"},
+		{name: "next, provider component in app/ used outside the layout's ClerkProvider", fw: project.Next, status: Fail, files: map[string]string{
+			"app/layout.tsx":    "import { ClerkProvider } from \"@clerk/nextjs\";\nimport Providers from \"./providers\";\nexport default function L({ children }) { return <html><body><Providers><ClerkProvider>{children}</ClerkProvider></Providers></body></html>; }\n",
+			"app/providers.tsx": nextClient},
+			want: "no <ClerkProvider> encloses <ConvexProviderWithClerk> at app/providers.tsx:12"},
+		{name: "expo, a nested layout under the root layout's ClerkProvider", fw: project.Expo, status: Pass, files: map[string]string{
+			"app/_layout.tsx":        "import { ClerkProvider } from \"@clerk/clerk-expo\";\nimport { Slot } from \"expo-router\";\nexport default function R() { return <ClerkProvider tokenCache={tokenCache}><Slot /></ClerkProvider>; }\n",
+			"app/(tabs)/_layout.tsx": "import { useAuth } from \"@clerk/clerk-expo\";\nimport { ConvexProviderWithClerk } from \"convex/react-clerk\";\nexport default function T() { return <ConvexProviderWithClerk client={convex} useAuth={useAuth}><Tabs /></ConvexProviderWithClerk>; }\n"},
+			want: "<ConvexProviderWithClerk> at app/(tabs)/_layout.tsx:3 with useAuth from @clerk/clerk-expo, <ClerkProvider> at app/_layout.tsx:3"},
 		{name: "next, root layout's ClerkProvider around a nested layout's provider", fw: project.Next, status: Pass, files: map[string]string{
 			"app/layout.tsx":                      "import { ClerkProvider } from \"@clerk/nextjs\";\nexport default function L({ children }) { return <html><body><ClerkProvider>{children}</ClerkProvider></body></html>; }\n",
 			"app/(app)/layout.tsx":                "import ConvexClientProvider from \"@/components/ConvexClientProvider\";\nexport default function L({ children }) { return <ConvexClientProvider>{children}</ConvexClientProvider>; }\n",
