@@ -67,26 +67,18 @@ func locateProviders(s *scanned) (*providersArray, string) {
 		return nil, fmt.Sprintf("providers (line %d) is not a plain array literal", lineOf(key))
 	}
 	arr := &providersArray{open: open, close: closeIdx}
-	start := open + 1
-	for i := open + 1; i <= closeIdx; i++ {
-		if i < closeIdx && !s.is(i, ",") {
-			if s.match[i] > i {
-				i = s.match[i]
-			}
-			continue
-		}
-		if start == i {
-			if i == closeIdx && len(arr.elems) > 0 && s.is(i-1, ",") {
+	for _, m := range s.members(open) {
+		if m.first > m.last {
+			if !m.comma && len(arr.elems) > 0 && s.is(m.first-1, ",") {
 				arr.trailing = true
 				break
 			}
-			if i == closeIdx && len(arr.elems) == 0 {
+			if !m.comma && len(arr.elems) == 0 {
 				break // empty array
 			}
-			return nil, fmt.Sprintf("providers (line %d) has an empty element", lineOf(i))
+			return nil, fmt.Sprintf("providers (line %d) has an empty element", lineOf(m.first))
 		}
-		arr.elems = append(arr.elems, element{start, i - 1})
-		start = i + 1
+		arr.elems = append(arr.elems, element{m.first, m.last})
 	}
 	return arr, ""
 }
@@ -115,26 +107,10 @@ type property struct {
 // { is token open. Shorthand, spread, computed and method members are skipped.
 func objectProps(s *scanned, open int) []property {
 	var props []property
-	closeIdx := s.match[open]
-	start := open + 1
-	for i := open + 1; i <= closeIdx; i++ {
-		if i < closeIdx && !s.is(i, ",") {
-			if s.match[i] > i {
-				i = s.match[i]
-			}
-			continue
+	for _, m := range s.members(open) {
+		if m.last-m.first >= 2 && s.is(m.first+1, ":") {
+			props = append(props, property{key: s.keyName(m.first), first: m.first + 2, last: m.last, comma: m.comma})
 		}
-		if i-start >= 3 && s.is(start+1, ":") {
-			key := ""
-			switch s.toks[start].kind {
-			case tokIdent, tokNumber:
-				key = s.text(start)
-			case tokString:
-				key, _ = s.stringValue(start)
-			}
-			props = append(props, property{key: key, first: start + 2, last: i - 1, comma: i < closeIdx})
-		}
-		start = i + 1
 	}
 	return props
 }

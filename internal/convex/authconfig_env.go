@@ -146,21 +146,13 @@ func (s *scanned) isProcessEnv(i int) bool {
 // patternKeys returns the tokens naming the keys of the object pattern whose { is open.
 func (s *scanned) patternKeys(open int) []int {
 	var keys []int
-	closeIdx := s.match[open]
-	start := open + 1
-	for i := open + 1; i <= closeIdx; i++ {
-		if i < closeIdx && !s.is(i, ",") {
-			if s.match[i] > i {
-				i = s.match[i]
-			}
+	for _, m := range s.members(open) {
+		if m.first > m.last {
 			continue
 		}
-		if start < i && s.toks[start].kind == tokIdent {
-			keys = append(keys, start)
-		} else if start < i && s.toks[start].kind == tokString && s.is(start+1, ":") {
-			keys = append(keys, start)
+		if s.toks[m.first].kind == tokIdent || s.toks[m.first].kind == tokString && s.is(m.first+1, ":") {
+			keys = append(keys, m.first)
 		}
-		start = i + 1
 	}
 	return keys
 }

@@ -61,19 +61,10 @@ func (s *scanned) literalOf(decls map[string]decl, name, open string) (int, bool
 // elementsOf splits the array literal whose [ is open into its elements (holes skipped).
 func (s *scanned) elementsOf(open int) []element {
 	var out []element
-	closeIdx := s.match[open]
-	start := open + 1
-	for i := open + 1; i <= closeIdx; i++ {
-		if i < closeIdx && !s.is(i, ",") {
-			if s.match[i] > i {
-				i = s.match[i]
-			}
-			continue
+	for _, m := range s.members(open) {
+		if m.first <= m.last {
+			out = append(out, element{m.first, m.last})
 		}
-		if start < i {
-			out = append(out, element{start, i - 1})
-		}
-		start = i + 1
 	}
 	return out
 }
@@ -83,17 +74,8 @@ func (s *scanned) elementsOf(open int) []element {
 // top-level object consts. A spread it cannot follow leaves what it may set unknown: the
 // variables it reads count as the domain's, and the fields it could set are cleared.
 func (s *scanned) readObject(open int, decls map[string]decl, pp *ParsedProvider, depth int) {
-	closeIdx := s.match[open]
-	start := open + 1
-	for i := open + 1; i <= closeIdx; i++ {
-		if i < closeIdx && !s.is(i, ",") {
-			if s.match[i] > i {
-				i = s.match[i]
-			}
-			continue
-		}
-		first, last := start, i-1
-		start = i + 1
+	for _, m := range s.members(open) {
+		first, last := m.first, m.last
 		switch {
 		case first > last:
 		case s.is(first, "..."):
@@ -124,13 +106,7 @@ func (s *scanned) spreadObject(first, last int, decls map[string]decl) (int, boo
 
 // readProp applies the property `key: value` spanning tokens first..last to pp.
 func (s *scanned) readProp(first, last int, decls map[string]decl, pp *ParsedProvider) {
-	key := ""
-	switch s.toks[first].kind {
-	case tokIdent, tokNumber:
-		key = s.text(first)
-	case tokString:
-		key, _ = s.stringValue(first)
-	}
+	key := s.keyName(first)
 	vf, vl := first+2, last
 	switch key {
 	case "domain":
