@@ -363,13 +363,7 @@ func isReturnedRoot(src []byte, s Span) bool {
 // pages/ when there is neither a middleware nor a proxy file; one without clerkMiddleware is
 // left to the user.
 func (n *nextApp) planMiddleware() error {
-	var names []string
-	for _, base := range []string{"", "src/"} {
-		for _, stem := range []string{"middleware", "proxy"} {
-			names = append(names, exts(base+stem, ".ts", ".js", ".mjs", ".tsx", ".jsx")...)
-		}
-	}
-	if existing := n.First(names...); existing != "" {
+	if existing := n.First(MiddlewareFiles()...); existing != "" {
 		src, _, err := n.Read(existing)
 		if err != nil {
 			return err
@@ -384,7 +378,7 @@ func (n *nextApp) planMiddleware() error {
 		return nil
 	}
 	stem := "middleware"
-	if major, ok := n.nextMajor(); ok && major >= 16 {
+	if major, ok := NextMajor(n.Dir, n.Project.Deps); ok && major >= 16 {
 		stem = "proxy"
 	}
 	ext := ".js"
@@ -399,12 +393,25 @@ func (n *nextApp) planMiddleware() error {
 	return nil
 }
 
-// nextMajor is the major version of Next.js: installed, else as package.json declares it.
-func (n *nextApp) nextMajor() (int, bool) {
-	if v, ok := project.InstalledVersion(n.Dir, "next"); ok {
+// MiddlewareFiles are where Next.js looks for middleware (proxy from Next.js 16), in the app
+// folder or src/, in the order the planner (and doctor's check) look at them.
+func MiddlewareFiles() []string {
+	var names []string
+	for _, base := range []string{"", "src/"} {
+		for _, stem := range []string{"middleware", "proxy"} {
+			names = append(names, exts(base+stem, ".ts", ".js", ".mjs", ".tsx", ".jsx")...)
+		}
+	}
+	return names
+}
+
+// NextMajor is the major version of Next.js in the app folder dir: installed, else as
+// package.json's deps declare it; false when unknown.
+func NextMajor(dir string, deps map[string]string) (int, bool) {
+	if v, ok := project.InstalledVersion(dir, "next"); ok {
 		return leadingInt(v)
 	}
-	return leadingInt(strings.TrimLeft(n.Project.Deps["next"], "^~>=v <"))
+	return leadingInt(strings.TrimLeft(deps["next"], "^~>=v <"))
 }
 
 func leadingInt(s string) (int, bool) {
