@@ -236,7 +236,8 @@ func (g *nestGraph) specsFor(from, src, target string) []importOf {
 }
 
 // resolves says whether the specifier spec, written in from, names the file target: a
-// relative path, or an alias (@/, ~/, #/ or a baseUrl path) that ends with target's path.
+// relative path, or an alias (@/, ~/, #/, a root-absolute /src/… or a baseUrl path) that ends
+// with target's path.
 func resolves(from, spec, target string) bool {
 	noext := strings.TrimSuffix(target, path.Ext(target))
 	names := []string{noext}
@@ -259,7 +260,7 @@ func resolves(from, spec, target string) bool {
 		}
 		return false
 	}
-	for _, pre := range []string{"@/", "~/", "#/", "$/"} {
+	for _, pre := range []string{"@/", "~/", "#/", "$/", "/"} {
 		want = strings.TrimPrefix(want, pre)
 	}
 	if want == "" || strings.HasPrefix(want, "@") {

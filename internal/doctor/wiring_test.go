@@ -175,6 +175,10 @@ export function Providers({ children }) {
   return <ConvexProviderWithClerk client={convex} useAuth={useAuth}>{children}</ConvexProviderWithClerk>;
 }
 `}, want: "<ConvexProviderWithClerk> at src/providers.tsx:4 with useAuth from @clerk/clerk-react, <ClerkProvider> at src/main.tsx:3"},
+		{name: "vite, App imported by a root-absolute path, rendered inside ClerkProvider", fw: project.Vite, status: Pass, files: map[string]string{
+			"src/main.tsx": "import { ClerkProvider } from \"@clerk/clerk-react\";\nimport App from \"/src/App.tsx\";\ncreateRoot(el).render(<ClerkProvider publishableKey={k}><App /></ClerkProvider>);\n",
+			"src/App.tsx":  "import { useAuth } from \"@clerk/clerk-react\";\nimport { ConvexProviderWithClerk } from \"convex/react-clerk\";\nexport default function App() {\n  return <ConvexProviderWithClerk client={convex} useAuth={useAuth}><Home /></ConvexProviderWithClerk>;\n}\n"},
+			want: "<ConvexProviderWithClerk> at src/App.tsx:4 with useAuth from @clerk/clerk-react, <ClerkProvider> at src/main.tsx:3"},
 		{name: "vite, provider component rendered outside ClerkProvider", fw: project.Vite, status: Fail, files: map[string]string{
 			"src/main.tsx": "import { ClerkProvider } from \"@clerk/clerk-react\";\nimport { Providers } from \"./providers\";\ncreateRoot(el).render(<Providers><ClerkProvider publishableKey={k}><App /></ClerkProvider></Providers>);\n",
 			"src/providers.tsx": `import { useAuth } from "@clerk/clerk-react";
