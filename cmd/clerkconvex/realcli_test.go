@@ -120,7 +120,7 @@ func (r runResult) String() string {
 // run runs name (clerkconvex's path, or "npx") in dir with env.
 func run(t *testing.T, dir string, env []string, name string, args ...string) runResult {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	if name == "npx" {
 		for _, kv := range env {

@@ -80,7 +80,7 @@ func TestDefaultsWithRealCLI(t *testing.T) {
 	// CONVEX_DEPLOYMENT is given outright too, so a deployment variable of the test's own
 	// environment cannot win over .env.local's.
 	r := cloudRunner{env: append(b.CLIEnv(), "CI=1", "CONVEX_DEPLOYMENT=dev:"+b.DevName, "CONVEX_DEPLOY_KEY=", "CONVEX_SELF_HOSTED_URL=", "CONVEX_SELF_HOSTED_ADMIN_KEY=")}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 
 	const issuer = "https://happy-cat-12.clerk.accounts.dev"

@@ -418,7 +418,7 @@ func (r recordArgs) Run(ctx context.Context, c run.Cmd) (run.Result, error) {
 // deployment: what SetEnv writes, GetEnv reads back, and the CLI's own failures come back
 // as one-line errors.
 func TestEnvWithRealCLI(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	t.Cleanup(cancel) // the parallel subtests run after this function returns
 
 	t.Run("round trips", func(t *testing.T) {

@@ -39,7 +39,7 @@ func cloudEnv(b *convexdeploy.BigBrain) []string {
 // npxIn runs `npx convex <args>` in dir with exactly env (not added to the current one).
 func npxIn(t *testing.T, dir string, env []string, args ...string) cliResult {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "npx", append([]string{"convex"}, args...)...)
 	cmd.Dir, cmd.Env = dir, env

@@ -27,7 +27,7 @@ type cliResult struct {
 // npxConvex runs `npx convex <args>` in dir with env added, the way internal/convex does.
 func npxConvex(t *testing.T, dir string, env []string, stdin string, args ...string) cliResult {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := run.Cmd{Dir: dir, Name: "npx", Args: append([]string{"convex"}, args...), Env: env}
 	if stdin != "" {

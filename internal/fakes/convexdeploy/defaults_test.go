@@ -59,7 +59,7 @@ func TestRealCLIEnvDefault(t *testing.T) {
 // npxStdin is npxIn with stdin (not a terminal), as clerkconvex passes a value.
 func npxStdin(t *testing.T, dir string, env []string, stdin string, args ...string) cliResult {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "npx", append([]string{"convex"}, args...)...)
 	cmd.Dir, cmd.Env, cmd.Stdin = dir, env, strings.NewReader(stdin)
