@@ -89,62 +89,9 @@ func jsxUses(src, name string) (offsets []int, tags []string) {
 	re := regexp.MustCompile(`<` + regexp.QuoteMeta(name) + `[\s/>]`)
 	for _, loc := range re.FindAllStringIndex(src, -1) {
 		offsets = append(offsets, loc[0])
-		tags = append(tags, tagText(src, loc[0]))
+		tags = append(tags, wiring.TagText(src, loc[0]))
 	}
 	return offsets, tags
-}
-
-// elementEnd returns the offset just past the element whose opening tag <name…> starts at i:
-// past the tag itself when it closes itself (/>), else past its matching </name>, counting
-// nested elements of the same name; the end of src when it is never closed.
-func elementEnd(src, name string, i int) int {
-	tag := tagText(src, i)
-	if strings.HasSuffix(tag, "/>") {
-		return i + len(tag)
-	}
-	re := regexp.MustCompile(`<` + regexp.QuoteMeta(name) + `[\s/>]|</\s*` + regexp.QuoteMeta(name) + `\s*>`)
-	depth := 1
-	for at := i + len(tag); at < len(src); {
-		loc := re.FindStringIndex(src[at:])
-		if loc == nil {
-			break
-		}
-		start := at + loc[0]
-		if strings.HasPrefix(src[start:], "</") {
-			depth--
-			if depth == 0 {
-				return at + loc[1]
-			}
-			at += loc[1]
-			continue
-		}
-		inner := tagText(src, start)
-		if !strings.HasSuffix(inner, "/>") {
-			depth++
-		}
-		at = start + len(inner)
-	}
-	return len(src)
-}
-
-// tagText returns the opening tag starting at i, up to its closing > outside braces.
-func tagText(src string, i int) string {
-	depth := 0
-	for j := i + 1; j < len(src); j++ {
-		switch src[j] {
-		case '{':
-			depth++
-		case '}':
-			if depth > 0 {
-				depth--
-			}
-		case '>':
-			if depth == 0 {
-				return src[i : j+1]
-			}
-		}
-	}
-	return src[i:]
 }
 
 // stripComments blanks out // and /* */ comments (outside strings), keeping newlines so
@@ -215,7 +162,7 @@ func (w *wiringFacts) add(rel, src string) {
 		case spec.module == "convex/react-clerk" && spec.name == "ConvexProviderWithClerk":
 			offs, tags := jsxUses(src, local)
 			for i, off := range offs {
-				u := cpwcUse{site: site{rel, lineAt(src, off), off, elementEnd(src, local, off)}}
+				u := cpwcUse{site: site{rel, lineAt(src, off), off, wiring.ElementEnd(src, local, off)}}
 				if m := useAuthRe().FindStringSubmatch(tags[i]); m != nil {
 					sp, imported := imports[m[1]]
 					switch {
@@ -237,7 +184,7 @@ func (w *wiringFacts) add(rel, src string) {
 		case isClerkPackage(spec.module) && spec.name == "ClerkProvider":
 			offs, _ := jsxUses(src, local)
 			for _, off := range offs {
-				s := site{rel, lineAt(src, off), off, elementEnd(src, local, off)}
+				s := site{rel, lineAt(src, off), off, wiring.ElementEnd(src, local, off)}
 				w.clerkProviders = append(w.clerkProviders, s)
 				w.clerkPkgOf[s] = spec.module
 			}

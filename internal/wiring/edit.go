@@ -385,7 +385,15 @@ func FindElements(src []byte, name string) []Span {
 	return out
 }
 
-// elementEnd returns the offset just past the element whose opening tag <name…> starts at i.
+// ElementEnd returns the offset just past the element whose opening tag <name…> starts at i:
+// past the tag itself when it closes itself (/>), else past its matching </name>, counting
+// nested elements of the same name; the end of src when it is never closed. doctor's wiring
+// check reads elements with it too.
+func ElementEnd(src, name string, i int) int { return elementEnd(src, name, i) }
+
+// TagText is tagText, for doctor's wiring check.
+func TagText(src string, i int) string { return tagText(src, i) }
+
 func elementEnd(src, name string, i int) int {
 	tag := tagText(src, i)
 	if strings.HasSuffix(tag, "/>") {
