@@ -30,12 +30,31 @@ func (s *state) nextChecks() []check {
 // safe fix (the file Clerk documents); a middleware file without it needs a person.
 func checkNextMiddleware(ctx context.Context, s *state) outcome {
 	clerkPkg := "@clerk/nextjs"
-	for _, rel := range wiring.MiddlewareFiles() {
+	// Next.js reads the middleware beside app/ or pages/: in src/ when the app lives there, and
+	// ignores one at the other level (either level when neither has the routes yet).
+	rootApp, srcApp := s.isDir("app", "pages"), s.isDir("src/app", "src/pages")
+	base := ""
+	if srcApp && !rootApp {
+		base = "src/"
+	}
+	atLevel := func(rel string) bool {
+		return (!rootApp && !srcApp) || strings.HasPrefix(rel, "src/") == (base == "src/")
+	}
+	files := wiring.MiddlewareFiles()
+	slices.SortStableFunc(files, func(a, b string) int { // the level Next.js reads first
+		return map[bool]int{true: 0, false: 1}[atLevel(a)] - map[bool]int{true: 0, false: 1}[atLevel(b)]
+	})
+	for _, rel := range files {
 		src, exists, err := fsutil.ReadFileIfExists(filepath.Join(s.in.Dir, filepath.FromSlash(rel)))
 		if err != nil || !exists {
 			continue
 		}
-		if strings.Contains(string(src), "clerkMiddleware") || strings.Contains(string(src), "authMiddleware") {
+		if !atLevel(rel) {
+			want := base + strings.TrimPrefix(rel, "src/")
+			return warn(fmt.Sprintf("move %s to %s, beside the app's %sapp or %spages folder", rel, want, base, base),
+				"%s is ignored by Next.js (the app's routes are %s), so Clerk's middleware does not run", rel, map[bool]string{true: "under src/", false: "at the root"}[base == "src/"])
+		}
+		if code := stripComments(src); strings.Contains(code, "clerkMiddleware") || strings.Contains(code, "authMiddleware") {
 			return pass("%s runs Clerk's middleware", rel)
 		}
 		return warn(fmt.Sprintf("make %s's default export clerkMiddleware() from %s/server, keeping what it does inside its handler (a second middleware file would be ignored)", rel, clerkPkg),
@@ -68,4 +87,14 @@ func insertChecks(cs []check, id string, more ...check) []check {
 		return append(cs, more...)
 	}
 	return slices.Insert(cs, i+1, more...)
+}
+
+// isDir: one of rels (slashes, relative to the app folder) is a folder.
+func (s *state) isDir(rels ...string) bool {
+	for _, rel := range rels {
+		if fi, err := os.Stat(filepath.Join(s.in.Dir, filepath.FromSlash(rel))); err == nil && fi.IsDir() {
+			return true
+		}
+	}
+	return false
 }
