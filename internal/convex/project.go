@@ -87,3 +87,24 @@ func FindAuthConfig(functionsDir string) (path string, ts bool, exists bool) {
 	}
 	return tsPath, true, false
 }
+
+// BothAuthConfigsError is a functions folder holding auth.config.ts and auth.config.js: the
+// Convex CLI refuses to push it ("Found both …, choose one"), so no provider is deployed.
+type BothAuthConfigsError struct{ TS, JS string }
+
+func (e *BothAuthConfigsError) Error() string {
+	return fmt.Sprintf("both %s and %s exist: npx convex refuses to push the functions folder until one is deleted (\"Found both …, choose one\")", e.TS, e.JS)
+}
+
+// CheckOneAuthConfig returns a *BothAuthConfigsError (paths as given) when functionsDir holds
+// both auth.config.ts and auth.config.js, as the Convex CLI's bundler checks before a push.
+func CheckOneAuthConfig(functionsDir string) error {
+	ts, js := filepath.Join(functionsDir, "auth.config.ts"), filepath.Join(functionsDir, "auth.config.js")
+	if _, err := os.Stat(ts); err != nil {
+		return nil
+	}
+	if _, err := os.Stat(js); err != nil {
+		return nil
+	}
+	return &BothAuthConfigsError{TS: ts, JS: js}
+}

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -22,6 +23,12 @@ func checkAuthConfigExists(ctx context.Context, s *state) outcome {
 		snippet := convex.Provider{DomainEnv: convex.DefaultIssuerEnv, ApplicationID: "convex"}.Snippet(true)
 		return fail("run clerkconvex init, or create it with: export default { providers: ["+oneLine(snippet)+"] };",
 			"%s does not exist: Convex trusts no identity provider", s.authRel)
+	}
+	var both *convex.BothAuthConfigsError
+	if errors.As(convex.CheckOneAuthConfig(s.funcDir), &both) {
+		ts, js := relTo(s.in.Dir, both.TS), relTo(s.in.Dir, both.JS)
+		return fail(fmt.Sprintf("delete the one you do not use (%s or %s), then run npx convex dev%s so Convex gets the other", ts, js, s.inConvexDir()),
+			"%s and %s both exist: npx convex refuses to push the functions (\"Found both …, choose one\"), so the deployment keeps the providers of its last push, or none", ts, js)
 	}
 	return pass("%s found", s.authRel)
 }

@@ -96,7 +96,8 @@ func (s *state) repair(ctx context.Context, r Result) (Repair, bool) {
 			return Repair{Kind: RepairEnvTemps, Path: s.in.EnvFile}, true
 		}
 	case "authconfig.exists":
-		if s.funcDir != "" && s.authRel != "" {
+		// Both auth.config.ts and .js: which one to delete is the user's call.
+		if s.funcDir != "" && s.authRel != "" && convex.CheckOneAuthConfig(s.funcDir) == nil {
 			return Repair{Kind: RepairAuthConfig, Path: s.authRel, TS: s.authTS, Provider: defaultClerkProvider()}, true
 		}
 	case "authconfig.provider":

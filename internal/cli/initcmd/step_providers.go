@@ -2,6 +2,7 @@ package initcmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -25,6 +26,10 @@ func (providersStep) Plan(ctx context.Context, s *planState) error {
 	funcDir, _, err := convex.FunctionsDir(p.convexDir())
 	if err != nil {
 		return &cmdutil.FlagError{Err: err}
+	}
+	if both := (*convex.BothAuthConfigsError)(nil); errors.As(convex.CheckOneAuthConfig(funcDir), &both) {
+		return &cmdutil.FlagError{Err: fmt.Errorf("%s and %s both exist: npx convex refuses to push until one is deleted (\"Found both …, choose one\"); delete the one you do not use, then run clerkconvex init again",
+			rel(p.dir, both.TS), rel(p.dir, both.JS))}
 	}
 	s.authPath, s.authTS, s.authExists = convex.FindAuthConfig(funcDir)
 	// auth.config is written only inside the workspace (the project folder outside one), links
