@@ -130,12 +130,38 @@ func IsUnauthorized(err error) bool {
 	return errors.As(err, &ae) && ae.Unauthorized()
 }
 
-var skPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`sk_(test|live)_[A-Za-z0-9]+`) })
+var (
+	skPattern    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`sk_(test|live)_[A-Za-z0-9]+`) })
+	whsecPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`whsec_[A-Za-z0-9+/=]+`) })
+	// A Convex deploy key ("prod:name|token", "preview:team:project|token", an untyped
+	// "name|token") or a self-hosted admin key ("instance|hex"): the part after "|" is the secret.
+	convexKeyPattern = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`([A-Za-z0-9_.:-]+)\|([A-Za-z0-9+/=_-]{20,})`)
+	})
+)
 
-// RedactSecrets masks anything shaped like a secret key in s (text from elsewhere: Clerk's
-// messages, error strings).
+// RedactSecrets masks anything shaped like a secret in s (text from elsewhere: Clerk's and
+// Convex's messages, a child's output, error strings): a Clerk secret key as sk_test_…abcd, a
+// webhook signing secret as whsec_…abcd, a Convex deploy or admin key as prod:name|…abcd.
 func RedactSecrets(s string) string {
-	return skPattern().ReplaceAllStringFunc(s, Mask)
+	if strings.Contains(s, "sk_") {
+		s = skPattern().ReplaceAllStringFunc(s, Mask)
+	}
+	if strings.Contains(s, "whsec_") {
+		s = whsecPattern().ReplaceAllStringFunc(s, func(m string) string {
+			if len(m) <= len("whsec_")+8 {
+				return "whsec_…"
+			}
+			return "whsec_…" + m[len(m)-4:]
+		})
+	}
+	if strings.Contains(s, "|") {
+		s = convexKeyPattern().ReplaceAllStringFunc(s, func(m string) string {
+			i := strings.LastIndexByte(m, '|')
+			return m[:i+1] + "…" + m[len(m)-4:]
+		})
+	}
+	return s
 }
 
 // netText is text from the network made safe for an error message: one line, secrets masked.

@@ -259,3 +259,29 @@ func TestTransportErrorsStillUnwrap(t *testing.T) {
 		t.Fatalf("cancelled call: %v", err)
 	}
 }
+
+func TestRedactSecretsEveryKind(t *testing.T) {
+	const (
+		sk     = "sk_test_abcdefghijklmnopqrstuvwxyz"
+		whsec  = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+		deploy = "prod:happy-animal-123|eyJ2MiI6ImFiY2RlZjAxMjM0NTY3ODlhYmNkZWYifQ"
+		prev   = "preview:my-team:my-project|eyJ2MiI6IjAxMjM0NTY3ODlhYmNkZWYwMTIzNDUifQ"
+		admin  = "convex-self-hosted|01a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7"
+	)
+	for _, tc := range []struct{ in, secret, want string }{
+		{"bad key " + sk + ".", sk, "bad key sk_test_…wxyz."},
+		{"secret=" + whsec + "\n", whsec, "secret=whsec_…LaSw\n"},
+		{"CONVEX_DEPLOY_KEY=" + deploy, "eyJ2MiI6ImFiY2RlZjAxMjM0NTY3ODlhYmNkZWYifQ", "CONVEX_DEPLOY_KEY=prod:happy-animal-123|…YifQ"},
+		{"key " + prev + " refused", "eyJ2MiI6IjAxMjM0NTY3ODlhYmNkZWYwMTIzNDUifQ", "key preview:my-team:my-project|…UifQ refused"},
+		{"admin key " + admin, "01a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7", "admin key convex-self-hosted|…e6f7"},
+		{"npx convex env list | grep CLERK", "", "npx convex env list | grep CLERK"},
+	} {
+		got := clerk.RedactSecrets(tc.in)
+		if tc.secret != "" && strings.Contains(got, tc.secret) {
+			t.Errorf("RedactSecrets(%q) = %q: the secret is still there", tc.in, got)
+		}
+		if got != tc.want {
+			t.Errorf("RedactSecrets(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
