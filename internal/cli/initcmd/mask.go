@@ -60,8 +60,10 @@ func isDeploymentName(v string) bool {
 
 // maskValue hides v (dotenv.Mask), keeping a key RedactSecrets already masked as it is.
 func maskValue(v string) string {
-	if strings.HasPrefix(v, "sk_") && strings.Contains(v, "…") && len(v) <= len("sk_test_…abcd") {
-		return v
+	for _, p := range []string{"sk_test_", "sk_live_", "whsec_"} {
+		if strings.HasPrefix(v, p+"…") && len(v) <= len(p+"…abcd") {
+			return v
+		}
 	}
 	return dotenv.Mask(v)
 }
