@@ -40,6 +40,21 @@ type wiringFacts struct {
 	plainConvex    []site
 	clerkImports   []clerkImport // every import from a Clerk package
 	keyLiterals    []keyLiteral  // publishable keys written in the code
+	// unknown are provider elements imported from a local module that doctor could not follow
+	// to a package (wiring_reexport.go).
+	unknown []unknownUse
+
+	dir     string                    // the app folder
+	srcs    map[string]string         // files read (comments blanked), by relative path
+	exports map[string]*moduleExports // what each followed module re-exports
+	added   map[string]bool           // files whose facts are in
+}
+
+// unknownUse is a <ConvexProviderWithClerk> or <ClerkProvider> whose import goes through a
+// local module doctor could not follow.
+type unknownUse struct {
+	site
+	name, module string
 }
 
 // importSpec is one imported binding; name is "*" for a namespace (import * as X).
@@ -134,15 +149,35 @@ func lineAt(src string, off int) int { return strings.Count(src[:off], "\n") + 1
 
 // scanWiring reads the client code of the project in dir.
 func scanWiring(ctx context.Context, dir string) (*wiringFacts, error) {
-	facts := &wiringFacts{clerkPkgOf: map[site]string{}}
+	facts := newWiringFacts(dir)
+	var queue []string
 	n, err := wiring.ClientFiles(ctx, dir, func(rel string, data []byte) {
-		facts.add(rel, stripComments(data))
+		src := stripComments(data)
+		facts.srcs[rel] = src
+		facts.add(rel, src)
+		queue = append(queue, facts.localImports(rel, src)...)
 	})
 	facts.files = n
+	if err == nil {
+		facts.follow(queue)
+	}
 	return facts, err
 }
 
+func newWiringFacts(dir string) *wiringFacts {
+	return &wiringFacts{clerkPkgOf: map[site]string{}, dir: dir, srcs: map[string]string{},
+		exports: map[string]*moduleExports{}, added: map[string]bool{}}
+}
+
 func (w *wiringFacts) add(rel, src string) {
+	if w.added == nil { // built without newWiringFacts
+		fresh := newWiringFacts(w.dir)
+		w.srcs, w.exports, w.added = fresh.srcs, fresh.exports, fresh.added
+		if w.clerkPkgOf == nil {
+			w.clerkPkgOf = fresh.clerkPkgOf
+		}
+	}
+	w.added[rel] = true
 	imports := parseImports(src)
 	w.addClerkImports(rel, src)
 	w.addKeyLiterals(rel, src)
@@ -158,6 +193,14 @@ func (w *wiringFacts) add(rel, src string) {
 		}
 	}
 	for local, spec := range tags {
+		if r, known := w.resolve(rel, spec); known {
+			spec = r
+		} else if spec.name == "ConvexProviderWithClerk" || spec.name == "ClerkProvider" {
+			offs, _ := jsxUses(src, local)
+			for _, off := range offs {
+				w.unknown = append(w.unknown, unknownUse{site{rel, lineAt(src, off), off, off}, spec.name, spec.module})
+			}
+		}
 		switch {
 		case spec.module == "convex/react-clerk" && spec.name == "ConvexProviderWithClerk":
 			offs, tags := jsxUses(src, local)
@@ -176,6 +219,9 @@ func (w *wiringFacts) add(rel, src string) {
 						u.useAuthLocal, imported = m[1]+"."+m[2], false
 					}
 					if imported {
+						if r, known := w.resolve(rel, sp); known {
+							sp = r
+						}
 						u.useAuthFrom, u.useAuthName = sp.module, sp.name
 					}
 				}
@@ -205,6 +251,16 @@ func (w *wiringFacts) add(rel, src string) {
 	}
 }
 
+// unknownUse is the first element named name whose import doctor could not follow.
+func (w *wiringFacts) unknownUse(name string) (unknownUse, bool) {
+	for _, u := range w.unknown {
+		if u.name == name {
+			return u, true
+		}
+	}
+	return unknownUse{}, false
+}
+
 func checkProviderWiring(ctx context.Context, s *state) outcome {
 	if o, ok := s.wiringNotChecked(); ok {
 		return o
@@ -230,6 +286,10 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 	example := fmt.Sprintf(`import { ConvexProviderWithClerk } from "convex/react-clerk"; import { useAuth } from %q; then <ConvexProviderWithClerk client={convex} useAuth={useAuth}> inside <ClerkProvider>`, pkg)
 	where := "src/, app/, pages/, components/ or the project folder"
 	if len(facts.cpwc) == 0 {
+		if u, ok := facts.unknownUse("ConvexProviderWithClerk"); ok && len(facts.plainConvex) == 0 {
+			return warn(fmt.Sprintf("make sure %s exports convex/react-clerk's ConvexProviderWithClerk (or import it from convex/react-clerk in %s)", u.module, u.file),
+				"<ConvexProviderWithClerk> at %s is imported from %s, which doctor could not follow to convex/react-clerk", u.site, u.module)
+		}
 		if len(facts.plainConvex) > 0 {
 			return fail("replace ConvexProvider with ConvexProviderWithClerk: "+example,
 				"%s uses ConvexProvider from convex/react, which sends Convex no Clerk token", facts.plainConvex[0])
@@ -273,6 +333,10 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 			"<ConvexProviderWithClerk> at %s gets useAuth={%s}, which is not imported from a Clerk package", u.site, u.useAuthLocal)
 	}
 	if len(facts.clerkProviders) == 0 {
+		if u, ok := facts.unknownUse("ClerkProvider"); ok {
+			return warn(fmt.Sprintf("make sure %s exports %s's ClerkProvider (or import it from %s in %s)", u.module, pkg, pkg, u.file),
+				"<ClerkProvider> at %s is imported from %s, which doctor could not follow to a Clerk package", u.site, u.module)
+		}
 		return fail("wrap the app in <ClerkProvider publishableKey={…}> from "+pkg+", outside <ConvexProviderWithClerk>",
 			"no <ClerkProvider> in %s: useAuth has no Clerk session to read", where)
 	}
