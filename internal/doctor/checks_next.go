@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -40,34 +41,79 @@ func checkNextMiddleware(ctx context.Context, s *state) outcome {
 	atLevel := func(rel string) bool {
 		return (!rootApp && !srcApp) || strings.HasPrefix(rel, "src/") == (base == "src/")
 	}
-	files := wiring.MiddlewareFiles()
-	slices.SortStableFunc(files, func(a, b string) int { // the level Next.js reads first
-		return map[bool]int{true: 0, false: 1}[atLevel(a)] - map[bool]int{true: 0, false: 1}[atLevel(b)]
-	})
-	for _, rel := range files {
-		src, exists, err := fsutil.ReadFileIfExists(filepath.Join(s.in.Dir, filepath.FromSlash(rel)))
-		if err != nil || !exists {
+	major, known := 0, false
+	if s.proj != nil {
+		major, known = wiring.NextMajor(s.proj.Dir, s.proj.Deps)
+	}
+	// Next.js 16 reads proxy.ts (and still middleware.ts, calling the name deprecated) and
+	// refuses to start with both; Next.js 15 and earlier read only middleware.ts.
+	var mw, px, other string
+	for _, rel := range wiring.MiddlewareFiles() {
+		if _, err := os.Stat(filepath.Join(s.in.Dir, filepath.FromSlash(rel))); err != nil {
 			continue
 		}
-		if !atLevel(rel) {
-			want := base + strings.TrimPrefix(rel, "src/")
-			return warn(fmt.Sprintf("move %s to %s, beside the app's %sapp or %spages folder", rel, want, base, base),
-				"%s is ignored by Next.js (the app's routes are %s), so Clerk's middleware does not run", rel, map[bool]string{true: "under src/", false: "at the root"}[base == "src/"])
+		isProxy := strings.HasPrefix(path.Base(rel), "proxy.")
+		switch {
+		case !atLevel(rel):
+			if other == "" {
+				other = rel
+			}
+		case isProxy && px == "":
+			px = rel
+		case !isProxy && mw == "":
+			mw = rel
 		}
-		if code := stripComments(src); strings.Contains(code, "clerkMiddleware") || strings.Contains(code, "authMiddleware") {
-			return pass("%s runs Clerk's middleware", rel)
+	}
+	versionNote := "doctor could not tell which Next.js this app runs (none installed, and package.json's \"next\" gives no version)"
+	if known {
+		versionNote = fmt.Sprintf("this app runs Next.js %d", major)
+	}
+	rel := mw
+	switch {
+	case mw == "" && px == "" && other != "":
+		want := base + strings.TrimPrefix(other, "src/")
+		if known && major < 16 {
+			want = strings.Replace(want, "proxy.", "middleware.", 1)
 		}
+		return warn(fmt.Sprintf("move %s to %s, beside the app's %sapp or %spages folder", other, want, base, base),
+			"%s is ignored by Next.js (the app's routes are %s), so Clerk's middleware does not run", other, map[bool]string{true: "under src/", false: "at the root"}[base == "src/"])
+	case mw == "" && px == "":
+		name := "middleware.ts"
+		if known && major >= 16 {
+			name = "proxy.ts"
+		}
+		return warn(fmt.Sprintf("create %s with export default clerkMiddleware() from %s/server and the matcher Clerk documents (clerkconvex doctor --fix does)", base+name, clerkPkg),
+			"no %s: Clerk's auth(), currentUser() and route protection fail without clerkMiddleware()", strings.Join([]string{"middleware.ts", "proxy.ts"}, " or "))
+	case mw != "" && px != "" && known && major >= 16:
+		return fail(fmt.Sprintf("move what %s does into %s (its default export clerkMiddleware(…)) and delete %s", mw, px, mw),
+			"both %s and %s exist: Next.js %d refuses to start with both (\"Both middleware file … and proxy file … are detected\"), so nothing runs", mw, px, major)
+	case mw != "" && px != "" && !known:
+		return warn(fmt.Sprintf("keep one: %s on Next.js 16 and later (merge %s into it and delete it), %s on Next.js 15 and earlier", px, mw, mw),
+			"both %s and %s exist, and %s: Next.js 16 refuses to start with both, Next.js 15 ignores %s", mw, px, versionNote, px)
+	case mw == "" && known && major < 16:
+		return fail(fmt.Sprintf("rename %s to %s (proxy.ts is Next.js 16's name for it)", px, strings.Replace(px, "proxy.", "middleware.", 1)),
+			"%s is not read by Next.js %d, which reads only middleware.ts: clerkMiddleware() never runs, so auth() throws and route protection is off", px, major)
+	case mw == "" && !known:
+		return warn(fmt.Sprintf("on Next.js 15 or earlier rename %s to %s; on Next.js 16 it is right", px, strings.Replace(px, "proxy.", "middleware.", 1)),
+			"%s is read only by Next.js 16 and later, and %s", px, versionNote)
+	case px != "" && (mw == "" || major >= 16):
+		rel = px
+	}
+	src, _, err := fsutil.ReadFileIfExists(filepath.Join(s.in.Dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return warn("", "could not read %s: %v", rel, err)
+	}
+	if code := stripComments(src); !strings.Contains(code, "clerkMiddleware") && !strings.Contains(code, "authMiddleware") {
 		return warn(fmt.Sprintf("make %s's default export clerkMiddleware() from %s/server, keeping what it does inside its handler (a second middleware file would be ignored)", rel, clerkPkg),
 			"%s does not run clerkMiddleware(): Clerk's auth(), currentUser() and route protection fail without it", rel)
 	}
-	name := "middleware.ts"
-	if s.proj != nil {
-		if major, _ := wiring.NextMajor(s.proj.Dir, s.proj.Deps); major >= 16 {
-			name = "proxy.ts"
-		}
+	if px != "" && rel == mw {
+		return pass("%s runs Clerk's middleware (Next.js %d ignores %s)", rel, major, px)
 	}
-	return warn(fmt.Sprintf("create %s with export default clerkMiddleware() from %s/server and the matcher Clerk documents (clerkconvex doctor --fix does)", name, clerkPkg),
-		"no %s: Clerk's auth(), currentUser() and route protection fail without clerkMiddleware()", strings.Join([]string{"middleware.ts", "proxy.ts"}, " or "))
+	if rel == mw && known && major >= 16 {
+		return pass("%s runs Clerk's middleware (Next.js %d still reads middleware.ts but calls the name deprecated: rename it to proxy.ts)", rel, major)
+	}
+	return pass("%s runs Clerk's middleware", rel)
 }
 
 // middlewareExists: one of wiring.MiddlewareFiles exists (with or without Clerk's middleware).

@@ -363,7 +363,31 @@ func isReturnedRoot(src []byte, s Span) bool {
 // pages/ when there is neither a middleware nor a proxy file; one without clerkMiddleware is
 // left to the user.
 func (n *nextApp) planMiddleware() error {
-	if existing := n.First(MiddlewareFiles()...); existing != "" {
+	major, known := NextMajor(n.Dir, n.Project.Deps)
+	existing := n.First(MiddlewareFiles()...)
+	mw, px := n.First(exts(n.base+"middleware", ".ts", ".js", ".mjs", ".tsx", ".jsx")...), n.First(exts(n.base+"proxy", ".ts", ".js", ".mjs", ".tsx", ".jsx")...)
+	switch {
+	case known && major < 16 && mw == "" && px != "":
+		// Next.js 15 and earlier read only middleware.ts: the proxy never runs.
+		n.plan.Manual = append(n.plan.Manual, Manual{
+			Path: px, Where: "the whole file: rename it to " + strings.Replace(px, "proxy.", "middleware.", 1),
+			Snippet: fmt.Sprintf("mv %s %s", px, strings.Replace(px, "proxy.", "middleware.", 1)),
+			Reason:  fmt.Sprintf("Next.js %d reads only middleware.ts; proxy.ts is Next.js 16's name for it", major),
+		})
+		return nil
+	case known && major >= 16 && mw != "" && px != "":
+		n.plan.Manual = append(n.plan.Manual, Manual{
+			Path: mw, Where: "move what it does into " + px + ", then delete it",
+			Snippet: fmt.Sprintf("import { clerkMiddleware } from %q;\n\nexport default clerkMiddleware(async (auth, req) => {\n  // what %s and %s do today\n});", n.clerk+"/server", mw, px),
+			Reason:  fmt.Sprintf("Next.js %d refuses to start with both %s and %s", major, mw, px),
+		})
+		return nil
+	case mw != "" && (px == "" || !known || major < 16):
+		existing = mw
+	case px != "":
+		existing = px
+	}
+	if existing != "" {
 		src, _, err := n.Read(existing)
 		if err != nil {
 			return err
@@ -378,7 +402,7 @@ func (n *nextApp) planMiddleware() error {
 		return nil
 	}
 	stem := "middleware"
-	if major, ok := NextMajor(n.Dir, n.Project.Deps); ok && major >= 16 {
+	if known && major >= 16 {
 		stem = "proxy"
 	}
 	ext := ".js"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/clerkconvex/clerkconvex/internal/project"
@@ -61,6 +62,51 @@ func TestNextMiddlewareNeverASecond(t *testing.T) {
 			if (len(plan.Manual) == 1) != wantManual || (wantManual && plan.Manual[0].Path != file) {
 				t.Errorf("%s (%q): manual %+v", file, body, plan.Manual)
 			}
+		}
+	}
+}
+
+// What Next.js reads depends on its version (read from Next.js 16.4's build): 15 and earlier
+// read only middleware.ts, so a proxy.ts there is renamed by hand; 16 refuses to start with
+// both, so they are merged by hand; 16 still reads a lone middleware.ts.
+func TestNextMiddlewareProxyByVersion(t *testing.T) {
+	clerk := "import { clerkMiddleware } from \"@clerk/nextjs/server\";\nexport default clerkMiddleware();\n"
+	for _, c := range []struct {
+		next       string
+		files      []string
+		manualPath string // "" when nothing is left to the user
+		reason     string
+	}{
+		{"15.5.4", []string{"proxy.ts"}, "proxy.ts", "Next.js 15 reads only middleware.ts"},
+		{"^14.2.0", []string{"src/proxy.ts", "src/app/layout.tsx"}, "src/proxy.ts", "Next.js 14 reads only middleware.ts"},
+		{"16.0.0", []string{"proxy.ts", "middleware.ts"}, "middleware.ts", "Next.js 16 refuses to start with both middleware.ts and proxy.ts"},
+		{"15.5.4", []string{"proxy.ts", "middleware.ts"}, "", ""},
+		{"16.0.0", []string{"middleware.ts"}, "", ""},
+		{"16.0.0", []string{"proxy.ts"}, "", ""},
+		{"latest", []string{"proxy.ts"}, "", ""},
+	} {
+		dir := t.TempDir()
+		mkfile(t, filepath.Join(dir, "package.json"), `{"dependencies":{"next":"`+c.next+`","@clerk/nextjs":"6","convex":"1"}}`)
+		for _, f := range c.files {
+			body := clerk
+			if filepath.Base(f) == "layout.tsx" {
+				body = "export default function L({ children }) { return <html><body>{children}</body></html>; }\n"
+			}
+			mkfile(t, filepath.Join(dir, f), body)
+		}
+		proj, _ := project.Load(dir)
+		plan, err := PlanFor(context.Background(), &Input{Dir: dir, Project: proj, ProviderWired: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plan.Changes) != 0 {
+			t.Errorf("next %s %v: a change planned: %s", c.next, c.files, plan.Changes[0].Path)
+		}
+		switch {
+		case c.manualPath == "" && len(plan.Manual) != 0:
+			t.Errorf("next %s %v: manual %+v, want none", c.next, c.files, plan.Manual)
+		case c.manualPath != "" && (len(plan.Manual) != 1 || plan.Manual[0].Path != c.manualPath || !strings.Contains(plan.Manual[0].Reason, c.reason)):
+			t.Errorf("next %s %v: manual %+v, want %s (%s)", c.next, c.files, plan.Manual, c.manualPath, c.reason)
 		}
 	}
 }
