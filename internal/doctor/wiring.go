@@ -361,12 +361,12 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 			"<ConvexProviderWithClerk> at %s is outside <ClerkProvider> (%s)", good.site, sameFile)
 	}
 	expo := s.proj != nil && s.proj.Framework.ID == project.Expo.ID
-	if unrendered(ctx, s.in.Dir, good.file, expo) {
-		return fail("render it around the app: import its component in the root layout or entry (Next.js: around {children} in app/layout.tsx) and use it there",
-			"<ConvexProviderWithClerk> at %s is in a file that no other file imports and that is not an entry, layout or route: nothing renders it", good.site)
+	g := loadNestGraph(ctx, s.in.Dir, expo, facts.clerkProviders)
+	if o, bad := g.checkRendered(good.site); bad {
+		return o
 	}
 	if cp == nil {
-		switch n, by := enclosedAcrossFiles(ctx, s.in.Dir, good.file, facts.clerkProviders); n {
+		switch n, by := g.enclosedAcrossFiles(good.file); n {
 		case nestYes:
 			cp = by
 		case nestNo:

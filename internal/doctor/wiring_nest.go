@@ -50,9 +50,24 @@ var layoutStems = map[string]bool{"layout": true, "_layout": true, "__root": tru
 type nestGraph struct {
 	srcs     map[string]string // rel (slashes) → source without comments
 	complete bool              // false when the walk stopped early
+	expo     bool              // Expo Router: app/ holds routes
+	// importers maps a specifier's last segment to the files that import it (indexImports).
+	importers map[string][]string
+	live      map[string]bool // files found rendered
 	// coveredBy is the ClerkProvider found to enclose, for the message.
 	coveredBy *site
 	clerk     []site
+}
+
+// loadNestGraph reads the project's source files once, for rendered and enclosed.
+func loadNestGraph(ctx context.Context, dir string, expo bool, clerk []site) *nestGraph {
+	g := &nestGraph{srcs: map[string]string{}, clerk: clerk, expo: expo, live: map[string]bool{}}
+	g.complete = sourceFiles(ctx, dir, func(_, r string, data []byte) bool {
+		g.srcs[r] = stripComments(data)
+		return true
+	})
+	g.indexImports()
+	return g
 }
 
 // sourceFiles visits the project's JS/TS-like files (node_modules, build output, dot folders
@@ -102,12 +117,7 @@ func sourceFiles(ctx context.Context, dir string, visit func(p, rel string, data
 }
 
 // enclosedAcrossFiles says whether a ClerkProvider encloses where the file rel is rendered.
-func enclosedAcrossFiles(ctx context.Context, dir, rel string, clerk []site) (nesting, *site) {
-	g := &nestGraph{srcs: map[string]string{}, clerk: clerk}
-	g.complete = sourceFiles(ctx, dir, func(_, r string, data []byte) bool {
-		g.srcs[r] = stripComments(data)
-		return true
-	})
+func (g *nestGraph) enclosedAcrossFiles(rel string) (nesting, *site) {
 	n := g.enclosed(rel, map[string]bool{}, 0)
 	if n == nestNo && !g.complete {
 		n = nestUnknown
@@ -126,7 +136,11 @@ func (g *nestGraph) enclosed(rel string, seen map[string]bool, depth int) nestin
 		if from == rel {
 			continue
 		}
-		for _, spec := range g.specsFor(from, src, rel) {
+		specs := g.specsFor(from, src, rel)
+		if len(specs) > 0 && g.rendered(from, map[string]bool{}, 0) == nestNo {
+			continue // a file nothing renders encloses nothing that runs
+		}
+		for _, spec := range specs {
 			users++
 			var n nesting
 			if spec.reexport {

@@ -44,6 +44,20 @@ export default function ConvexClientProvider({ children }: { children: ReactNode
 }
 `
 
+// providersWithClerk is an app's Providers component: ClerkProvider around the provider
+// component of components/providers/convex-provider.tsx (nextClient).
+const providersWithClerk = `import ConvexProvider from "./convex-provider";
+import { ClerkProvider } from "@clerk/nextjs";
+
+export default function Providers({ children }: { children: React.ReactNode }) {
+  return (
+    <ClerkProvider>
+      <ConvexProvider>{children}</ConvexProvider>
+    </ClerkProvider>
+  );
+}
+`
+
 func TestProviderWiring(t *testing.T) {
 	vite := func(body string) map[string]string { return map[string]string{"src/main.tsx": body} }
 	for _, tc := range []struct {
@@ -60,6 +74,34 @@ func TestProviderWiring(t *testing.T) {
 				"components/ConvexClientProvider.tsx": strings.NewReplacer("import { useAuth }", "import { ClerkProvider, useAuth }",
 					"<ConvexProviderWithClerk", "<ClerkProvider><ConvexProviderWithClerk", "</ConvexProviderWithClerk>", "</ConvexProviderWithClerk></ClerkProvider>").Replace(nextClient)},
 			want: "<ConvexProviderWithClerk> at components/ConvexClientProvider.tsx:12 is in a file that no other file imports"},
+		// The same one level up: the provider component is imported only by the app's own
+		// Providers component, which nothing renders (a false pass before: being imported was
+		// enough, and an index file counted as an entry wherever it was).
+		{name: "next, providers component nothing renders", fw: project.Next, status: Fail,
+			files: map[string]string{"app/layout.tsx": "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}</body></html>;\n}\n",
+				"components/providers/providers.tsx": providersWithClerk, "components/providers/convex-provider.tsx": nextClient},
+			want: "nothing renders it"},
+		{name: "next, providers index nothing renders", fw: project.Next, status: Fail,
+			files: map[string]string{"app/layout.tsx": "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}</body></html>;\n}\n",
+				"components/providers/index.tsx": providersWithClerk, "components/providers/convex-provider.tsx": nextClient},
+			want: "nothing renders it"},
+		{name: "next, providers index the layout renders", fw: project.Next, status: Pass,
+			files: map[string]string{"app/layout.tsx": "import Providers from \"@/components/providers\";\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body><Providers>{children}</Providers></body></html>;\n}\n",
+				"components/providers/index.tsx": providersWithClerk, "components/providers/convex-provider.tsx": nextClient},
+			want: "<ClerkProvider> at components/providers/index.tsx:6"},
+		// Imported by a dead Providers file and by the live layout, which has no ClerkProvider:
+		// the dead file's ClerkProvider encloses nothing that runs.
+		{name: "next, provider used inside ClerkProvider only by a file nothing renders", fw: project.Next, status: Fail,
+			files: map[string]string{"app/layout.tsx": strings.NewReplacer("<ClerkProvider>", "", "</ClerkProvider>", "", "import ConvexClientProvider from \"./ConvexClientProvider\"", "import ConvexClientProvider from \"@/components/providers/convex-provider\"").Replace(nextLayout),
+				"components/providers/providers.tsx": providersWithClerk, "components/providers/convex-provider.tsx": nextClient},
+			want: "no <ClerkProvider> encloses"},
+		// A test helper's full wiring is no wiring of the app: only test files import it.
+		{name: "vite, wiring only in a test helper", fw: project.Vite, status: Fail, files: map[string]string{
+			"src/main.tsx":         "import App from \"./App\";\ncreateRoot(el).render(<App />);\n",
+			"src/App.tsx":          "export default function App() { return <p />; }\n",
+			"src/test/wrapper.tsx": "import { ClerkProvider, useAuth } from \"@clerk/clerk-react\";\nimport { ConvexProviderWithClerk } from \"convex/react-clerk\";\nexport function Wrapper({ children }) {\n  return <ClerkProvider publishableKey={k}><ConvexProviderWithClerk client={c} useAuth={useAuth}>{children}</ConvexProviderWithClerk></ClerkProvider>;\n}\n",
+			"src/App.test.tsx":     "import { Wrapper } from \"./test/wrapper\";\nimport App from \"./App\";\nrender(<Wrapper><App /></Wrapper>);\n"},
+			want: "nothing renders it"},
 		{name: "next, provider component imported from a folder doctor does not scan", fw: project.Next, status: Pass,
 			files: map[string]string{"app/layout.tsx": nextLayout, "app/ConvexClientProvider.tsx": "export { default } from \"@/providers/convex-client\";\n",
 				"components/convex-client.tsx": nextClient, "providers/convex-client.tsx": "export { default } from \"../components/convex-client\";\n"},
