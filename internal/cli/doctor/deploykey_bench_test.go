@@ -3,12 +3,10 @@ package doctor
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
-	"github.com/clerkconvex/clerkconvex/internal/doctor"
 	"github.com/clerkconvex/clerkconvex/internal/fakes/convexdeploy"
 	"github.com/clerkconvex/clerkconvex/internal/run"
 )
@@ -38,32 +36,10 @@ func BenchmarkDoctorDeployKeyLatency(b *testing.B) {
 		ProjectFlags: cmdutil.ProjectFlags{Dir: h.dir, EnvFile: ".env.local", TemplateName: "convex"},
 		Timeout:      30 * time.Second,
 	}
-	opts.Token = h.env.Issuer.Sign(h.env.Issuer.Claims("convex", time.Hour))
-	var total, slowest time.Duration
-	n := 0
-	for b.Loop() {
-		in, err := inputs(opts)
-		if err != nil {
-			b.Fatal(err)
-		}
-		rep, err := doctor.Run(context.Background(), in)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if !rep.OK() || rep.Count()[doctor.Pass] != len(rep.Checks) {
-			var sb strings.Builder
-			_ = WriteJSON(&sb, rep)
-			b.Fatalf("not healthy:\n%s", sb.String())
-		}
-		total += rep.Elapsed
-		slowest += rep.Slowest().Duration
-		n++
-	}
+	benchDoctor(b, h, opts)
 	if len(d.Requests()) == 0 {
 		b.Fatal("the deployment's API was never called")
 	}
-	b.ReportMetric(float64(total)/float64(slowest), "x-slowest-check")
-	b.ReportMetric(float64(total.Milliseconds())/float64(n), "ms-total")
 }
 
 // noRunner fails: the API path must not start npx.

@@ -1,35 +1,16 @@
 package doctor
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/run"
+	"github.com/clerkconvex/clerkconvex/internal/testutil/syncbuf"
 )
-
-// lockedBuffer is an Out that a test may read while doctor writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // gatedRunner holds npx until released.
 type gatedRunner struct {
@@ -50,7 +31,7 @@ func (g *gatedRunner) Run(ctx context.Context, c run.Cmd) (run.Result, error) {
 // on the screen while the Convex deployment is still being asked.
 func TestSectionsPrintAsTheyFinish(t *testing.T) {
 	h := newHarness(t, 0)
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	h.f.IOStreams.Out = out
 	h.f.IOStreams.SetTTY(false, true, false)
 	h.f.IOStreams.SetWidth(80)

@@ -9,42 +9,24 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/testutil/nodeharness"
+	"github.com/clerkconvex/clerkconvex/internal/testutil/syncbuf"
 )
-
-// lockedBuffer is the receiver's stderr, written by exec's goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // startReceiver runs test/users/receiver.mjs, which checks each request with the real svix
 // library (major version svix: "1" or "2") and the secret; it returns its base URL and log.
-func startReceiver(t *testing.T, svix, secret string) (string, *lockedBuffer) {
+func startReceiver(t *testing.T, svix, secret string) (string, *syncbuf.Buffer) {
 	t.Helper()
 	dir := nodeharness.UsersDir(t)
 	cmd := exec.Command("node", filepath.Join(dir, "receiver.mjs"))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "SVIX="+svix, SecretEnv+"="+secret)
-	log := &lockedBuffer{}
+	log := &syncbuf.Buffer{}
 	cmd.Stderr = log
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
