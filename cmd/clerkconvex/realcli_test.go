@@ -380,12 +380,13 @@ func cloudProject(t *testing.T, e realEnv, c *clerkapi.Server, files map[string]
 	return dir, env, dev, prod
 }
 
-// cloudProjectBB is cloudProject that also returns the fake control plane (project defaults).
-func cloudProjectBB(t *testing.T, e realEnv, c *clerkapi.Server, files map[string]string) (dir string, env []string, dev, prod *convexdeploy.Deployment, bb *convexdeploy.BigBrain) {
+// cloudProjectBB is cloudProject that also returns the fake control plane (project defaults),
+// which knows the project's named deployments too (--deployment).
+func cloudProjectBB(t *testing.T, e realEnv, c *clerkapi.Server, files map[string]string, named ...convexdeploy.Named) (dir string, env []string, dev, prod *convexdeploy.Deployment, bb *convexdeploy.BigBrain) {
 	t.Helper()
 	dev = convexdeploy.New(convexdeploy.Options{InstanceName: "happy-otter-123"})
 	prod = convexdeploy.New(convexdeploy.Options{InstanceName: "clever-heron-456"})
-	bb = convexdeploy.NewBigBrain(convexdeploy.BigBrainOptions{Dev: dev, Prod: prod})
+	bb = convexdeploy.NewBigBrain(convexdeploy.BigBrainOptions{Dev: dev, Prod: prod, Named: named})
 	t.Cleanup(func() { bb.Close(); dev.Close(); prod.Close() })
 	files[".env.local"] = "# Deployment used by `npx convex dev`\n" + bb.DotEnvLine() + "\n"
 	dir = realProject(t, files)

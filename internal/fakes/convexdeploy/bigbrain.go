@@ -28,6 +28,7 @@ import (
 //
 //	GET  /api/deployment/<name>/team_and_project   → {"team","project","teamId","projectId"}
 //	POST /api/deployment/authorize_within_current_project {"selectedDeploymentName": <name>, "projectSelection": …}
+//	GET  /v1/teams/<team>/projects/<project>[/deployment?reference=R|defaultDev=true]  (--deployment, bigbrain_named.go)
 //	POST /api/deployment/authorize_prod            {"deploymentName": <any deployment of the project>}
 //	POST /api/deployment/provision_and_authorize   {"teamSlug","projectSlug","deploymentType":"dev"|"prod"}
 //
@@ -47,6 +48,7 @@ type BigBrain struct {
 	DevName, ProdName string
 
 	dev, prod *Deployment
+	named     []Named // bigbrain_named.go
 	srv       *httptest.Server
 
 	mu       sync.Mutex
@@ -65,6 +67,8 @@ type BigBrainOptions struct {
 	// DevName and ProdName name the deployments. Default "happy-otter-123" and
 	// "clever-heron-456" (the <adjective>-<animal>-<number> shape of real names).
 	DevName, ProdName string
+	// Named are the project's other deployments, reached with --deployment (bigbrain_named.go).
+	Named []Named
 }
 
 // NewBigBrain starts the fake control plane on 127.0.0.1. Call Close when done.
@@ -80,6 +84,7 @@ func NewBigBrain(opts BigBrainOptions) *BigBrain {
 		ProdName:    orDefault(opts.ProdName, "clever-heron-456"),
 		dev:         opts.Dev,
 		prod:        opts.Prod,
+		named:       append([]Named(nil), opts.Named...),
 	}
 	if b.AccessToken == "" {
 		var r [32]byte
@@ -130,7 +135,7 @@ func (b *BigBrain) Requests() []Request {
 	defer b.mu.Unlock()
 	out := make([]Request, len(b.requests))
 	for i, r := range b.requests {
-		out[i] = Request{Method: r.Method, Path: r.Path, Header: r.Header.Clone(), Body: append([]byte(nil), r.Body...)}
+		out[i] = Request{Method: r.Method, Path: r.Path, Query: r.Query, Header: r.Header.Clone(), Body: append([]byte(nil), r.Body...)}
 	}
 	return out
 }
@@ -154,12 +159,12 @@ func (b *BigBrain) creds(kind string) credentials {
 	return credentials{DeploymentName: b.DevName, AdminKey: b.dev.AdminKey, URL: b.dev.URL, DeploymentType: "dev", Reference: "dev", IsDefault: true}
 }
 
-func (b *BigBrain) knows(name string) bool { return name == b.DevName || name == b.ProdName }
+func (b *BigBrain) knows(name string) bool { _, ok := b.lookup(name); return ok }
 
 func (b *BigBrain) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	b.mu.Lock()
-	b.requests = append(b.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
+	b.requests = append(b.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
 	b.mu.Unlock()
 
 	if b.serveDeployKeyRoute(w, r, body) { // authorised by a deploy key, not a login
@@ -171,7 +176,7 @@ func (b *BigBrain) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnauthorized, errorBody{Code: "Unauthenticated", Message: "Could not verify the access token (fake Convex control plane). Run npx convex login."})
 		return
 	}
-	if b.serveDefaults(w, r, body) {
+	if b.serveDefaults(w, r, body) || b.serveProjectRoutes(w, r) {
 		return
 	}
 	notFound := func(code, msg string) { writeJSON(w, http.StatusNotFound, errorBody{Code: code, Message: msg}) }
@@ -200,19 +205,19 @@ func (b *BigBrain) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		writeJSON(w, http.StatusOK, b.creds(req.DeploymentType))
 	case r.Method == http.MethodPost && path == "/api/deployment/authorize_within_current_project":
-		// The dev deployment of CONVEX_DEPLOYMENT=dev:<name> (and --deployment-name <name>).
+		// The deployment of CONVEX_DEPLOYMENT=dev:<name>, or the one --deployment resolved to.
 		var req struct {
 			SelectedDeploymentName string `json:"selectedDeploymentName"`
 		}
-		if err := json.Unmarshal(body, &req); err != nil || !b.knows(req.SelectedDeploymentName) {
+		info, ok := deploymentInfo{}, false
+		if err := json.Unmarshal(body, &req); err == nil {
+			info, ok = b.lookup(req.SelectedDeploymentName)
+		}
+		if !ok {
 			notFound("DeploymentNotFound", fmt.Sprintf("Deployment %q not found (fake Convex control plane)", req.SelectedDeploymentName))
 			return
 		}
-		kind := "dev"
-		if req.SelectedDeploymentName == b.ProdName {
-			kind = "prod"
-		}
-		writeJSON(w, http.StatusOK, b.creds(kind))
+		writeJSON(w, http.StatusOK, info.creds())
 	case r.Method == http.MethodPost && path == "/api/deployment/authorize_prod":
 		var req struct {
 			DeploymentName string `json:"deploymentName"`

@@ -190,8 +190,11 @@ func TestRealCLIBigBrainRefusals(t *testing.T) {
 func TestBigBrainRoutes(t *testing.T) {
 	dev := convexdeploy.New(convexdeploy.Options{})
 	prod := convexdeploy.New(convexdeploy.Options{})
-	b := convexdeploy.NewBigBrain(convexdeploy.BigBrainOptions{Dev: dev, Prod: prod, AccessToken: "tok"})
-	defer func() { b.Close(); dev.Close(); prod.Close() }()
+	james := convexdeploy.New(convexdeploy.Options{})
+	b := convexdeploy.NewBigBrain(convexdeploy.BigBrainOptions{Dev: dev, Prod: prod, AccessToken: "tok",
+		Named: []convexdeploy.Named{{Name: "quiet-lynx-321", Reference: "dev/james", Type: "dev", Deployment: james}}})
+	defer func() { b.Close(); dev.Close(); prod.Close(); james.Close() }()
+	const proj = "/v1/teams/clerkconvex-team/projects/clerkconvex-project"
 	tests := []struct {
 		name, method, path, token, body string
 		wantStatus                      int
@@ -209,6 +212,14 @@ func TestBigBrainRoutes(t *testing.T) {
 		{"unknown by name", "POST", "/api/deployment/authorize_within_current_project", "tok", `{"selectedDeploymentName":"nope-1"}`, 404, []string{`"code":"DeploymentNotFound"`}},
 		{"authorize prod", "POST", "/api/deployment/authorize_prod", "tok", `{"deploymentName":"happy-otter-123"}`, 200, []string{`"url":"` + prod.URL + `"`, `"adminKey":"` + prod.AdminKey + `"`, `"deploymentType":"prod"`}},
 		{"authorize prod, unknown", "POST", "/api/deployment/authorize_prod", "tok", `{"deploymentName":"nope-1"}`, 404, []string{`"code":"DeploymentNotFound"`}},
+		{"named: team and project", "GET", "/api/deployment/quiet-lynx-321/team_and_project", "tok", "", 200, []string{`"project":"clerkconvex-project"`}},
+		{"named: by name", "POST", "/api/deployment/authorize_within_current_project", "tok", `{"selectedDeploymentName":"quiet-lynx-321"}`, 200, []string{`"url":"` + james.URL + `"`, `"adminKey":"` + james.AdminKey + `"`, `"reference":"dev/james"`, `"isDefault":false`}},
+		{"named: by reference", "GET", proj + "/deployment?reference=dev%2Fjames", "tok", "", 200, []string{`"name":"quiet-lynx-321"`, `"deploymentType":"dev"`}},
+		{"default dev by query", "GET", proj + "/deployment?defaultDev=true", "tok", "", 200, []string{`"name":"happy-otter-123"`}},
+		{"unknown reference", "GET", proj + "/deployment?reference=staging", "tok", "", 404, []string{`"code":"DeploymentNotFound"`}},
+		{"reference in another project", "GET", "/v1/teams/clerkconvex-team/projects/other/deployment?reference=dev%2Fjames", "tok", "", 404, []string{`"code":"ProjectNotFound"`}},
+		{"project", "GET", proj, "tok", "", 200, []string{`"slug":"clerkconvex-project"`}},
+		{"reference without a login", "GET", proj + "/deployment?reference=dev%2Fjames", "", "", 401, []string{`"code":"Unauthenticated"`}},
 		{"wrong token", "GET", "/api/deployment/happy-otter-123/team_and_project", "nope", "", 401, []string{`"code":"Unauthenticated"`}},
 		{"no token", "POST", "/api/deployment/authorize_prod", "", `{"deploymentName":"happy-otter-123"}`, 401, nil},
 		{"other route", "GET", "/api/teams", "tok", "", 404, []string{`"code":"NotFound"`}},

@@ -65,6 +65,7 @@ type Options struct {
 type Request struct {
 	Method string
 	Path   string
+	Query  string // the raw query, without "?"
 	Header http.Header
 	Body   []byte
 }
@@ -164,7 +165,7 @@ func (d *Deployment) Requests() []Request {
 	defer d.mu.Unlock()
 	out := make([]Request, len(d.requests))
 	for i, r := range d.requests {
-		out[i] = Request{Method: r.Method, Path: r.Path, Header: r.Header.Clone(), Body: bytes.Clone(r.Body)}
+		out[i] = Request{Method: r.Method, Path: r.Path, Query: r.Query, Header: r.Header.Clone(), Body: bytes.Clone(r.Body)}
 	}
 	return out
 }
@@ -202,7 +203,7 @@ var syncPath = regexp.MustCompile(`^/api/(?:[^/]+/)?sync$`)
 
 func (d *Deployment) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	d.record(Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
+	d.record(Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
 
 	switch {
 	case r.URL.Path == "/api/update_environment_variables":
