@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -77,7 +78,51 @@ func TestSelectionIn(t *testing.T) {
 			return "preview:team:proj|secret"
 		}
 		return ""
-	}); !s.Cloud || s.DeployKeyKind != "preview" {
+	}); !s.Cloud || s.DeployKeyKind != "preview" || s.DefaultsBlocked() != "" {
 		t.Errorf("preview deploy key: %+v", s)
+	}
+}
+
+// A deployment's deploy key stands between the Convex CLI and the project defaults, wherever
+// the CLI would read it from; a preview or project key, or none, does not.
+func TestSelectionDefaultsBlocked(t *testing.T) {
+	dir := t.TempDir()
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	cases := []struct {
+		name, envLocal string
+		getenv         func(string) string
+		wantKind       string
+		wantBlocked    string // substring; "" for not blocked
+	}{
+		{"no key", "CONVEX_DEPLOYMENT=dev:happy-otter-123\n", env(), "", ""},
+		{"dev key in the environment", "", env("CONVEX_DEPLOY_KEY", "dev:happy-otter-123|s"), "dev", "$CONVEX_DEPLOY_KEY is the deploy key of one dev deployment"},
+		{"prod key, legacy form", "", env("CONVEX_DEPLOY_KEY", "clever-heron-456|s"), "prod", "$CONVEX_DEPLOY_KEY is the deploy key of one prod deployment"},
+		{"the older variable", "", env("CONVEX_DEPLOYMENT_TOKEN", "prod:clever-heron-456|s"), "prod", "$CONVEX_DEPLOYMENT_TOKEN"},
+		{"key in .env.local", "CONVEX_DEPLOY_KEY=prod:clever-heron-456|s\n", env(), "prod", "CONVEX_DEPLOY_KEY in .env.local is the deploy key"},
+		{"ignored key", "", env("CONVEX_DEPLOY_KEY", "<ignore_deploy_key>"), "", ""},
+		{"project key", "", env("CONVEX_DEPLOY_KEY", "project:team:proj|s"), "project", ""},
+	}
+	for _, c := range cases {
+		if err := os.WriteFile(filepath.Join(dir, ".env.local"), []byte(c.envLocal), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s := SelectionIn(dir, c.getenv)
+		got := s.DefaultsBlocked()
+		if s.DeployKeyKind != c.wantKind || (c.wantBlocked == "") != (got == "") || !strings.Contains(got, c.wantBlocked) {
+			t.Errorf("%s: kind %q, DefaultsBlocked() = %q; want kind %q, %q", c.name, s.DeployKeyKind, got, c.wantKind, c.wantBlocked)
+		}
+	}
+	// Without a folder, .env.local is not read.
+	if s := SelectionFromEnv(env()); s.DeployKeyKind != "" || s.Cloud {
+		t.Errorf("SelectionFromEnv read a file: %+v", s)
 	}
 }

@@ -43,12 +43,13 @@ func TestDefaultsQuestion(t *testing.T) {
 	}
 }
 
-// Not asked where defaults cannot apply: a self-hosted backend, no deployment configured, or
-// a rerun.
+// Not asked where defaults cannot apply: a self-hosted backend, no deployment configured, a
+// deployment's deploy key the Convex CLI would use instead of the login, or a rerun.
 func TestDefaultsQuestionNotAsked(t *testing.T) {
 	for name, envLocal := range map[string]string{
 		"self-hosted":   "CONVEX_SELF_HOSTED_URL=http://127.0.0.1:3210\nCONVEX_SELF_HOSTED_ADMIN_KEY=x\n",
 		"no deployment": "",
+		"deploy key":    "CONVEX_DEPLOYMENT=dev:happy-otter-123\nCONVEX_DEPLOY_KEY=dev:happy-otter-123|0123secret\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			h := newInteractive(t, providerAnswers...) // the stub fails on an unexpected prompt

@@ -124,6 +124,10 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 				if opts.SkipConvexEnv {
 					return cmdutil.FlagErrorf("--defaults and --skip-convex-env cannot be used together: --defaults sets project defaults with npx convex")
 				}
+				// A deploy key in the environment (CI): refused before any prompt, whichever --via.
+				if err := defaultsKeyError(convex.SelectionFromEnv(opts.Getenv), types); err != nil {
+					return err
+				}
 				opts.Defaults = types
 			}
 			if opts.NpxTimeout <= 0 {

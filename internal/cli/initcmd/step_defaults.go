@@ -2,6 +2,7 @@ package initcmd
 
 import (
 	"context"
+	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
@@ -30,7 +31,7 @@ func (defaultsStep) Plan(ctx context.Context, s *planState) error {
 	sel := convex.SelectionIn(s.p.convexDir(), s.opts.Getenv)
 	if len(types) == 0 {
 		if !opts.askDefaults || opts.JSON || opts.DryRun || opts.SkipConvexEnv || !s.canPrompt ||
-			p.secret.Live || p.prod || !sel.Cloud || !firstRun(p) {
+			p.secret.Live || p.prod || !sel.Cloud || !firstRun(p) || sel.DefaultsBlocked() != "" {
 			return nil
 		}
 		ok, err := opts.Prompter().Confirm(defaultsQuestion, false)
@@ -38,6 +39,9 @@ func (defaultsStep) Plan(ctx context.Context, s *planState) error {
 			return err
 		}
 		types = []string{"dev", "preview"}
+	}
+	if err := defaultsKeyError(sel, types); err != nil {
+		return err
 	}
 	if sel.SelfHosted != "" {
 		return cmdutil.FlagErrorf("--defaults: project defaults exist only for Convex cloud projects, and this one uses a self-hosted backend (%s); set the variables on each deployment instead (init --deployment <ref>)", sel.SelfHosted)
@@ -52,4 +56,14 @@ func (defaultsStep) Plan(ctx context.Context, s *planState) error {
 	}
 	p.defaults = types
 	return nil
+}
+
+// defaultsKeyError refuses --defaults where a deployment's deploy key stands between the Convex
+// CLI and the project defaults (CI): a usage error naming the flag and where to run it instead.
+func defaultsKeyError(sel convex.Selection, types []string) error {
+	why := sel.DefaultsBlocked()
+	if why == "" {
+		return nil
+	}
+	return cmdutil.FlagErrorf("--defaults: %s; run clerkconvex init --defaults %s on a machine where npx convex is logged in (npx convex login) and no deploy key is set", why, strings.Join(types, ","))
 }
