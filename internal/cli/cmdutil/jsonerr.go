@@ -63,16 +63,18 @@ func ErrorJSON(err error) JSONError {
 // WriteJSONError prints {"version":1,"ok":false,"error":{"code","message","fix"}} on w: what
 // --json prints when a command fails before it has a result of its own.
 func WriteJSONError(w io.Writer, err error) error {
-	b, jerr := json.MarshalIndent(struct {
+	return WriteJSON(w, struct {
 		Version int       `json:"version"`
 		OK      bool      `json:"ok"`
 		Error   JSONError `json:"error"`
-	}{1, false, ErrorJSON(err)}, "", "  ")
-	if jerr != nil {
-		return jerr
-	}
-	_, werr := w.Write(append(b, '\n'))
-	return werr
+	}{1, false, ErrorJSON(err)})
+}
+
+// WriteJSON prints v on w as --json output: one object, indented by two spaces, then a newline.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // WantsJSON tells whether cmd was asked for --json: its parsed flag, or, when parsing stopped

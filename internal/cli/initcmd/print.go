@@ -1,23 +1,17 @@
 package initcmd
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/clerk"
+	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/gitx"
 	"github.com/clerkconvex/clerkconvex/internal/iostreams"
 	"github.com/clerkconvex/clerkconvex/internal/textdiff"
 )
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
 
 func printSummary(io *iostreams.IOStreams, p *plan, r *Result) {
 	var changed []string
@@ -85,7 +79,7 @@ func printDryRun(opts *Options, p *plan) error {
 		api, _ = env.(*convex.PlatformEnv)
 	}
 	if opts.JSON {
-		return writeJSON(opts.IO.Out, r)
+		return cmdutil.WriteJSON(opts.IO.Out, r)
 	}
 	out := opts.IO.Out
 	fmt.Fprintln(out, "Dry run: nothing was changed. init would:")

@@ -114,7 +114,7 @@ func runInit(ctx context.Context, opts *Options) error {
 		if err == nil {
 			res.Users, uerr = syncUsers(ctx, opts, p)
 		}
-		if jerr := writeJSON(io.Out, res); jerr != nil {
+		if jerr := cmdutil.WriteJSON(io.Out, res); jerr != nil {
 			return jerr
 		}
 	} else {

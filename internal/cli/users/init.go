@@ -87,7 +87,7 @@ func (r *InitResult) warn(format string, a ...any) {
 func runInit(ctx context.Context, opts *Options) error {
 	res, err := Init(ctx, opts)
 	if opts.JSON {
-		if werr := writeJSON(opts.IO.Out, res); werr != nil && err == nil {
+		if werr := cmdutil.WriteJSON(opts.IO.Out, res); werr != nil && err == nil {
 			err = werr
 		}
 	}

@@ -1,10 +1,8 @@
 package users
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/clerkconvex/clerkconvex/internal/cli/cmdutil"
@@ -13,12 +11,6 @@ import (
 	"github.com/clerkconvex/clerkconvex/internal/svixsig"
 	"github.com/clerkconvex/clerkconvex/internal/textdiff"
 )
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
 
 func isPromptInterrupt(err error) bool { return errors.Is(err, prompt.ErrInterrupted) }
 

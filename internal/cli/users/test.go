@@ -46,7 +46,7 @@ func runTest(ctx context.Context, opts *Options) error {
 		if err != nil {
 			res.Error = err.Error()
 		}
-		if werr := writeJSON(opts.IO.Out, res); werr != nil && err == nil {
+		if werr := cmdutil.WriteJSON(opts.IO.Out, res); werr != nil && err == nil {
 			err = werr
 		}
 	} else if err == nil {
