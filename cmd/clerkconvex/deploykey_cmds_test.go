@@ -130,17 +130,9 @@ func cmdConvexAPI(ts *testscript.TestScript, neg bool, args []string) {
 // no-deploy-key FILE...: fail when a file (or stdout/stderr) holds a deploy key's secret part.
 func cmdNoDeployKey(ts *testscript.TestScript, neg bool, args []string) {
 	for _, name := range args {
-		var data string
-		switch name {
-		case "stdout", "stderr":
-			data = ts.ReadFile(name)
-		default:
-			b, err := os.ReadFile(ts.MkAbs(name))
-			if os.IsNotExist(err) {
-				continue
-			}
-			ts.Check(err)
-			data = string(b)
+		data, ok := scriptText(ts, name)
+		if !ok {
+			continue
 		}
 		for _, k := range []string{devKeySecret, prodKeySecret, "CANARYwrongKEY", "CANARYdeploykey"} {
 			if strings.Contains(data, k) {

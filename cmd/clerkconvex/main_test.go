@@ -240,20 +240,26 @@ func cmdFileMode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
+// scriptText is stdout, stderr or a file of the script's work directory; ok is false for a file
+// that does not exist.
+func scriptText(ts *testscript.TestScript, name string) (data string, ok bool) {
+	if name == "stdout" || name == "stderr" {
+		return ts.ReadFile(name), true
+	}
+	b, err := os.ReadFile(ts.MkAbs(name))
+	if os.IsNotExist(err) {
+		return "", false
+	}
+	ts.Check(err)
+	return string(b), true
+}
+
 // no-secret FILE...: the canary secret keys appear in none of these files (stdout/stderr too).
 func cmdNoSecret(ts *testscript.TestScript, neg bool, args []string) {
 	for _, name := range args {
-		var data string
-		switch name {
-		case "stdout", "stderr":
-			data = ts.ReadFile(name)
-		default:
-			b, err := os.ReadFile(ts.MkAbs(name))
-			if os.IsNotExist(err) {
-				continue
-			}
-			ts.Check(err)
-			data = string(b)
+		data, ok := scriptText(ts, name)
+		if !ok {
+			continue
 		}
 		for _, k := range []string{sk1, sk2, skL, "CANARY"} {
 			if strings.Contains(data, k) {
