@@ -199,8 +199,8 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	}
 	code := cmdutil.ExitCode(err)
 	// --json prints one object on stdout, on failure too (a command that already printed its
-	// own result returned ErrSilent).
-	if err != nil && !errors.Is(err, cmdutil.ErrSilent) && cmdutil.WantsJSON(cmd, args) {
+	// own result returned ErrSilent, or its error wrapped by cmdutil.JSONWritten).
+	if err != nil && !errors.Is(err, cmdutil.ErrSilent) && !errors.As(err, new(*cmdutil.JSONWrittenError)) && cmdutil.WantsJSON(cmd, args) {
 		if code == cmdutil.ExitInterrupted && !errors.As(err, new(*cmdutil.InterruptedError)) {
 			err = &cmdutil.InterruptedError{Msg: "interrupted: stopped before the next step; run the command again to finish"}
 		}

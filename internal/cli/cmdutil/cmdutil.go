@@ -77,6 +77,22 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // ErrSilent means the error was already reported; exit 1 without printing again.
 var ErrSilent = errors.New("silent error")
 
+// JSONWrittenError is a command's error after the command printed its own --json result
+// (which holds the error): the root prints it on stderr and exits with its code, but does not
+// print a second JSON object.
+type JSONWrittenError struct{ Err error }
+
+func (e *JSONWrittenError) Error() string { return e.Err.Error() }
+func (e *JSONWrittenError) Unwrap() error { return e.Err }
+
+// JSONWritten marks err (nil stays nil) as already part of the command's --json output.
+func JSONWritten(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &JSONWrittenError{Err: err}
+}
+
 // ErrInterrupted is Ctrl-C: exit 130.
 var ErrInterrupted = errors.New("interrupted")
 

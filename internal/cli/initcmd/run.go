@@ -126,6 +126,9 @@ func runInit(ctx context.Context, opts *Options) error {
 	if errors.Is(err, errConvexFailed) {
 		return cmdutil.ErrSilent
 	}
+	if opts.JSON {
+		return cmdutil.JSONWritten(uerr) // the result holds users sync's error
+	}
 	return uerr
 }
 

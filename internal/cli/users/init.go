@@ -88,8 +88,9 @@ func runInit(ctx context.Context, opts *Options) error {
 	res, err := Init(ctx, opts)
 	if opts.JSON {
 		if werr := cmdutil.WriteJSON(opts.IO.Out, res); werr != nil && err == nil {
-			err = werr
+			return werr
 		}
+		return cmdutil.JSONWritten(err)
 	}
 	return err
 }

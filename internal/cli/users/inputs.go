@@ -69,8 +69,9 @@ var errNoSite = errors.New("no site URL")
 
 // siteURL is where the deployment serves HTTP actions, and where it came from: --url, a
 // *_SITE_URL variable (environment, then the env file), or a *_CONVEX_URL one with
-// .convex.cloud turned into .convex.site. With --prod only --url and $CONVEX_SITE_URL count:
-// the env file names the dev deployment.
+// .convex.cloud turned into .convex.site. With --prod or --deployment only --url and
+// $CONVEX_SITE_URL count: the env file names the dev deployment. With a deploy key in the
+// environment (the Deployment Platform API path), the key's deployment's site follows them.
 func siteURL(opts *Options, env *dotenv.File, envRel string) (string, string, error) {
 	if opts.URL != "" {
 		u, err := checkSiteURL(opts.URL)
@@ -101,6 +102,14 @@ func siteURL(opts *Options, env *dotenv.File, envRel string) (string, string, er
 			}
 			return u, from, nil
 		}
+	}
+	if key, ok := opts.keyedDeployment(); ok && key.Kind == "deployment" {
+		// A cloud deployment's HTTP actions are served at https://<name>[.<region>].convex.site.
+		host := key.Name + ".convex.cloud"
+		if u, err := url.Parse(key.URL); err == nil && strings.HasSuffix(u.Hostname(), ".convex.cloud") {
+			host = u.Hostname()
+		}
+		return "https://" + strings.TrimSuffix(host, ".convex.cloud") + ".convex.site", "$" + key.Source + " (deployment " + key.Name + ")", nil
 	}
 	if opts.envFileIsOther() {
 		return "", "", errNoSite

@@ -47,8 +47,9 @@ func runTest(ctx context.Context, opts *Options) error {
 			res.Error = err.Error()
 		}
 		if werr := cmdutil.WriteJSON(opts.IO.Out, res); werr != nil && err == nil {
-			err = werr
+			return werr
 		}
+		return cmdutil.JSONWritten(err)
 	} else if err == nil {
 		fmt.Fprintf(opts.IO.Out, "The webhook at %s accepts Clerk's signed events and refuses bad signatures.\n", res.URL)
 	}
@@ -126,7 +127,7 @@ func doTest(ctx context.Context, opts *Options, res *TestResult) error {
 			opts.IO.Step(iostreams.OK, "%s: %d", s.name, status)
 			continue
 		}
-		opts.IO.Step(iostreams.Fail, "%s: %s", s.name, st.Message)
+		// The failed step is the command's error, which the root prints once.
 		if ctx.Err() != nil {
 			return &cmdutil.InterruptedError{Msg: "interrupted: run clerkconvex users test again"}
 		}

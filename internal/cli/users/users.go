@@ -189,8 +189,23 @@ func (o *Options) target() convex.Deployment {
 }
 
 // envFileIsOther tells whether the env file describes another deployment than the one used:
-// it holds the default dev deployment's URLs, not production's or a named one's.
-func (o *Options) envFileIsOther() bool { return o.Prod || o.Deployment != "" }
+// it holds the default dev deployment's URLs, not production's, a named one's, or the one a
+// deploy key in the environment reaches.
+func (o *Options) envFileIsOther() bool {
+	_, keyed := o.keyedDeployment()
+	return o.Prod || o.Deployment != "" || keyed
+}
+
+// keyedDeployment is the key the commands reach the deployment with when they go through the
+// Deployment Platform API (a deploy key or self-hosted admin key in the environment; see
+// convex.ChooseEnv): that deployment, not the env file's, is the one users sync is set up on.
+func (o *Options) keyedDeployment() (convex.PlatformKey, bool) {
+	c, err := convex.ChooseEnv(convex.EnvChoice{Via: o.Via, Getenv: o.Getenv, Deployment: o.target()})
+	if p, ok := c.(*convex.PlatformEnv); ok && err == nil {
+		return p.Key(), true
+	}
+	return convex.PlatformKey{}, false
+}
 
 // convexEnv is the client for the deployment's variables in dir: npx convex, each call limited
 // by $CLERKCONVEX_NPX_TIMEOUT, or the Deployment Platform API (see convex.ChooseEnv).
