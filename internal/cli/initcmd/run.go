@@ -62,12 +62,12 @@ type plan struct {
 	warnings          []string
 }
 
-// convexDir is the folder of the package holding the Convex functions: where auth.config is
-// written and npx convex runs.
 // target is the deployment init sets the variables on: the default one, --prod or
 // --deployment's.
 func (p *plan) target() convex.Deployment { return convex.Deployment{Prod: p.prod, Ref: p.deployment} }
 
+// convexDir is the folder of the package holding the Convex functions: where auth.config is
+// written and npx convex runs.
 func (p *plan) convexDir() string {
 	if p.layout.Convex != "" {
 		return p.layout.Convex
