@@ -202,6 +202,9 @@ func ParseAuthConfig(src []byte) ([]ParsedProvider, error) {
 	}
 	arr, reason := locateProviders(s)
 	if arr == nil {
+		if s.providersNotRead() {
+			return nil, &ProvidersNotReadError{Reason: reason}
+		}
 		return nil, fmt.Errorf("read auth config: %s", reason)
 	}
 	return arr.providers(s), nil

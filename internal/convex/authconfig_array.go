@@ -20,29 +20,7 @@ type element struct {
 // locateProviders finds the single `providers: [ ... ]` property. When there
 // is none it returns nil and a reason suitable for MergeManual.
 func locateProviders(s *scanned) (*providersArray, string) {
-	var keys, shorthands []int
-	for i := range s.toks {
-		var isName bool
-		switch s.toks[i].kind {
-		case tokIdent:
-			isName = s.text(i) == "providers"
-		case tokString:
-			v, _ := s.stringValue(i)
-			isName = v == "providers"
-		}
-		if !isName || s.parent[i] < 0 || !s.is(s.parent[i], "{") {
-			continue
-		}
-		if !s.is(i-1, "{") && !s.is(i-1, ",") {
-			continue
-		}
-		switch {
-		case s.is(i+1, ":"):
-			keys = append(keys, i)
-		case s.toks[i].kind == tokIdent && (s.is(i+1, ",") || s.is(i+1, "}")):
-			shorthands = append(shorthands, i)
-		}
-	}
+	keys, shorthands := providerKeys(s)
 	lineOf := func(i int) int { return s.line(s.toks[i].start) + 1 }
 	switch {
 	case len(keys)+len(shorthands) == 0:
@@ -54,12 +32,15 @@ func locateProviders(s *scanned) (*providersArray, string) {
 		}
 		return nil, fmt.Sprintf("there is more than one providers key (lines %s)", strings.Join(lines, ", "))
 	case len(shorthands) == 1:
+		if from, ok := s.importedFrom("providers"); ok {
+			return nil, fmt.Sprintf("providers (line %d) is imported from %s, not an array literal in this file", lineOf(shorthands[0]), from)
+		}
 		return nil, fmt.Sprintf("providers (line %d) refers to a variable, not an array literal", lineOf(shorthands[0]))
 	}
 	key := keys[0]
 	open := key + 2
 	if !s.is(open, "[") {
-		return nil, fmt.Sprintf("providers (line %d) is not an array literal", lineOf(key))
+		return nil, fmt.Sprintf("providers (line %d) is not an array literal%s", lineOf(key), s.valueOrigin(open))
 	}
 	closeIdx := s.match[open]
 	// The array must be the whole value: followed by the end of the property.

@@ -54,6 +54,11 @@ func checkAuthProvider(ctx context.Context, s *state) outcome {
 	s.startConvexEnv()
 	snippet := s.clerkSnippet()
 	parsed, err := convex.ParseAuthConfig(src)
+	if convex.IsProvidersNotRead(err) {
+		// Valid, but built elsewhere: Convex may find a Clerk provider there; doctor cannot.
+		return warn(fmt.Sprintf("make sure what it names gives Convex a Clerk provider such as %s, with the issuer variable set on the deployment (doctor reads only a providers array written in %s, so it checks the provider no further)", snippet, s.authRel),
+			"%s: %v", s.authRel, strings.TrimPrefix(err.Error(), "read auth config: "))
+	}
 	if err != nil {
 		return fail("write providers as an array of objects: providers: ["+snippet+"]", "%s: %v", s.authRel, err)
 	}
@@ -63,6 +68,10 @@ func checkAuthProvider(ctx context.Context, s *state) outcome {
 			"%s: a provider's domain reads a secret; Convex fetches <domain>/.well-known/openid-configuration, sending it in a URL", listAnd(bad))
 	}
 	p, why := s.pickProvider(parsed)
+	if p == nil && unreadProvider(parsed) {
+		return warn(fmt.Sprintf("make sure one of them is Clerk's, such as %s (doctor reads a domain written as a string or process.env.NAME)", snippet),
+			"%s has no provider for Clerk that doctor can read: %s", s.authRel, why)
+	}
 	if p == nil {
 		return fail("add this provider to the providers array of "+s.authRel+" (clerkconvex init does): "+snippet,
 			"%s has no provider for Clerk: %s", s.authRel, why)
@@ -107,6 +116,10 @@ func (s *state) pickProvider(ps []convex.ParsedProvider) (*convex.ParsedProvider
 			seen = append(seen, envList(p.DomainEnvs))
 		case p.DomainURL != "":
 			seen = append(seen, quoted(p.DomainURL))
+		case p.DomainLine > 0:
+			seen = append(seen, fmt.Sprintf("a domain on line %d that is neither a string nor process.env.NAME (not read)", p.DomainLine))
+		default:
+			seen = append(seen, fmt.Sprintf("a provider on line %d without a domain", p.Line))
 		}
 	}
 	if len(seen) == 0 {
@@ -119,7 +132,19 @@ func (s *state) pickProvider(ps []convex.ParsedProvider) (*convex.ParsedProvider
 	return nil, why
 }
 
+// unreadProvider says whether one of the providers is OIDC with a domain doctor does not read
+// (a call, a variable it cannot follow) or is an element it does not read at all: it may be
+// Clerk's.
+func unreadProvider(ps []convex.ParsedProvider) bool {
+	return slices.ContainsFunc(ps, func(p convex.ParsedProvider) bool {
+		return p.Expr != "" || p.IsOIDC() && p.DomainLine > 0 && p.DomainEnv == "" && p.DomainURL == "" && len(p.DomainEnvs) == 0
+	})
+}
+
 func checkApplicationID(ctx context.Context, s *state) outcome {
+	if s.provider == nil {
+		return skip("the Clerk provider in %s was not read", s.authRel)
+	}
 	if name := s.provider.ApplicationIDEnv; name != "" {
 		return s.applicationIDFromEnv(ctx, name)
 	}

@@ -85,6 +85,9 @@ func (s *state) envListFailure(err error) outcome {
 }
 
 func checkConvexEnvVar(ctx context.Context, s *state) outcome {
+	if s.provider == nil { // authconfig.provider warned that it could not read it
+		return skip("the Clerk provider in %s was not read", s.authRel)
+	}
 	if len(s.issuerVars) == 0 {
 		lit := s.provider.DomainURL
 		switch {

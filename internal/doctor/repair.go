@@ -193,8 +193,8 @@ func (s *state) providerRepair() (Repair, bool) {
 		return Repair{}, false
 	}
 	parsed, err := convex.ParseAuthConfig(src)
-	if err != nil || len(s.secretDomains(parsed)) > 0 {
-		return Repair{}, false
+	if err != nil || len(s.secretDomains(parsed)) > 0 || unreadProvider(parsed) {
+		return Repair{}, false // an unread provider may be Clerk's: adding one could double it
 	}
 	if p, _ := s.pickProvider(parsed); p != nil {
 		return Repair{}, false
