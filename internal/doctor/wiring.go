@@ -377,6 +377,10 @@ func checkProviderWiring(ctx context.Context, s *state) outcome {
 				"could not tell whether a <ClerkProvider> encloses <ConvexProviderWithClerk> at %s: its file is not rendered as an element doctor can follow (<ClerkProvider> at %s)", good.site, facts.clerkProviders[0])
 		}
 	}
+	if inner, outer := g.nestedClerk(cp); inner != nil {
+		return fail("keep one <ClerkProvider>, the outermost: remove the inner one (its props go on the outer)",
+			"<ClerkProvider> at %s is inside another <ClerkProvider> at %s: Clerk throws on a second ClerkProvider in the tree", inner, outer)
+	}
 	if fwPkgs != nil && !slices.Contains(fwPkgs, good.useAuthFrom) {
 		// useAuth and ClerkProvider must come from one package: every import from another
 		// Clerk package moves, not only useAuth's.

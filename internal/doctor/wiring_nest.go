@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/clerkconvex/clerkconvex/internal/fsutil"
+	"github.com/clerkconvex/clerkconvex/internal/wiring"
 )
 
 // When no ClerkProvider of its own file encloses <ConvexProviderWithClerk>, one must enclose
@@ -215,8 +216,63 @@ func (g *nestGraph) usedInside(from, src string, locals []string, seen map[strin
 				return nestYes
 			}
 		}
+		if c := g.insideWrapper(from, src, off); c != nil {
+			g.coveredBy = c
+			return nestYes
+		}
 	}
 	return g.enclosed(from, seen, depth+1)
+}
+
+// insideWrapper finds the ClerkProvider of a Clerk wrapper component that from's code renders
+// around the offset off: <Providers>…</Providers> where the file Providers is imported from
+// renders a <ClerkProvider> around its {children}. (The file, not the one component: a file
+// that exports a wrapper and another component is taken for a wrapper.)
+func (g *nestGraph) insideWrapper(from, src string, off int) *site {
+	for i, c := range g.clerk {
+		w, ok := g.srcs[c.file]
+		if c.file == from || !ok || c.end > len(w) || !childrenRe().MatchString(w[c.pos:c.end]) {
+			continue
+		}
+		for _, spec := range g.specsFor(from, src, c.file) {
+			for _, l := range spec.locals {
+				uses, _ := jsxUses(src, l)
+				for _, u := range uses {
+					if u < off && off < wiring.ElementEnd(src, l, u) {
+						return &g.clerk[i]
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// childrenRe finds what a wrapper component renders its children through.
+var childrenRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\{\s*(?:props\s*\.\s*)?children\s*\}`)
+})
+
+// nestedClerk finds a ClerkProvider nested with cp, the one around <ConvexProviderWithClerk>:
+// another in its file around it or inside it, or one around where its file is rendered. Clerk
+// throws on a ClerkProvider inside another. inner and outer are nil when there is none.
+func (g *nestGraph) nestedClerk(cp *site) (inner, outer *site) {
+	for i, c := range g.clerk {
+		switch {
+		case c.file != cp.file || c == *cp:
+		case c.pos < cp.pos && cp.pos < c.end:
+			return cp, &g.clerk[i]
+		case cp.pos < c.pos && c.pos < cp.end:
+			return &g.clerk[i], cp
+		}
+	}
+	saved := g.coveredBy
+	defer func() { g.coveredBy = saved }()
+	g.coveredBy = nil
+	if g.enclosed(cp.file, map[string]bool{}, 0) == nestYes && g.coveredBy != nil && g.coveredBy.file != cp.file {
+		return cp, g.coveredBy
+	}
+	return nil, nil
 }
 
 type importOf struct {

@@ -58,6 +58,32 @@ export default function Providers({ children }: { children: React.ReactNode }) {
 }
 `
 
+// clerkWrapper is an app's Providers component that is ClerkProvider around its children;
+// clerkWrapperLayout renders the provider component of components/ inside it.
+const clerkWrapper = `"use client";
+import { ClerkProvider } from "@clerk/nextjs";
+
+export function Providers({ children }: { children: React.ReactNode }) {
+  return <ClerkProvider afterSignOutUrl="/">{children}</ClerkProvider>;
+}
+`
+
+const clerkWrapperLayout = `import { Providers } from "./providers";
+import { ConvexClientProvider } from "@/components/ConvexClientProvider";
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <Providers>
+          <ConvexClientProvider>{children}</ConvexClientProvider>
+        </Providers>
+      </body>
+    </html>
+  );
+}
+`
+
 func TestProviderWiring(t *testing.T) {
 	vite := func(body string) map[string]string { return map[string]string{"src/main.tsx": body} }
 	for _, tc := range []struct {
@@ -102,6 +128,29 @@ func TestProviderWiring(t *testing.T) {
 			"src/test/wrapper.tsx": "import { ClerkProvider, useAuth } from \"@clerk/clerk-react\";\nimport { ConvexProviderWithClerk } from \"convex/react-clerk\";\nexport function Wrapper({ children }) {\n  return <ClerkProvider publishableKey={k}><ConvexProviderWithClerk client={c} useAuth={useAuth}>{children}</ConvexProviderWithClerk></ClerkProvider>;\n}\n",
 			"src/App.test.tsx":     "import { Wrapper } from \"./test/wrapper\";\nimport App from \"./App\";\nrender(<Wrapper><App /></Wrapper>);\n"},
 			want: "nothing renders it"},
+		// The app's own Providers component is ClerkProvider around {children}; the layout
+		// renders the provider component as its child (a false fail before: only a
+		// <ClerkProvider> element written around the use counted).
+		{name: "next, provider component inside the app's Clerk wrapper", fw: project.Next, status: Pass,
+			files: map[string]string{"app/layout.tsx": clerkWrapperLayout, "app/providers.tsx": clerkWrapper,
+				"components/ConvexClientProvider.tsx": strings.Replace(nextClient, "export default function", "export function", 1)},
+			want: "<ClerkProvider> at app/providers.tsx:5"},
+		{name: "next, the wrapper's ClerkProvider is beside its children", fw: project.Next, status: Fail,
+			files: map[string]string{"app/layout.tsx": clerkWrapperLayout,
+				"app/providers.tsx":                   strings.Replace(clerkWrapper, `<ClerkProvider afterSignOutUrl="/">{children}</ClerkProvider>`, `<><ClerkProvider afterSignOutUrl="/" />{children}</>`, 1),
+				"components/ConvexClientProvider.tsx": strings.Replace(nextClient, "export default function", "export function", 1)},
+			want: "no <ClerkProvider> encloses"},
+		// Clerk throws on a ClerkProvider inside another ("You've added multiple <ClerkProvider>
+		// components"): a provider component with its own, rendered inside the app's wrapper.
+		{name: "next, a second ClerkProvider inside the wrapper's", fw: project.Next, status: Fail,
+			files: map[string]string{"app/layout.tsx": clerkWrapperLayout, "app/providers.tsx": clerkWrapper,
+				"components/ConvexClientProvider.tsx": strings.NewReplacer("export default function", "export function", "import { useAuth }", "import { ClerkProvider, useAuth }",
+					"<ConvexProviderWithClerk", "<ClerkProvider><ConvexProviderWithClerk", "</ConvexProviderWithClerk>", "</ConvexProviderWithClerk></ClerkProvider>").Replace(nextClient)},
+			want: "inside another <ClerkProvider>"},
+		{name: "next, a second ClerkProvider in a nested layout", fw: project.Next, status: Fail, files: map[string]string{
+			"app/layout.tsx":       "import { ClerkProvider } from \"@clerk/nextjs\";\nexport default function L({ children }) { return <html><body><ClerkProvider>{children}</ClerkProvider></body></html>; }\n",
+			"app/(app)/layout.tsx": "import { ClerkProvider, useAuth } from \"@clerk/nextjs\";\nimport { ConvexProviderWithClerk } from \"convex/react-clerk\";\nexport default function L({ children }) { return <ClerkProvider><ConvexProviderWithClerk client={c} useAuth={useAuth}>{children}</ConvexProviderWithClerk></ClerkProvider>; }\n"},
+			want: "inside another <ClerkProvider>"},
 		{name: "next, provider component imported from a folder doctor does not scan", fw: project.Next, status: Pass,
 			files: map[string]string{"app/layout.tsx": nextLayout, "app/ConvexClientProvider.tsx": "export { default } from \"@/providers/convex-client\";\n",
 				"components/convex-client.tsx": nextClient, "providers/convex-client.tsx": "export { default } from \"../components/convex-client\";\n"},
@@ -189,7 +238,8 @@ export const Root = () => (
 import { ConvexProviderWithClerk } from "convex/react-clerk";
 <div><ClerkProvider publishableKey={k} /><ConvexProviderWithClerk client={convex} useAuth={useAuth}><App /></ConvexProviderWithClerk></div>
 `), want: "is outside <ClerkProvider> (src/main.tsx:3)"},
-		{name: "a sibling, then the one around it", fw: project.Vite, status: Pass, files: vite(`import { ClerkProvider, useAuth } from "@clerk/clerk-react";
+		// The inner ClerkProvider is inside the outer one: Clerk throws at run time.
+		{name: "a sibling, then the one around it", fw: project.Vite, status: Fail, files: vite(`import { ClerkProvider, useAuth } from "@clerk/clerk-react";
 import { ConvexProviderWithClerk } from "convex/react-clerk";
 const A = () => <ClerkProvider publishableKey={k}><SignIn /></ClerkProvider>;
 const B = () => (
@@ -198,7 +248,7 @@ const B = () => (
     <ConvexProviderWithClerk client={convex} useAuth={useAuth}><App /></ConvexProviderWithClerk>
   </ClerkProvider>
 );
-`), want: "<ConvexProviderWithClerk> at src/main.tsx:7 with useAuth from @clerk/clerk-react, <ClerkProvider> at src/main.tsx:5"},
+`), want: "<ClerkProvider> at src/main.tsx:6 is inside another <ClerkProvider> at src/main.tsx:5"},
 		// Across files the nesting is followed: ClerkProvider only in App.tsx, which main.tsx
 		// renders inside ConvexProviderWithClerk, leaves useAuth outside Clerk (a false pass before).
 		{name: "vite, ClerkProvider only in the App rendered inside", fw: project.Vite, status: Fail, files: map[string]string{
