@@ -2,8 +2,14 @@ package wiring
 
 import (
 	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
+
+	"github.com/clerkconvex/clerkconvex/internal/fsutil"
 
 	"github.com/clerkconvex/clerkconvex/internal/project"
 )
@@ -22,14 +28,69 @@ type providerUse struct {
 	offset                    int
 }
 
-// scanProviders lists the provider elements used in the app's client code (the files doctor's
-// wiring check reads).
+// scanProviders lists the provider elements used in the app's source: the client code
+// doctor's wiring check reads, and the app's other folders (a providers/ or lib/ folder at the
+// top holds the app's Providers component as often as components/ does). The planners refuse
+// to add a provider the app has elsewhere, so reading more only makes them refuse more.
 func scanProviders(dir string) []providerUse {
 	var out []providerUse
+	seen := map[string]bool{}
 	_, _ = ClientFiles(context.Background(), dir, func(rel string, data []byte) {
+		seen[rel] = true
+		out = append(out, providersIn(rel, string(data))...)
+	})
+	otherSources(dir, seen, func(rel string, data []byte) {
 		out = append(out, providersIn(rel, string(data))...)
 	})
 	return out
+}
+
+// otherSources visits the app's source files ClientFiles does not (folders other than its
+// roots), skipping dependencies, build output, hidden folders, generated code and tests; at
+// most maxClientFiles of them.
+func otherSources(dir string, seen map[string]bool, visit func(rel string, data []byte)) {
+	files := 0
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			switch {
+			case p == dir:
+				return nil
+			case name == "node_modules" || name == "_generated" || strings.HasPrefix(name, ".") ||
+				name == "dist" || name == "build" || name == "out" || name == "__tests__" || name == "__mocks__":
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil || seen[filepath.ToSlash(rel)] || !clientExt(name) || isTestFile(name) {
+			return nil
+		}
+		if files++; files > maxClientFiles {
+			return filepath.SkipAll
+		}
+		st, err := os.Stat(p)
+		if err != nil || !st.Mode().IsRegular() || st.Size() > maxClientFileSize {
+			return nil
+		}
+		if data, ok, err := fsutil.ReadFileIfExists(p); err == nil && ok {
+			visit(filepath.ToSlash(rel), data)
+		}
+		return nil
+	})
+}
+
+// isTestFile: a test, spec or story, which renders providers for itself, never in the app.
+func isTestFile(name string) bool {
+	for _, k := range []string{".test.", ".spec.", ".stories."} {
+		if strings.Contains(name, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // importBinding is what a local name imports: module and the imported name ("*" for a
