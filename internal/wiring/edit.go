@@ -515,8 +515,9 @@ func indentUnit(src string, ls int) string {
 }
 
 // mask blanks the comments and the contents of string and template literals of src (quotes
-// kept), keeping every offset and newline, so searches see only code. A quote that is not
-// closed on its line (an apostrophe in JSX text) masks only to the line's end.
+// kept), keeping every offset and newline, so searches see only code. A quote between two
+// letters (Don't, it's: JSX text, since code never puts a string right after a name) starts
+// no string; one that is not closed on its line masks only to the line's end.
 func mask(src string) string { return blank(src, true) }
 
 // stripComments blanks the comments of src, keeping its strings.
@@ -527,6 +528,8 @@ func blank(src string, stringsToo bool) string {
 	for i := 0; i < len(out); i++ {
 		c := out[i]
 		switch {
+		case c == '\'' && i > 0 && i+1 < len(out) && isLetter(out[i-1]) && isLetter(out[i+1]):
+			// an apostrophe in a word
 		case c == '"' || c == '\'' || c == '`':
 			j := i + 1
 			for ; j < len(out) && out[j] != c; j++ {
@@ -655,6 +658,8 @@ func isIdentStart(c byte) bool {
 }
 
 func isIdent(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // LineOf is the 1-based line of offset i.
 func LineOf(src []byte, i int) int { return strings.Count(string(src[:i]), "\n") + 1 }

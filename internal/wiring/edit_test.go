@@ -2,6 +2,7 @@ package wiring
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -127,5 +128,24 @@ func TestFindSkipsCommentsAndStrings(t *testing.T) {
 	}
 	if got := FindElements([]byte(src), "A"); len(got) != 1 || src[got[0].Start:got[0].End] != "<A/>" {
 		t.Errorf("FindElements: %v", got)
+	}
+}
+
+// An apostrophe in JSX text is no string: the closing tag after it on its line is found (it
+// was masked to the line's end, so the ClerkProvider seemed to enclose the rest of the file and
+// {children} after it seemed inside).
+func TestApostropheInJSXText(t *testing.T) {
+	src := "<body>\n  <ClerkProvider><p>Don't panic</p></ClerkProvider>\n  {children}\n</body>\n"
+	got := FindElements([]byte(src), "ClerkProvider")
+	want := strings.Index(src, "</ClerkProvider>") + len("</ClerkProvider>")
+	if len(got) != 1 || got[0].End != want {
+		t.Fatalf("FindElements = %v, want one ending at %d", got, want)
+	}
+	if c := FindChildren([]byte("<p>We're here</p>{children}\n")); len(c) != 1 {
+		t.Errorf("FindChildren after an apostrophe = %v", c)
+	}
+	// Strings stay masked.
+	if m := mask(`const s = '<A>{children}</A>'; f(x,'y')`); strings.Contains(m, "children") || strings.Contains(m, "y") {
+		t.Errorf("mask = %q", m)
 	}
 }
