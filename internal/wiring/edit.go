@@ -49,13 +49,37 @@ type module struct {
 	masked     string // comments and string contents blanked, offsets kept
 	directives []int  // end offsets of the directives
 	imports    []importStmt
-	bodyStart  int // the first statement that is neither a directive nor an import
-	eol        string
+	// late are the import statements after the first other statement: they bind names as
+	// the others do, but new imports go after the top ones.
+	late      []importStmt
+	bodyStart int // the first statement that is neither a directive nor an import
+	eol       string
 }
 
-// parseModule reads the directives and the import statements at the top of src. It stops at
-// the first other statement: imports after code are left where they are.
+// parseModule reads the directives and the import statements at the top of src, then the
+// import statements that start a line after the first other statement (late).
 func parseModule(src string) *module {
+	m := parseHead(src)
+	for _, loc := range lateImportRe().FindAllStringIndex(m.masked[m.bodyStart:], -1) {
+		i := m.bodyStart + loc[1] - len("import")
+		if i <= m.bodyStart {
+			continue
+		}
+		if st, ok := m.parseImport(i); ok && !strings.ContainsAny(st.clause, "<>") {
+			m.late = append(m.late, st)
+		}
+	}
+	return m
+}
+
+var lateImportRe = onceRe(`(?m)^[ \t]*import\b`)
+
+// all is every import statement of the module, the top ones first.
+func (m *module) all() []importStmt { return append(slices.Clip(m.imports), m.late...) }
+
+// parseHead reads the directives and the import statements at the top of src, up to the
+// first other statement.
+func parseHead(src string) *module {
 	m := &module{src: src, masked: mask(src), eol: "\n"}
 	if strings.Contains(src, "\r\n") {
 		m.eol = "\r\n"
@@ -162,7 +186,7 @@ func (m *module) parseImport(i int) (importStmt, bool) {
 // "*", or the export's name).
 func (m *module) imported() map[string][2]string {
 	out := map[string][2]string{}
-	for _, st := range m.imports {
+	for _, st := range m.all() {
 		if st.typeOnly {
 			continue
 		}
@@ -251,7 +275,7 @@ func addImport(src string, imp Import) (string, error) {
 	}
 	// Named imports join an existing { … } from the module.
 	if def == "" {
-		for _, st := range m.imports {
+		for _, st := range m.all() {
 			if st.module == imp.Module && !st.typeOnly && st.braceOpen >= 0 {
 				return joinNamed(src, st, names), nil
 			}

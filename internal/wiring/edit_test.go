@@ -60,6 +60,12 @@ func TestAddImports(t *testing.T) {
 			"import {\n  a, /* } */\n  b\n} from \"ab\" // end\nimport c from 'c';\nfoo();\n",
 			[]Import{cm},
 			"import {\n  a, /* } */\n  b\n} from \"ab\" // end\nimport c from 'c';\nimport { ConvexClientProvider } from \"../components/ConvexClientProvider\";\nfoo();\n", false},
+		// An import after code is an import all the same (a duplicate binding went in before).
+		{"joins an import that comes after code",
+			"import a from \"a\";\nfoo();\nimport { ClerkProvider } from \"@clerk/nextjs\";\n",
+			[]Import{auth},
+			"import a from \"a\";\nfoo();\nimport { ClerkProvider, useAuth } from \"@clerk/nextjs\";\n", false},
+		{"name taken by an import after code", "import a from \"a\";\nfoo();\nimport { useAuth } from \"./auth\";\n", []Import{auth}, "", true},
 		{"name taken by another module", "import { useAuth } from \"./auth\";\n", []Import{auth}, "", true},
 		{"name declared in the file", "import x from \"x\";\nconst useAuth = () => 1;\n", []Import{auth}, "", true},
 		{"code after the last import on its line", "import x from \"x\"; foo();\n", []Import{cm}, "", true},
