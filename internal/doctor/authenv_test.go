@@ -176,7 +176,7 @@ func TestAuthEnvOtherInstanceOnTheDeployment(t *testing.T) {
 	want(t, rep, "authconfig.other_instance", doctor.Fail, "convex/auth.config.ts:5 process.env.LEGACY_ISSUER, which is https://fond-owl-31.clerk.accounts.dev in .env.local", "")
 }
 
-// A hard-coded publishable key: another instance's warns (file:line, host); the project's own
+// A hard-coded publishable key: another instance's passed to ClerkProvider fails (file:line, host); the project's own
 // passes; a placeholder is no key.
 func TestPublishableKeyLiterals(t *testing.T) {
 	f := newFixture(t, doctortest.Options{})
@@ -187,7 +187,8 @@ func TestPublishableKeyLiterals(t *testing.T) {
 	want(t, rep, "client.publishable_key", doctor.Pass, "the publishable key written at src/main.tsx:13 is this project's", "")
 	f.write("src/main.tsx", strings.Replace(doctortest.MainTSX, "publishableKey={import.meta.env.VITE_CLERK_PUBLISHABLE_KEY}", `publishableKey="`+f.env.OtherPublishableKey()+`"`, 1))
 	rep = f.run()
-	want(t, rep, "client.publishable_key", doctor.Warn, "src/main.tsx:13 (127.0.0.1:", "read VITE_CLERK_PUBLISHABLE_KEY instead")
+	// Passed to ClerkProvider, that key is the one the app signs in with: a failure.
+	want(t, rep, "client.publishable_key", doctor.Fail, "src/main.tsx:13 (127.0.0.1:", "pass the key from VITE_CLERK_PUBLISHABLE_KEY instead")
 	if p := problems(rep); !reflect.DeepEqual(p, []string{"client.publishable_key"}) {
 		t.Errorf("problems %v, want only client.publishable_key\n%s", p, dump(rep))
 	}

@@ -16,6 +16,11 @@ import (
 type keyLiteral struct {
 	site
 	key clerk.PublishableKey
+	// used is set when the literal is certainly the key the app runs with: the value of a
+	// publishableKey prop or property (publishableKey="pk_…", publishableKey: "pk_…"), or of a
+	// constant the file passes there (const KEY = "pk_…"; … publishableKey={KEY}). A literal
+	// anywhere else (a fallback after ?? or ||, a test) may never be used.
+	used bool
 }
 
 // clerkImport is one import declaration from a Clerk package: where, from which package, and
@@ -42,8 +47,38 @@ func (w *wiringFacts) addKeyLiterals(rel, src string) {
 		if err != nil {
 			continue // a placeholder such as pk_test_xxxxxxxx
 		}
-		w.keyLiterals = append(w.keyLiterals, keyLiteral{site{rel, lineAt(src, loc[0]), loc[0], loc[1]}, k})
+		w.keyLiterals = append(w.keyLiterals, keyLiteral{site{rel, lineAt(src, loc[0]), loc[0], loc[1]}, k, keyLiteralUsed(src, loc[0])})
 	}
+}
+
+var (
+	// …publishableKey=" / publishableKey={" / publishableKey: " / publishableKey: ` right before a literal.
+	keyPropBeforeRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\bpublishableKey\s*(?:=\s*\{?|:)\s*["'\x60]$`)
+	})
+	// const NAME = " right before a literal (let, var and a type annotation too).
+	keyConstBeforeRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*string\s*)?=\s*["'\x60]$`)
+	})
+)
+
+// keyLiteralUsed tells whether the key literal at off in src (comments blanked) is passed as
+// the publishable key: directly as the publishableKey prop or property, or through a constant
+// the same file passes there.
+func keyLiteralUsed(src string, off int) bool {
+	before := src[max(0, off-200):off]
+	m := keyConstBeforeRE().FindStringSubmatch(before)
+	if m == nil {
+		return keyPropBeforeRE().MatchString(before)
+	}
+	name := regexp.QuoteMeta(m[1])
+	passed := regexp.MustCompile(`\bpublishableKey\s*(?:=\s*\{\s*` + name + `\s*\}|:\s*` + name + `\b)`)
+	if passed.MatchString(src) {
+		return true
+	}
+	// { publishableKey } shorthand in an object literal (not a JSX value, stripeKey={publishableKey}),
+	// with the constant named publishableKey.
+	return m[1] == "publishableKey" && regexp.MustCompile(`(?:[^=\s]\s*\{|,)\s*publishableKey\s*[,}]`).MatchString(src)
 }
 
 // addClerkImports records src's imports from Clerk packages.
@@ -89,18 +124,29 @@ func checkPublishableKeyLiterals(ctx context.Context, s *state) outcome {
 	if s.wiring == nil {
 		return skip("the client code was not read")
 	}
-	var other []string
+	var other, used []string
 	same := 0
 	for _, k := range s.wiring.keyLiterals {
 		if strings.EqualFold(k.key.Host, s.pub.Host) {
 			same++
 			continue
 		}
-		other = append(other, fmt.Sprintf("%s (%s, %s instance)", k.site, k.key.Host, k.key.Kind()))
+		at := fmt.Sprintf("%s (%s, %s instance)", k.site, k.key.Host, k.key.Kind())
+		other = append(other, at)
+		if k.used {
+			used = append(used, at)
+		}
 	}
 	envVar := "the publishable key's variable"
 	if s.proj != nil {
 		envVar = s.proj.Framework.PublishableKeyVar
+	}
+	if len(used) > 0 {
+		// The app passes that key to Clerk: its users sign in to that instance, whose tokens
+		// the deployment (which trusts this project's issuer) refuses.
+		return fail(fmt.Sprintf("pass the key from %s instead of the literal (the env file holds this project's key)", envVar),
+			"the client passes a publishable key of another Clerk instance than this project's %s (%s) to Clerk: %s — users sign in there, and Convex refuses their tokens",
+			s.pub.Host, s.pubFrom, strings.Join(used, ", "))
 	}
 	if len(other) > 0 {
 		return warn(fmt.Sprintf("remove the hard-coded key and read %s instead (the app's env file holds it)", envVar),
