@@ -139,6 +139,11 @@ func checkEnvFile(ctx context.Context, s *state) outcome {
 			return warn(fmt.Sprintf("for local development, run clerkconvex init to write %s (or pass --env-file with the file your app reads)", s.in.EnvFile),
 				"the keys come from the environment; the app reads %s, which is missing — fine in CI, needed for local dev", s.in.EnvFile)
 		}
+		if rel, ok := s.keysInOtherEnvFile(); ok {
+			// .env holds the keys and the app reads it (an Expo app before npx convex dev).
+			return warn(fmt.Sprintf("none needed by the app; to have doctor check that file's contents too (git ignores it, …), pass --env-file %s", rel),
+				"%s does not exist; the app's dev server reads the Clerk keys from %s", s.in.EnvFile, rel)
+		}
 		return fail("run clerkconvex init to write it, or pass --env-file with the file your app reads",
 			"%s does not exist, and the environment does not hold both Clerk keys", s.in.EnvFile)
 	}
@@ -200,8 +205,10 @@ func checkPublishableKey(ctx context.Context, s *state) outcome {
 				raw, from = v, "$"+name
 				break
 			}
-			if v, ok := s.fileValue(name); ok {
-				raw, from = v, name+" in "+s.in.EnvFile
+			// The env files as the app's dev server reads them: one that wins over the env
+			// file (.env.development.local) counts, and so does .env when the env file lacks it.
+			if v, rel, ok := s.appEnvValue(name); ok {
+				raw, from = v, s.fromEnvFile(name, rel, v)
 				break
 			}
 		}
@@ -243,8 +250,8 @@ func checkSecretKey(ctx context.Context, s *state) outcome {
 	case fileVar != clerk.SecretKeyEnv && strings.TrimSpace(s.in.Getenv(fileVar)) != "":
 		raw, from = s.in.Getenv(fileVar), "$"+fileVar
 	default:
-		if v, ok := s.fileValue(fileVar); ok {
-			raw, from = v, fileVar+" in "+s.in.EnvFile
+		if v, rel, ok := s.appEnvValue(fileVar); ok {
+			raw, from = v, s.fromEnvFile(fileVar, rel, v)
 		} else if _, ok := s.fileValue(clerk.SecretKeyEnv); ok && fileVar != clerk.SecretKeyEnv {
 			return fail(fmt.Sprintf("rename %s to %s in %s", clerk.SecretKeyEnv, fileVar, s.in.EnvFile),
 				"%s has the secret key as %s, but %s's server reads %s", s.in.EnvFile, clerk.SecretKeyEnv, s.proj.Framework.Name, fileVar)
@@ -265,6 +272,10 @@ func checkSecretKey(ctx context.Context, s *state) outcome {
 	// both, and the message says which one the live checks use.
 	if fv, ok := s.fileValue(fileVar); ok && strings.TrimSpace(fv) != k.Reveal() {
 		s.fileSecret = strings.TrimSpace(fv)
+		if !strings.HasPrefix(from, "$") && from != "--secret-key" {
+			// Another of the app's env files wins over the env file's key (fromEnvFile said so).
+			return pass("%s", msg)
+		}
 		msg += fmt.Sprintf("; %s in %s is another key (%s): the checks below use the one from %s, your app may use the file's",
 			fileVar, s.in.EnvFile, clerk.Mask(s.fileSecret), from)
 	}

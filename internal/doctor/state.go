@@ -33,6 +33,9 @@ type state struct {
 	pub                 clerk.PublishableKey
 	pubFrom, secretFrom string
 	secret              clerk.SecretKey
+	// layers are the env files the app's dev server loads (appEnvFiles), read once.
+	layersOnce sync.Once
+	layers     []envLayer
 	// fileSecret is the env file's CLERK_SECRET_KEY when it is not the key in use (which
 	// came from --secret-key or the environment); "" otherwise.
 	fileSecret string

@@ -33,6 +33,11 @@ type Framework struct {
 	// .env.local, or .env where only that one is read (Nuxt, Remix, a Node server with
 	// dotenv).
 	EnvFile string
+	// DevEnvFiles are the env files the framework's dev server loads, the one that wins first
+	// (Next.js and Expo: .env.development.local, .env.local, .env.development, .env; Vite and
+	// the frameworks built on it: .env.development.local, .env.development, .env.local,
+	// .env); nil where only EnvFile is read.
+	DevEnvFiles []string
 	// WiringChecked is true for React frameworks, whose client wiring (ConvexProviderWithClerk
 	// with Clerk's useAuth) doctor reads; for the others it says plainly that it does not.
 	WiringChecked bool
@@ -59,30 +64,37 @@ const (
 //     PUBLIC_CLERK_PUBLISHABLE_KEY. @clerk/nuxt: runtime config, so NUXT_PUBLIC_CLERK_… and
 //     NUXT_CLERK_SECRET_KEY. @clerk/express: CLERK_PUBLISHABLE_KEY.
 var (
+	// nextEnvFiles is the order of Next.js's @next/env and of Expo's @expo/env in development;
+	// viteEnvFiles is Vite's (a mode's files over the generic .env.local).
+	nextEnvFiles = []string{".env.development.local", ".env.local", ".env.development", ".env"}
+	viteEnvFiles = []string{".env.development.local", ".env.development", ".env.local", ".env"}
+)
+
+var (
 	Next = Framework{ID: "next", Name: "Next.js", PublishableKeyVar: "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
 		KeyLookup: []string{"NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"}, SecretKeyVar: secretKeyVar,
-		ClerkPackages: []string{"@clerk/nextjs"}, WiringChecked: true}
+		ClerkPackages: []string{"@clerk/nextjs"}, WiringChecked: true, DevEnvFiles: nextEnvFiles}
 	Expo = Framework{ID: "expo", Name: "Expo", PublishableKeyVar: "EXPO_PUBLIC_CLERK_PUBLISHABLE_KEY",
 		KeyLookup: []string{"EXPO_PUBLIC_CLERK_PUBLISHABLE_KEY"}, SecretKeyVar: secretKeyVar,
-		ClerkPackages: []string{"@clerk/expo", "@clerk/clerk-expo"}, WiringChecked: true}
+		ClerkPackages: []string{"@clerk/expo", "@clerk/clerk-expo"}, WiringChecked: true, DevEnvFiles: nextEnvFiles}
 	TanStackStart = Framework{ID: "tanstack-start", Name: "TanStack Start", PublishableKeyVar: vitePK,
 		KeyLookup: []string{vitePK, barePK}, SecretKeyVar: secretKeyVar,
-		ClerkPackages: []string{"@clerk/tanstack-react-start", "@clerk/tanstack-start"}, WiringChecked: true}
+		ClerkPackages: []string{"@clerk/tanstack-react-start", "@clerk/tanstack-start"}, WiringChecked: true, DevEnvFiles: viteEnvFiles}
 	Vite = Framework{ID: "vite", Name: "Vite", PublishableKeyVar: vitePK,
 		KeyLookup: []string{vitePK}, SecretKeyVar: secretKeyVar,
-		ClerkPackages: []string{"@clerk/react", "@clerk/clerk-react"}, WiringChecked: true}
+		ClerkPackages: []string{"@clerk/react", "@clerk/clerk-react"}, WiringChecked: true, DevEnvFiles: viteEnvFiles}
 	ReactRouter = Framework{ID: "react-router", Name: "React Router", PublishableKeyVar: vitePK,
 		KeyLookup: []string{vitePK, barePK}, SecretKeyVar: secretKeyVar,
-		ClerkPackages: []string{"@clerk/react-router"}, WiringChecked: true}
+		ClerkPackages: []string{"@clerk/react-router"}, WiringChecked: true, DevEnvFiles: viteEnvFiles}
 	Remix = Framework{ID: "remix", Name: "Remix", PublishableKeyVar: barePK,
 		KeyLookup: []string{barePK}, SecretKeyVar: secretKeyVar,
 		ClerkPackages: []string{"@clerk/remix"}, WiringChecked: true, EnvFile: ".env"}
 	SvelteKit = Framework{ID: "sveltekit", Name: "SvelteKit", PublishableKeyVar: publicPK,
 		KeyLookup: []string{publicPK}, SecretKeyVar: secretKeyVar,
-		ClerkPackages: []string{"svelte-clerk"}}
+		ClerkPackages: []string{"svelte-clerk"}, DevEnvFiles: viteEnvFiles}
 	Astro = Framework{ID: "astro", Name: "Astro", PublishableKeyVar: publicPK,
 		KeyLookup: []string{publicPK}, SecretKeyVar: secretKeyVar,
-		ClerkPackages: []string{"@clerk/astro"}}
+		ClerkPackages: []string{"@clerk/astro"}, DevEnvFiles: viteEnvFiles}
 	Nuxt = Framework{ID: "nuxt", Name: "Nuxt", PublishableKeyVar: "NUXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
 		KeyLookup: []string{"NUXT_PUBLIC_CLERK_PUBLISHABLE_KEY"}, SecretKeyVar: "NUXT_CLERK_SECRET_KEY",
 		ClerkPackages: []string{"@clerk/nuxt"}, EnvFile: ".env"}
