@@ -27,10 +27,15 @@ type defaultsFacts struct {
 // defaultsListed decides whether convex.defaults runs (once per run).
 func (s *state) defaultsListed() bool {
 	s.defaultsOnce.Do(func() {
-		if s.in.Dir == "" || s.in.ConvexDefaultsList == nil {
+		if s.in.Dir == "" {
 			return
 		}
 		f := &defaultsFacts{sel: convex.SelectionIn(s.convexDir(), s.in.Getenv)}
+		// Without a way to read them (the Deployment Platform API path) the check is listed
+		// only when a deploy key says why: it then says so rather than disappearing.
+		if s.in.ConvexDefaultsList == nil && f.sel.DefaultsBlocked() == "" {
+			return
+		}
 		f.evidence = convex.PreviewEvidence(s.in.Dir, []string{s.in.Dir, s.convexDir(), s.in.WorkspaceRoot}, s.in.Getenv)
 		if !f.sel.Cloud && len(f.evidence) == 0 {
 			return
@@ -46,7 +51,7 @@ func (s *state) defaultsListed() bool {
 
 // startDefaults starts reading each type's defaults, side by side with the deployment's list.
 func (s *state) startDefaults() {
-	if s.in.Offline || !s.defaultsListed() || s.defaults.sel.SelfHosted != "" {
+	if s.in.Offline || !s.defaultsListed() || s.defaults.sel.SelfHosted != "" || s.defaults.sel.DefaultsBlocked() != "" {
 		return
 	}
 	s.mu.Lock()
@@ -79,6 +84,15 @@ func checkDefaults(ctx context.Context, s *state) outcome {
 	}
 	if f.sel.SelfHosted != "" {
 		return skip("project defaults exist only for Convex cloud projects; this one uses a self-hosted backend (%s)", f.sel.SelfHosted)
+	}
+	if why := f.sel.DefaultsBlocked(); why != "" {
+		// CI with a deploy key: neither the API nor npx reaches the defaults. Not a pass: say
+		// why, and where they can be read.
+		note := ""
+		if usesPreview != "" {
+			note = fmt.Sprintf("; %s, so new preview deployments need %s there", usesPreview, s.domainVarName())
+		}
+		return skip("project defaults for new deployments not checked: %s%s. To check them, run npx convex env default list --type preview (and --type dev) where npx convex is logged in and no deploy key is set, or clerkconvex doctor there", why, note)
 	}
 	s.startDefaults()
 	// What every new deployment needs: one of the Clerk domain's variables, and each other
