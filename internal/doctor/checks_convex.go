@@ -7,8 +7,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/clerkconvex/clerkconvex/internal/clerk"
 	"github.com/clerkconvex/clerkconvex/internal/convex"
 	"github.com/clerkconvex/clerkconvex/internal/dotenv"
+	"github.com/clerkconvex/clerkconvex/internal/project"
 	"github.com/clerkconvex/clerkconvex/internal/run"
 )
 
@@ -40,10 +42,45 @@ func (s *state) liveKeysFix() string {
 func (s *state) judgeProdWithTestKeys(what, value string) outcome {
 	if strings.TrimRight(value, "/") == s.issuer {
 		return warn(s.liveKeysFix(),
-			"%s is %s, the issuer of the development instance your test keys belong to: production would accept its sign-ins", what, shown(value))
+			"%s is %s, the issuer of your development Clerk instance %s (the one your test keys belong to): production would accept its sign-ins; production needs %s",
+			what, shown(value), hostOf(s.issuer), s.prodIssuerWanted())
+	}
+	if desc, _, _ := s.instanceOf(value); desc != "" {
+		return warn(s.liveKeysFix(),
+			"%s is %s, the issuer of %s; with test keys doctor knows only the development issuer %s, so it cannot check that instance", what, quoted(value), desc, s.issuer)
 	}
 	return warn(s.liveKeysFix(),
 		"%s is %s; with test keys doctor knows only the development issuer %s, so it cannot tell whether that is your production instance's", what, quoted(value), s.issuer)
+}
+
+// instanceOf names the Clerk instance whose issuer value is, when doctor can tell: one of the
+// project's own (its publishable key in one of its env files), else a development instance by
+// its Frontend API host (<slug>.clerk.accounts.dev). dev is true for a development instance,
+// own for one of the project's; desc is "" when doctor cannot tell.
+func (s *state) instanceOf(value string) (desc string, dev, own bool) {
+	if o, found := project.FindOwnInstance(s.ownInstances(), value); found {
+		kind := "development"
+		if o.Live {
+			kind = "production"
+		}
+		return fmt.Sprintf("your %s Clerk instance %s (its publishable key is %s)", kind, o.Host, o.From), !o.Live, true
+	}
+	if clerk.IsDevelopmentHost(value) {
+		return fmt.Sprintf("a development Clerk instance (%s)", hostOf(value)), true, false
+	}
+	return "", false, false
+}
+
+// prodIssuerWanted says what the prod deployment's domain variable should hold instead: the
+// issuer of the project's own production instance when one of its env files has its
+// publishable key, else where to find it.
+func (s *state) prodIssuerWanted() string {
+	for _, o := range s.ownInstances() {
+		if o.Live {
+			return fmt.Sprintf("your production instance's issuer, https://%s (its publishable key is %s)", o.Host, o.From)
+		}
+	}
+	return "your production instance's issuer, https://clerk.<your-domain> (Clerk dashboard → your production instance → API keys → Frontend API URL; its pk_live_ key names it too)"
 }
 
 // envListFailure is the outcome of a failed `npx convex env list`, with the fix that fits
@@ -148,6 +185,15 @@ func checkConvexEnvVar(ctx context.Context, s *state) outcome {
 		return pass("%s is %s", what, shown(value))
 	case strings.TrimRight(value, "/") == s.issuer:
 		return warn(set, "%s is %s, the issuer with a trailing slash (Convex ignores it, other tools may not)", what, quoted(value))
+	}
+	desc, dev, own := s.instanceOf(value)
+	switch {
+	case desc != "" && dev && s.in.Prod:
+		// The development issuer on production: name the instance, and what belongs there.
+		return fail(set, "%s is %s, the issuer of %s: production would accept that development instance's sign-ins and refuse your production users' tokens; the prod deployment needs your production instance's issuer %s",
+			what, quoted(value), desc, s.issuer)
+	case own:
+		return fail(set, "%s is %s, the issuer of %s, but the issuer is %s: Convex would look for tokens from the wrong instance", what, quoted(value), desc, s.issuer)
 	}
 	return fail(set, "%s is %s, but the issuer is %s: Convex would look for tokens from the wrong issuer", what, quoted(value), s.issuer)
 }

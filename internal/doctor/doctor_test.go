@@ -479,8 +479,10 @@ func TestProdWithTestKeys(t *testing.T) {
 			if r.Status != tc.envVar || !strings.Contains(r.Message, tc.message) || !strings.Contains(r.Fix, liveFix) {
 				t.Errorf("convex.env_var = %s %q fix %q; want %s %q, fix with %q", r.Status, r.Message, r.Fix, tc.envVar, tc.message, liveFix)
 			}
-			if tc.prod == "dev" && !strings.Contains(r.Message, "the issuer of the development instance your test keys belong to") {
-				t.Errorf("convex.env_var does not say production trusts the development instance: %q", r.Message)
+			devHost := strings.TrimPrefix(dev, "http://")
+			if tc.prod == "dev" && (!strings.Contains(r.Message, "the issuer of your development Clerk instance "+devHost+" (the one your test keys belong to)") ||
+				!strings.Contains(r.Message, "production needs your production instance's issuer, https://clerk.<your-domain>")) {
+				t.Errorf("convex.env_var does not name the development instance production trusts, or what belongs there: %q", r.Message)
 			}
 			m := find(rep, "convex.env_matches_file")
 			if m.Status != tc.matches || !strings.Contains(m.Message, tc.matchMsg) {
