@@ -34,7 +34,7 @@ func (s *state) checks() []check {
 		{id: "issuer.jwks", section: SectionIssuer, live: true, needs: []string{"issuer.discovery"}, run: checkJWKS},
 
 		{id: "convex.env_var", section: SectionConvex, live: true, needs: []string{"authconfig.provider", "clerk.secret_key"}, run: checkConvexEnvVar},
-		{id: "convex.auth_env", section: SectionConvex, live: true, needs: []string{"authconfig.exists"}, after: []string{"authconfig.provider", "env.publishable_key", "convex.env_var"}, run: checkAuthEnv},
+		{id: "convex.auth_env", section: SectionConvex, live: true, needs: []string{"authconfig.exists"}, after: []string{"authconfig.provider", "authconfig.application_id", "env.publishable_key", "convex.env_var"}, run: checkAuthEnv},
 		{id: "convex.env_matches_file", section: SectionConvex, live: true, needs: []string{"convex.env_var", "env.file"}, run: checkConvexEnvMatchesFile},
 	}
 	cs = insertChecks(cs, "client.publishable_key", s.nextChecks()...)
