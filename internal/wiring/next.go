@@ -23,8 +23,9 @@ type nextApp struct {
 	ts     bool // a TypeScript project: new files are .tsx/.ts
 	clerk  string
 	plan   *Plan
-	layout string // app/layout.* (App Router), "" when none
-	appJS  string // pages/_app.* (Pages Router), "" when none
+	layout string   // the root layout: app/layout.*, or the one layout below app/ that renders <html>; "" when none
+	roots  []string // the layouts below app/ that render <html>, when there is no app/layout
+	appJS  string   // pages/_app.* (Pages Router), "" when none
 }
 
 // planNext wires a Next.js app: App Router (a ConvexClientProvider client component around
@@ -51,7 +52,20 @@ func planNext(ctx context.Context, in *Input) (*Plan, error) {
 			}
 		}
 	}
-	if n.layout == "" && n.appJS == "" && in.IsDir("src/pages") && !in.IsDir("pages") {
+	if n.layout == "" {
+		// No app/layout: the root layout may sit in a dynamic segment or a route group
+		// (next-intl's app/[locale]/layout.tsx renders <html>).
+		for _, base := range []string{"", "src/"} {
+			if n.roots = n.rootLayouts(base + "app"); len(n.roots) > 0 {
+				if len(n.roots) == 1 {
+					n.layout = n.roots[0]
+				}
+				n.base = base
+				break
+			}
+		}
+	}
+	if n.layout == "" && n.appJS == "" && len(n.roots) == 0 && in.IsDir("src/pages") && !in.IsDir("pages") {
 		n.base = "src/"
 	}
 	n.ts = in.Exists("tsconfig.json") || strings.HasSuffix(n.layout+n.appJS, ".tsx")
@@ -63,6 +77,12 @@ func planNext(ctx context.Context, in *Input) (*Plan, error) {
 			err = n.planAppRouter()
 		case n.appJS != "" || in.IsDir(n.base+"pages"):
 			err = n.planPagesRouter()
+		case len(n.roots) > 1:
+			n.plan.Manual = append(n.plan.Manual, Manual{
+				Path: n.roots[0], Where: "around {children} in <body>, in each root layout: " + strings.Join(n.roots, ", "),
+				Snippet: "<ConvexClientProvider>{children}</ConvexClientProvider>",
+				Reason:  fmt.Sprintf("the app has %d root layouts (each renders <html>), and every one needs the providers", len(n.roots)),
+			})
 		default:
 			n.plan.Manual = append(n.plan.Manual, Manual{
 				Path: "app/layout.tsx", Where: "around {children}",
@@ -119,6 +139,9 @@ func (n *nextApp) planAppRouter() error {
 	}
 	file := dir + "ConvexClientProvider" + n.ext()
 	specifier := relImport(path.Dir(n.layout), strings.TrimSuffix(file, n.ext()))
+	if a := n.aliasImport(old, strings.TrimSuffix(file, n.ext())); a != "" {
+		specifier = a
+	}
 	manual := func(reason string) error {
 		// The component is part of the snippet, not written: a provider no layout uses would
 		// not wire anything.
