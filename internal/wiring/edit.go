@@ -113,10 +113,56 @@ func parseHead(src string) *module {
 			}
 			m.imports = append(m.imports, st)
 			i = st.end
+		case len(m.imports) > 0 && strings.HasPrefix(src[i:], "export") && !isIdent(at(src, i+6)):
+			// export { ErrorBoundary } from 'expo-router' among the imports (Expo's templates):
+			// part of the import block, so imports after it are not late.
+			end, ok := m.reexportEnd(i)
+			if !ok {
+				return m
+			}
+			i = end
 		default:
 			return m
 		}
 	}
+}
+
+// reexportEnd is the end of the statement export { … } from "m" or export * (as N) from "m"
+// starting at i (past its semicolon); ok is false for any other export.
+func (m *module) reexportEnd(i int) (int, bool) {
+	src := m.src
+	j := skipSpace(src, i+len("export"))
+	switch at(src, j) {
+	case '{':
+		e := strings.IndexByte(m.masked[j:], '}')
+		if e < 0 {
+			return 0, false
+		}
+		j += e + 1
+	case '*':
+		j = skipSpace(src, j+1)
+		if strings.HasPrefix(src[j:], "as") && !isIdent(at(src, j+2)) {
+			j = skipSpace(src, j+2)
+			for j < len(src) && isIdent(src[j]) {
+				j++
+			}
+		}
+	default:
+		return 0, false
+	}
+	j = skipSpace(src, j)
+	if !strings.HasPrefix(src[j:], "from") || isIdent(at(src, j+4)) {
+		return 0, false
+	}
+	j = skipSpace(src, j+4)
+	if c := at(src, j); c != '"' && c != '\'' {
+		return 0, false
+	}
+	j = stringEnd(src, j)
+	if k := skipInline(src, j); at(src, k) == ';' {
+		j = k + 1
+	}
+	return j, true
 }
 
 // parseImport reads the import statement starting at i: import "m"; import X from "m";
