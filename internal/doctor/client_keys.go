@@ -124,6 +124,9 @@ func checkPublishableKeyLiterals(ctx context.Context, s *state) outcome {
 	if s.wiring == nil {
 		return skip("the client code was not read")
 	}
+	if o, bad := s.judgeKeyVars(); bad {
+		return o
+	}
 	var other, used []string
 	same := 0
 	for _, k := range s.wiring.keyLiterals {

@@ -32,3 +32,22 @@ func TestKeyLiteralUsed(t *testing.T) {
 		})
 	}
 }
+
+func TestKeyVarUses(t *testing.T) {
+	srcs := map[string]string{
+		"src/main.tsx": "root.render(\n  <ClerkProvider publishableKey={import.meta.env.VITE_CLERK_KEY}>\n    <App />\n  </ClerkProvider>\n);\n",
+		"app/_layout.tsx": "const publishableKey = process.env.EXPO_PUBLIC_CLERK_KEY!;\n" +
+			"<ClerkProvider tokenCache={tokenCache} publishableKey={publishableKey}>\n" +
+			"<StripeProvider publishableKey={process.env.EXPO_PUBLIC_STRIPE_KEY!}>\n",
+		"src/server.ts": "createClerkClient({ publishableKey: process.env.CLERK_PUBLISHABLE_KEY })\n",
+		"src/pay.tsx":   "const key = process.env.EXPO_PUBLIC_STRIPE_KEY;\n<StripeProvider publishableKey={key} />\n",
+	}
+	var got []string
+	for _, u := range keyVarUses(srcs) {
+		got = append(got, u.site.String()+" "+u.name)
+	}
+	want := []string{"app/_layout.tsx:1 EXPO_PUBLIC_CLERK_KEY", "src/main.tsx:2 VITE_CLERK_KEY"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("keyVarUses = %q, want %q", got, want)
+	}
+}
