@@ -53,7 +53,7 @@ func checkConvexDependency(ctx context.Context, s *state) outcome {
 			}
 			return pass("convex %s declared in %s (a package of the workspace)", v, where)
 		}
-		return fail(project.AddCommand(s.in.Dir, "convex"), "package.json does not depend on convex")
+		return fail(project.InFolder(s.in.Dir, project.AddCommand(s.in.Dir, "convex")), "package.json does not depend on convex")
 	}
 	return pass("depends on convex %s", v)
 }
@@ -75,10 +75,10 @@ func checkClerkPackage(ctx context.Context, s *state) outcome {
 	}
 	want := fw.ClerkPackages[0]
 	if len(others) > 0 {
-		return fail(project.AddCommand(p.Dir, want)+" and import ClerkProvider and useAuth from it",
+		return fail(project.InFolder(p.Dir, project.AddCommand(p.Dir, want))+" and import ClerkProvider and useAuth from it",
 			"package.json depends on %s, which is not the Clerk package for %s (%s)", strings.Join(others, ", "), fw.Name, want)
 	}
-	return fail(project.AddCommand(p.Dir, want), "package.json depends on no Clerk package (for %s: %s)", fw.Name, strings.Join(fw.ClerkPackages, " or "))
+	return fail(project.InFolder(p.Dir, project.AddCommand(p.Dir, want)), "package.json depends on no Clerk package (for %s: %s)", fw.Name, strings.Join(fw.ClerkPackages, " or "))
 }
 
 // brokenConvex is the release whose ConvexProviderWithClerk ignored the JWT template.

@@ -56,6 +56,42 @@ func AddCommand(dir string, pkgs ...string) string {
 	return strings.Join(append([]string{pm + verb}, pkgs...), " ")
 }
 
+// InFolder is cmd as it must be typed in the current folder to run in dir: prefixed with
+// "cd <dir> && " when dir is another folder. A package manager adds to the package of the
+// folder it runs in: run at a workspace root, pnpm refuses (ERR_PNPM_ADDING_TO_ROOT) and the
+// others add the package to the root, where the app does not declare it.
+func InFolder(dir, cmd string) string {
+	abs := absDir(dir)
+	where := abs
+	if cwd, err := os.Getwd(); err == nil {
+		if same(cwd, abs) {
+			return cmd
+		}
+		if rel, err := filepath.Rel(cwd, abs); err == nil && len(rel) < len(abs) {
+			where = rel
+		}
+	}
+	return "cd " + shellWord(filepath.ToSlash(where)) + " && " + cmd
+}
+
+// same says whether a and b name one folder (through symbolic links too).
+func same(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	ra, errA := filepath.EvalSymlinks(a)
+	rb, errB := filepath.EvalSymlinks(b)
+	return errA == nil && errB == nil && ra == rb
+}
+
+// shellWord quotes s for a POSIX shell unless it is made of characters that need none.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/@+-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // InstalledVersion is the version of pkg that Node resolves from dir: the "version" of
 // node_modules/<pkg>/package.json in dir or the nearest folder above that has one (a
 // workspace root hoists packages there). ok is false when none is found, or the one found

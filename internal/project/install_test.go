@@ -109,3 +109,31 @@ func TestAddCommandExpo(t *testing.T) {
 		t.Errorf("AddCommand = %q", got)
 	}
 }
+
+// InFolder: the command as typed in the current folder — unchanged there, else after a cd to
+// the app's folder (relative, quoted for the shell when it needs it).
+func TestInFolder(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"apps/web", "apps/my app", "apps/it's"} {
+		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(root)
+	for _, tc := range []struct{ dir, want string }{
+		{".", "pnpm add x"},
+		{root, "pnpm add x"},
+		{"apps/web", "cd apps/web && pnpm add x"},
+		{filepath.Join(root, "apps", "web"), "cd apps/web && pnpm add x"},
+		{"apps/my app", "cd 'apps/my app' && pnpm add x"},
+		{"apps/it's", `cd 'apps/it'\''s' && pnpm add x`},
+	} {
+		if got := InFolder(tc.dir, "pnpm add x"); got != tc.want {
+			t.Errorf("InFolder(%q) = %q, want %q", tc.dir, got, tc.want)
+		}
+	}
+	t.Chdir(filepath.Join(root, "apps", "web"))
+	if got := InFolder(filepath.Join(root, "apps", "my app"), "npm install x"); got != "cd '../my app' && npm install x" {
+		t.Errorf("from a sibling: %q", got)
+	}
+}

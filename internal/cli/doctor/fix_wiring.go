@@ -49,7 +49,7 @@ func (e *fixEnv) planWiring(ctx context.Context, f *fix, providerWired bool) err
 		f.what += "; the rest is left to you (" + manualReasons(plan.Manual) + ")"
 	}
 	if len(plan.Install) > 0 {
-		f.what += fmt.Sprintf("; then install %s yourself: %s", strings.Join(plan.Install, " "), project.AddCommand(e.in.Dir, strings.Join(plan.Install, " ")))
+		f.what += fmt.Sprintf("; then install %s yourself: %s", strings.Join(plan.Install, " "), project.InFolder(e.in.Dir, project.AddCommand(e.in.Dir, plan.Install...)))
 	}
 	return nil
 }
