@@ -80,6 +80,9 @@ func (e *ViaError) Unwrap() error { return e.Err }
 
 // ChooseEnv picks how to reach the deployment's variables, in one place:
 //
+//   - a deployment's deploy key in the environment that the flags ask past (--prod with a dev
+//     deployment's key, --deployment with any): an error whatever --via, as the Convex CLI
+//     would ignore --prod and use the key's deployment, and refuses --deployment with a key.
 //   - --via npx: the Convex CLI.
 //   - --via api: the Deployment Platform API, with the key from the environment; a usage error
 //     (*ViaError) when there is none or it cannot reach the deployment asked for.
@@ -89,9 +92,7 @@ func (e *ViaError) Unwrap() error { return e.Err }
 func ChooseEnv(c EnvChoice) (EnvClient, error) {
 	npx := NpxEnv{Runner: c.Runner, Dir: c.Dir, Deployment: c.Deployment}
 	switch c.Via {
-	case ViaNpx:
-		return npx, nil
-	case "", ViaAuto, ViaAPI:
+	case "", ViaAuto, ViaAPI, ViaNpx:
 	default:
 		return nil, fmt.Errorf("--via %q: use auto, npx or api", c.Via)
 	}
@@ -100,6 +101,15 @@ func ChooseEnv(c EnvChoice) (EnvClient, error) {
 		getenv = func(string) string { return "" }
 	}
 	key, err := PlatformKeyFromEnv(getenv)
+	if err == nil && c.Via != ViaAPI {
+		// The Convex CLI would take the key's deployment too: refuse what it would get wrong.
+		if kerr := keyOverridesFlags(key, c.Deployment); kerr != nil {
+			return nil, kerr
+		}
+	}
+	if c.Via == ViaNpx {
+		return npx, nil
+	}
 	if err == nil {
 		err = keyReaches(key, c.Deployment)
 	}
@@ -134,6 +144,24 @@ func keyReaches(key PlatformKey, dep Deployment) error {
 		return errors.New("--prod is not for a self-hosted deployment (CONVEX_SELF_HOSTED_URL names the one deployment): drop --prod")
 	case dep.Prod && key.Type != "prod":
 		return fmt.Errorf("--prod asks for the production deployment, but %s is the deploy key of the %s deployment %s: put a production deploy key in %s, or drop --prod", key.Source, key.Type, key.Name, key.Source)
+	}
+	return nil
+}
+
+// keyOverridesFlags refuses a deployment's deploy key the Convex CLI would follow instead of
+// the flags: with one set it ignores --prod ("Ignoring `--prod` … using deployment from
+// CONVEX_DEPLOY_KEY", convex 1.48 cli/lib/api.js) — setting production's issuer on the dev
+// deployment — and refuses --deployment. A preview or project key leaves the choice to the
+// control plane, and is not refused.
+func keyOverridesFlags(key PlatformKey, dep Deployment) error {
+	if key.Kind != "deployment" {
+		return nil
+	}
+	switch {
+	case dep.Ref != "":
+		return fmt.Errorf("--deployment %s: %s holds the deploy key of the %s deployment %s, and the Convex CLI refuses --deployment while a deploy key is set; unset %s to use your Convex login, or drop --deployment", dep.Ref, key.Source, key.Type, key.Name, key.Source)
+	case dep.Prod && key.Type != "prod":
+		return fmt.Errorf("--prod: %s holds the deploy key of the %s deployment %s, which the Convex CLI would use instead (it ignores --prod while a deploy key is set); put a production deploy key in %s, or unset it to use your Convex login", key.Source, key.Type, key.Name, key.Source)
 	}
 	return nil
 }

@@ -294,10 +294,11 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 	}
 	// A production deploy key reads production, flag or not (as it does for the Convex CLI):
 	// check it by production's rules, not the dev deployment's, and say so.
-	if p, ok := env.(*convex.PlatformEnv); ok && p.Key().Type == "prod" && !opts.Prod {
+	// The Convex CLI follows the key as the API does (--via npx included).
+	if k, err := convex.PlatformKeyFromEnv(opts.Getenv); err == nil && k.Kind == "deployment" && k.Type == "prod" && !opts.Prod {
 		in.Prod = true
 		if opts.IO != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "note: %s is a production deploy key: checking the production deployment, as with --prod\n", p.Key().Source)
+			fmt.Fprintf(opts.IO.ErrOut, "note: %s is a production deploy key: checking the production deployment, as with --prod\n", k.Source)
 		}
 	}
 	if r != nil && env.Via() == convex.ViaNpx {

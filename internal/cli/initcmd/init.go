@@ -107,14 +107,18 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 				return err
 			}
 			opts.EnvFileExplicit = cmd.Flags().Changed("env-file")
-			env, err := cmdutil.ConvexEnv(opts.Via, opts.Getenv, nil, nil, "", opts.Target())
-			if err != nil {
-				return err // --via api that cannot be honoured, said before anything is changed
+			if !opts.SkipConvexEnv || opts.Via == convex.ViaAPI {
+				// --via api that cannot be honoured, or a deploy key the Convex CLI would follow
+				// past the flags: said before anything is changed.
+				if _, err := cmdutil.ConvexEnv(opts.Via, opts.Getenv, nil, nil, "", opts.Target()); err != nil {
+					return err
+				}
 			}
-			if p, ok := env.(*convex.PlatformEnv); ok && p.Key().Type == "prod" && !opts.Prod && !opts.SkipConvexEnv {
-				// The key reaches production only: without --prod, init would point production at
-				// whatever instance these keys are (the development one, usually) unasked.
-				return cmdutil.FlagErrorf("%s is the deploy key of the production deployment %s: pass --prod to set the issuer there (with your production Clerk instance's keys), or unset %s to use your dev deployment", p.Key().Source, p.Key().Name, p.Key().Source)
+			if k, err := convex.PlatformKeyFromEnv(opts.Getenv); err == nil && k.Kind == "deployment" && k.Type == "prod" && !opts.Prod && !opts.SkipConvexEnv {
+				// The key reaches production only, through the API or the Convex CLI alike:
+				// without --prod, init would point production at whatever instance these keys
+				// are (the development one, usually) unasked.
+				return cmdutil.FlagErrorf("%s is the deploy key of the production deployment %s: pass --prod to set the issuer there (with your production Clerk instance's keys), or unset %s to use your dev deployment", k.Source, k.Name, k.Source)
 			}
 			if cmd.Flags().Changed("defaults") {
 				types, err := convex.ParseDefaultTypes(defaults)
