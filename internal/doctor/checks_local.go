@@ -288,8 +288,8 @@ func checkKeyKinds(ctx context.Context, s *state) outcome {
 			"the keys come from two instances: the publishable key is a %s key, the secret key a %s key", s.pub.Kind(), s.secret.Kind())
 	}
 	if s.in.Prod && !s.secret.Live {
-		return warn("for production, use the pk_live_/sk_live_ keys of your production Clerk instance",
-			"--prod with test keys: the production deployment would trust your development Clerk instance")
+		return warn("for production, use the pk_live_/sk_live_ keys of your production Clerk instance: its issuer (https://clerk.<your-domain>) belongs on the prod deployment",
+			"--prod with test keys: the production deployment would trust your development Clerk instance %s", s.pub.Host)
 	}
 	return pass("both keys are %s keys", s.secret.Kind())
 }
