@@ -46,6 +46,7 @@ func (envFileStep) Plan(ctx context.Context, s *planState) error {
 	}
 	p.envFile = f
 	p.chmod = 0
+	s.warnShadowed(want)
 	if mode, open := cmdutil.OpenToOthers(s.envAbs); s.envExists && open {
 		return s.offerChmod(mode)
 	}
