@@ -40,6 +40,20 @@ func CheckDeployment(prod bool, ref string) error {
 	return nil
 }
 
+// SelectDeployment is CheckDeployment that also turns --deployment prod into --prod: the
+// Convex CLI selects the same deployment for both (lib/api.js handleProd), and production's
+// rules (live keys, the env file left alone, the development issuer not passed) must apply
+// to it however it was named.
+func SelectDeployment(prod *bool, ref *string) error {
+	if err := CheckDeployment(*prod, *ref); err != nil {
+		return err
+	}
+	if *ref == "prod" {
+		*prod, *ref = true, ""
+	}
+	return nil
+}
+
 // Target is the deployment the flags select.
 func (p *ProjectFlags) Target() convex.Deployment {
 	return convex.Deployment{Prod: p.Prod, Ref: p.Deployment}

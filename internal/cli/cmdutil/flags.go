@@ -92,7 +92,7 @@ func (p *ProjectFlags) Validate(envFileGiven bool) error {
 	if !envFileGiven {
 		p.EnvFile = project.DefaultEnvFile(p.Dir)
 	}
-	if err := CheckDeployment(p.Prod, p.Deployment); err != nil {
+	if err := SelectDeployment(&p.Prod, &p.Deployment); err != nil {
 		return err
 	}
 	if p.TemplateName == "" {

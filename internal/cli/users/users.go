@@ -171,7 +171,7 @@ func (o *Options) validate() error {
 	if o.EnvFile == "" {
 		return cmdutil.FlagErrorf("--env-file is empty: pass a file name such as .env.local")
 	}
-	if err := cmdutil.CheckDeployment(o.Prod, o.Deployment); err != nil {
+	if err := cmdutil.SelectDeployment(&o.Prod, &o.Deployment); err != nil {
 		return err
 	}
 	if _, err := cmdutil.ConvexEnv(o.Via, o.Getenv, nil, nil, "", o.target()); err != nil {
