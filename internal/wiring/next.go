@@ -340,6 +340,9 @@ func wrapPagesApp(old []byte, clerkPkg string, ts bool) (out []byte, withClerk b
 	if withClerk && !isReturnedRoot(old, spans[0]) {
 		return nil, false, uncertain("<Component> is inside other elements: ClerkProvider must enclose everything that uses Clerk")
 	}
+	if !withClerk && !insideClerk(old, imported, spans[0]) {
+		return nil, false, uncertain("<Component> is outside <ClerkProvider>: ConvexProviderWithClerk must go inside it")
+	}
 	client, err := freeName(string(old), "convex", "convexClient")
 	if err != nil {
 		return nil, false, err
