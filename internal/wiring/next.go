@@ -163,7 +163,14 @@ func (n *nextApp) planAppRouter() error {
 	}
 	for local, what := range imported {
 		if strings.Contains(local, "Convex") {
-			if done, err := n.upgradeLocalProvider(what[0], layoutClerk); done || err != nil {
+			// Used outside the layout's ClerkProvider, the component cannot take
+			// ConvexProviderWithClerk alone (useAuth outside Clerk) nor with a ClerkProvider
+			// of its own (the layout's would be a second one inside it).
+			outside := false
+			for _, sp := range FindElements(old, local) {
+				outside = outside || (layoutClerk && !insideClerk(old, imported, sp))
+			}
+			if done, err := n.upgradeLocalProvider(what[0], layoutClerk, outside); done || err != nil {
 				return err
 			}
 		}
@@ -213,7 +220,7 @@ func (n *nextApp) planAppRouter() error {
 // upgradeLocalProvider upgrades the app's own Convex provider component, imported by the layout
 // from specifier, when it uses plain ConvexProvider (Convex's Next.js starter does): done is
 // true when it planned a change or a Manual for it.
-func (n *nextApp) upgradeLocalProvider(specifier string, layoutClerk bool) (done bool, err error) {
+func (n *nextApp) upgradeLocalProvider(specifier string, layoutClerk, outsideClerk bool) (done bool, err error) {
 	file := n.resolveLocal(path.Dir(n.layout), specifier)
 	if file == "" {
 		return false, nil
@@ -233,6 +240,9 @@ func (n *nextApp) upgradeLocalProvider(specifier string, layoutClerk bool) (done
 		}
 	}
 	updated, err := UpgradeConvexProvider(src, n.clerk, withClerk)
+	if outsideClerk {
+		updated, err = nil, uncertain("%s renders it outside its <ClerkProvider>: ConvexProviderWithClerk must be inside ClerkProvider, and moving providers is not a small edit", n.layout)
+	}
 	if ue, ok := err.(*UncertainError); ok {
 		n.plan.Manual = append(n.plan.Manual, Manual{Path: file, Where: "in place of <ConvexProvider client={convex}>",
 			Snippet: fmt.Sprintf("import { ClerkProvider, useAuth } from %q;\nimport { ConvexProviderWithClerk } from \"convex/react-clerk\";\n…\n<ClerkProvider>\n  <ConvexProviderWithClerk client={convex} useAuth={useAuth}>{children}</ConvexProviderWithClerk>\n</ClerkProvider>", n.clerk),
