@@ -96,8 +96,8 @@ func (g *nestGraph) rendered(rel string, seen map[string]bool, depth int) nestin
 	best := nestNo
 	for _, k := range importKeys(rel) {
 		for _, from := range g.importers[k] {
-			if from == rel || seen[from] {
-				continue // a cycle renders nothing by itself
+			if from == rel || seen[from] || g.importsUnused(from, rel) {
+				continue // a cycle renders nothing by itself, nor an import never used
 			}
 			if n := g.rendered(from, seen, depth+1); n > best {
 				best = n
@@ -141,4 +141,26 @@ func (g *nestGraph) checkRendered(u site) (outcome, bool) {
 	}
 	return warn("make sure the component in "+u.file+" is rendered around the app (imported and used by the root layout or entry)",
 		"could not tell whether anything renders <ConvexProviderWithClerk> at %s: its importers are too many files deep, or not every file was read", u), true
+}
+
+// importsUnused says whether from imports rel (as resolves reads the specifier) under names it
+// never uses after: an import left over, rendering nothing. An import it cannot read is not
+// unused.
+func (g *nestGraph) importsUnused(from, rel string) bool {
+	src := g.srcs[from]
+	specs := g.specsFor(from, src, rel)
+	if len(specs) == 0 {
+		return false
+	}
+	for _, sp := range specs {
+		if sp.reexport {
+			return false
+		}
+		for _, l := range sp.locals {
+			if len(regexp.MustCompile(`(^|[^\w$.])`+regexp.QuoteMeta(l)+`($|[^\w$])`).FindAllStringIndex(src, 2)) > 1 {
+				return false
+			}
+		}
+	}
+	return true
 }
