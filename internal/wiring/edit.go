@@ -539,7 +539,7 @@ func Wrap(src []byte, s Span, open, close string) ([]byte, error) {
 		}
 		return []byte(text[:s.Start] + open + inner + close + text[s.End:]), nil
 	}
-	if strings.Contains(inner, "\n") && strings.Contains(inner, "`") {
+	if multilineTemplate(inner) {
 		return nil, uncertain("the element holds a template literal across lines")
 	}
 	lines := strings.Split(inner, "\n")
@@ -549,6 +549,31 @@ func Wrap(src []byte, s Span, open, close string) ([]byte, error) {
 		}
 	}
 	return []byte(text[:ls] + before + open + eol + before + unit + strings.Join(lines, "\n") + eol + before + close + text[s.End:]), nil
+}
+
+// multilineTemplate says whether s holds a template literal whose text runs across lines
+// (re-indenting its lines would change the string).
+func multilineTemplate(s string) bool {
+	code := stripComments(s)
+	for i := 0; i < len(code); i++ {
+		switch c := code[i]; {
+		case c == '\'' && i > 0 && i+1 < len(code) && isLetter(code[i-1]) && isLetter(code[i+1]):
+		case c == '"' || c == '\'':
+			i = stringEnd(code, i) - 1
+		case c == '`':
+			j := i + 1
+			for ; j < len(code) && code[j] != '`'; j++ {
+				if code[j] == '\\' {
+					j++
+				}
+			}
+			if strings.Contains(code[i:min(j, len(code))], "\n") {
+				return true
+			}
+			i = j
+		}
+	}
+	return false
 }
 
 // indentUnit is the indent one level deeper than the line starting at ls: how much more its

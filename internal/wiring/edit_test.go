@@ -125,6 +125,12 @@ func TestWrap(t *testing.T) {
 	if _, err := Wrap([]byte(src), FindElements([]byte(src), "A")[0], "<P>", "</P>"); err == nil {
 		t.Error("a multi-line template literal was re-indented")
 	}
+	// A template literal on one line is no reason to refuse (it was, anywhere in the element).
+	src = "const a = (\n  <A>\n    <B title={`Hi <there>`} />\n  </A>\n);\n"
+	want := "const a = (\n  <P>\n    <A>\n      <B title={`Hi <there>`} />\n    </A>\n  </P>\n);\n"
+	if got, err := Wrap([]byte(src), FindElements([]byte(src), "A")[0], "<P>", "</P>"); err != nil || string(got) != want {
+		t.Errorf("one-line template literal: %v\n%s", err, got)
+	}
 }
 
 func TestFindSkipsCommentsAndStrings(t *testing.T) {
