@@ -2,8 +2,8 @@ package wiring
 
 import (
 	"context"
-	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -29,68 +29,94 @@ type providerUse struct {
 }
 
 // scanProviders lists the provider elements used in the app's source: the client code
-// doctor's wiring check reads, and the app's other folders (a providers/ or lib/ folder at the
-// top holds the app's Providers component as often as components/ does). The planners refuse
-// to add a provider the app has elsewhere, so reading more only makes them refuse more.
+// doctor's wiring check reads, and the app's files elsewhere that it imports (a providers/ or
+// lib/ folder at the top holds the app's Providers component as often as components/ does).
+// The planners refuse to add a provider the app has elsewhere.
 func scanProviders(dir string) []providerUse {
 	var out []providerUse
 	seen := map[string]bool{}
+	var queue []string
 	_, _ = ClientFiles(context.Background(), dir, func(rel string, data []byte) {
 		seen[rel] = true
 		out = append(out, providersIn(rel, string(data))...)
+		queue = append(queue, localImports(dir, rel, string(data))...)
 	})
-	otherSources(dir, seen, func(rel string, data []byte) {
+	for read := 0; len(queue) > 0 && read < maxImportedFiles; {
+		rel := queue[0]
+		queue = queue[1:]
+		if seen[rel] {
+			continue
+		}
+		seen[rel] = true
+		abs, err := fsutil.ResolveInside(dir, filepath.Join(dir, filepath.FromSlash(rel)))
+		if err != nil {
+			continue
+		}
+		st, err := os.Stat(abs)
+		if err != nil || !st.Mode().IsRegular() || st.Size() > maxClientFileSize {
+			continue
+		}
+		data, ok, err := fsutil.ReadFileIfExists(abs)
+		if err != nil || !ok {
+			continue
+		}
+		read++
 		out = append(out, providersIn(rel, string(data))...)
-	})
+		queue = append(queue, localImports(dir, rel, string(data))...)
+	}
 	return out
 }
 
-// otherSources visits the app's source files ClientFiles does not (folders other than its
-// roots), skipping dependencies, build output, hidden folders, generated code and tests; at
-// most maxClientFiles of them.
-func otherSources(dir string, seen map[string]bool, visit func(rel string, data []byte)) {
-	files := 0
-	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		name := d.Name()
-		if d.IsDir() {
-			switch {
-			case p == dir:
-				return nil
-			case name == "node_modules" || name == "_generated" || strings.HasPrefix(name, ".") ||
-				name == "dist" || name == "build" || name == "out" || name == "__tests__" || name == "__mocks__":
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil || seen[filepath.ToSlash(rel)] || !clientExt(name) || isTestFile(name) {
-			return nil
-		}
-		if files++; files > maxClientFiles {
-			return filepath.SkipAll
-		}
-		st, err := os.Stat(p)
-		if err != nil || !st.Mode().IsRegular() || st.Size() > maxClientFileSize {
-			return nil
-		}
-		if data, ok, err := fsutil.ReadFileIfExists(p); err == nil && ok {
-			visit(filepath.ToSlash(rel), data)
-		}
-		return nil
-	})
-}
+// maxImportedFiles bounds the files scanProviders reads beyond the client folders.
+const maxImportedFiles = 200
 
-// isTestFile: a test, spec or story, which renders providers for itself, never in the app.
-func isTestFile(name string) bool {
-	for _, k := range []string{".test.", ".spec.", ".stories."} {
-		if strings.Contains(name, k) {
-			return true
+var localSpecRe = onceRe(`(?:\bfrom|\bimport)\s*['"]([^'"\n]+)['"]`)
+
+// localImports lists the app's files (relative to dir, slashes) that the file rel imports:
+// relative specifiers, and the @/, ~/ and #/ aliases at the app folder or in src/.
+func localImports(dir, rel, src string) []string {
+	var out []string
+	for _, m := range localSpecRe().FindAllStringSubmatch(stripComments(src), -1) {
+		spec := m[1]
+		var stems []string
+		switch {
+		case strings.HasPrefix(spec, "./") || strings.HasPrefix(spec, "../"):
+			stems = []string{path.Join(path.Dir(rel), spec)}
+		case strings.HasPrefix(spec, "@/") || strings.HasPrefix(spec, "~/") || strings.HasPrefix(spec, "#/"):
+			stems = []string{spec[2:], "src/" + spec[2:]}
+		}
+		for _, stem := range stems {
+			if f := sourceFileAt(dir, stem); f != "" {
+				out = append(out, f)
+				break
+			}
 		}
 	}
-	return false
+	return out
+}
+
+// sourceFileAt finds the client source file stem names in dir: itself, with an extension, or
+// its folder's index; "" when none, or when stem leaves dir.
+func sourceFileAt(dir, stem string) string {
+	if stem == ".." || strings.HasPrefix(stem, "../") {
+		return ""
+	}
+	cands := []string{stem}
+	for _, e := range []string{".tsx", ".ts", ".jsx", ".js", ".mjs", ".mts"} {
+		cands = append(cands, stem+e)
+	}
+	for _, e := range []string{".tsx", ".ts", ".jsx", ".js"} {
+		cands = append(cands, stem+"/index"+e)
+	}
+	for _, c := range cands {
+		if !clientExt(c) {
+			continue
+		}
+		if st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(c))); err == nil && st.Mode().IsRegular() {
+			return c
+		}
+	}
+	return ""
 }
 
 // importBinding is what a local name imports: module and the imported name ("*" for a
