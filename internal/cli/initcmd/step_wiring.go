@@ -72,6 +72,10 @@ func (wiringStep) Plan(ctx context.Context, s *planState) error {
 		p.warn(s.io, "%s: client wiring left to you (%s); add %s:\n%s", m.Path, m.Reason, m.Where, indent(m.Snippet, "    "))
 	}
 	if len(w.files) == 0 {
+		// All of it is the user's to add: nothing installs the packages its snippets import.
+		if len(w.install) > 0 {
+			p.warn(s.io, "install %s yourself: %s", strings.Join(w.packages, " and "), strings.Join(w.install, " "))
+		}
 		return nil
 	}
 	names := w.names()
@@ -227,7 +231,7 @@ func printWiringDryRun(p *plan, say func(format string, a ...any)) {
 		}
 		say("  %s %s (%s)", verb, f.Rel, w.why[f])
 	}
-	if len(w.install) > 0 {
+	if len(w.install) > 0 && len(w.files) > 0 { // with no file to write, nothing installs (wiringStep)
 		say("  run: %s", strings.Join(w.install, " "))
 	}
 	for _, m := range w.manual {
