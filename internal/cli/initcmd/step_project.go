@@ -40,6 +40,9 @@ func (projectStep) Plan(ctx context.Context, s *planState) error {
 		s.io.Step(iostreams.OK, "Workspace: Convex functions in %s (auth.config is written and npx convex runs there)", rel(p.dir, p.layout.Convex))
 	}
 
+	if err := s.followEnvDir(); err != nil {
+		return err
+	}
 	s.envRel = opts.EnvFileRel(p.dir)
 	s.envAbs, err = opts.EnvFilePath(p.dir)
 	if err != nil {
