@@ -87,7 +87,8 @@ func (s *scanned) readObject(open int, decls map[string]decl, pp *ParsedProvider
 			*pp = ParsedProvider{Line: pp.Line, Via: pp.Via, DomainEnvs: Names(s.exprEnvReads(first+1, last, decls))}
 		case first == last && s.isIdent(first, "domain"):
 			// { domain, applicationID } with const domain = … above.
-			pp.DomainEnv, pp.DomainURL, pp.DomainTemplate = "", "", nil
+			pp.DomainEnv, pp.DomainURL = s.domainVia(first, first, decls, 0)
+			pp.DomainTemplate = nil
 			pp.DomainLine = s.line(s.toks[first].start) + 1
 			pp.DomainEnvs = Names(s.exprEnvReads(first, first, decls))
 		case last-first >= 2 && s.is(first+1, ":"):
@@ -110,7 +111,7 @@ func (s *scanned) readProp(first, last int, decls map[string]decl, pp *ParsedPro
 	vf, vl := first+2, last
 	switch key {
 	case "domain":
-		pp.DomainEnv, pp.DomainURL = readDomain(s, vf, vl)
+		pp.DomainEnv, pp.DomainURL = s.domainVia(vf, vl, decls, 0)
 		pp.DomainTemplate = nil
 		if vf == vl {
 			pp.DomainTemplate = s.envTemplate(vf)
@@ -136,4 +137,17 @@ func (s *scanned) readProp(first, last int, decls map[string]decl, pp *ParsedPro
 			pp.Type, _ = s.stringValue(vf)
 		}
 	}
+}
+
+// domainVia is readDomain over tokens first..last, following a lone identifier to the
+// top-level declaration it names (const domain = process.env.X!; … domain: domain), a few
+// levels deep: the domain is then exactly that variable (or literal). Anything else built from
+// a variable (process.env.X?.replace(…), normalize(process.env.X)) gives "", "".
+func (s *scanned) domainVia(first, last int, decls map[string]decl, depth int) (env, lit string) {
+	if first == last && s.toks[first].kind == tokIdent && depth < 4 {
+		if d, ok := decls[s.text(first)]; ok {
+			return s.domainVia(d.first, d.last, decls, depth+1)
+		}
+	}
+	return readDomain(s, first, last)
 }

@@ -185,6 +185,8 @@ func TestMergeAuthConfig(t *testing.T) {
 		{name: "same domain, applicationID from a variable", p: clerkEnv, want: MergeManual, reason: "not a string literal",
 			src: "export default { providers: [{ domain: process.env.CLERK_JWT_ISSUER_DOMAIN, applicationID: APP }] };\n"},
 		{name: "unreadable domain with same applicationID", p: clerkEnv, want: MergeManual, reason: "line 2 has a domain that is not process.env.NAME",
+			src: "const d = process.env.CLERK_JWT_ISSUER_DOMAIN;\nexport default { providers: [{ domain: d.trim(), applicationID: \"convex\" }] };\n"},
+		{name: "domain through a const is the variable", p: clerkEnv, want: MergeUnchanged,
 			src: "const d = process.env.CLERK_JWT_ISSUER_DOMAIN;\nexport default { providers: [{ domain: d, applicationID: \"convex\" }] };\n"},
 	}
 	for _, tc := range cases {

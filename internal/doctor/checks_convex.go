@@ -173,10 +173,11 @@ func checkConvexEnvVar(ctx context.Context, s *state) outcome {
 		value = t.Expand(value)
 		what = fmt.Sprintf("the domain %s builds from %s", s.authRel, what)
 	}
+	templated := s.provider.DomainTemplate != nil && s.provider.DomainTemplate.Env == name
 	switch {
-	case s.provider.DomainEnv == "" && !strings.Contains(value, "://"):
-		// The domain is built from the variable (a const, a call): its value is not the
-		// domain itself.
+	case s.provider.DomainEnv == "" && !templated:
+		// The domain is built from the variable in code (process.env.X?.replace(…), a call):
+		// the variable's value, even when it is the issuer, is not the domain itself.
 		return warn("check by hand that "+s.authRel+"'s domain comes out as "+s.issuer,
 			"the %s deployment's %s is %s; %s builds the domain from it, which doctor does not evaluate", dep, name, quoted(value), s.authRel)
 	case s.prodWithTestKeys():
