@@ -27,3 +27,11 @@ func keepOwner(f *os.File, fi fs.FileInfo) {
 func readOnly(path string, fi fs.FileInfo) bool {
 	return fi.Mode().Perm()&0o200 == 0 || unix.Access(path, unix.W_OK) != nil
 }
+
+// Links is how many names (hard links) the file fi describes has; 1 where it cannot tell.
+func Links(fi fs.FileInfo) uint64 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Nlink)
+	}
+	return 1
+}

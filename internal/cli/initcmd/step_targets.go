@@ -157,6 +157,17 @@ func (s *planState) checkTarget(name, path string) error {
 		return cmdutil.FlagErrorf("%s is a folder, not a file: move it away", name)
 	case !fi.Mode().IsRegular():
 		return cmdutil.FlagErrorf("%s is not a regular file: replace it with a plain file", name)
+	}
+	// A hard link: the new file renamed into place takes this name only, and the file's other
+	// names keep the old text (another app sharing the env file keeps the old keys).
+	if n := fsutil.Links(fi); n > 1 && !s.opts.Yes {
+		if s.opts.DryRun {
+			s.p.warn(s.io, "%s is a hard link (the file has %d names): init would stop here without --yes", name, n)
+		} else {
+			return cmdutil.FlagErrorf("%s is a hard link (the file has %d names): init writes a new file in its place, and the other names would keep the old text; replace it with a symbolic link to the shared file (ln -sf), or pass --yes to give %s its own copy", name, n, name)
+		}
+	}
+	switch {
 	case !fsutil.ReadOnly(real) || s.opts.Yes:
 		return nil
 	case s.opts.DryRun:
