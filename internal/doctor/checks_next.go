@@ -99,6 +99,12 @@ func checkNextMiddleware(ctx context.Context, s *state) outcome {
 	case px != "" && (mw == "" || major >= 16):
 		rel = px
 	}
+	if path.Ext(rel) == ".mjs" && !s.pageExtensionsList("mjs") {
+		// Next.js finds middleware and proxy by its pageExtensions: tsx, ts, jsx, js unless
+		// next.config says otherwise.
+		return warn(fmt.Sprintf("rename %s to %s (or add \"mjs\" to pageExtensions in next.config)", rel, strings.TrimSuffix(rel, ".mjs")+".js"),
+			"%s is not read by Next.js, which looks for .tsx, .ts, .jsx and .js files (its pageExtensions), so Clerk's middleware does not run", rel)
+	}
 	src, _, err := fsutil.ReadFileIfExists(filepath.Join(s.in.Dir, filepath.FromSlash(rel)))
 	if err != nil {
 		return warn("", "could not read %s: %v", rel, err)
@@ -114,6 +120,24 @@ func checkNextMiddleware(ctx context.Context, s *state) outcome {
 		return pass("%s runs Clerk's middleware (Next.js %d still reads middleware.ts but calls the name deprecated: rename it to proxy.ts)", rel, major)
 	}
 	return pass("%s runs Clerk's middleware", rel)
+}
+
+// pageExtensionsList says whether the app's next.config names ext in its pageExtensions.
+func (s *state) pageExtensionsList(ext string) bool {
+	for _, name := range []string{"next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts"} {
+		src, ok, err := fsutil.ReadFileIfExists(filepath.Join(s.in.Dir, name))
+		if err != nil || !ok {
+			continue
+		}
+		code := stripComments(src)
+		if i := strings.Index(code, "pageExtensions"); i >= 0 {
+			end := strings.IndexByte(code[i:], ']')
+			if end > 0 && (strings.Contains(code[i:i+end], `"`+ext+`"`) || strings.Contains(code[i:i+end], `'`+ext+`'`)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // middlewareExists: one of wiring.MiddlewareFiles exists (with or without Clerk's middleware).
