@@ -116,6 +116,9 @@ type Inputs struct {
 	// WorkspaceRoot is the workspace's root folder; "" outside a workspace.
 	WorkspaceRoot string
 	EnvFile       string // env file, relative to Dir (e.g. .env.local)
+	// EnvDir is the folder, relative to Dir, a Vite app's vite.config names as its envDir
+	// (where its dev server loads the env files from; EnvFile is in it); "" for Dir itself.
+	EnvDir string
 	// EnvFileExplicit is true when the user named the env file (--env-file). With Prod, the
 	// env file's issuer is compared with the deployment's only then: the default .env.local
 	// holds development values.

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -15,16 +16,19 @@ type envLayer struct {
 }
 
 // appEnvFiles are the env files the app's dev server loads, the one that wins first
-// (project.Framework.DevEnvFiles), when the env file is one of them and --env-file did not name
-// it; else only the env file. Read once, after env.file.
+// (project.Framework.DevEnvFiles, in a Vite app's envDir), when the env file is one of them and
+// --env-file did not name it; else only the env file. Read once, after env.file.
 func (s *state) appEnvFiles() []envLayer {
 	s.layersOnce.Do(func() {
 		own := envLayer{s.in.EnvFile, s.env}
-		if s.proj == nil || s.in.EnvFileExplicit || !slices.Contains(s.proj.Framework.DevEnvFiles, s.in.EnvFile) {
+		envDir := path.Clean("./" + s.in.EnvDir) // "." for the app's folder
+		if s.proj == nil || s.in.EnvFileExplicit || path.Dir(s.in.EnvFile) != envDir ||
+			!slices.Contains(s.proj.Framework.DevEnvFiles, path.Base(s.in.EnvFile)) {
 			s.layers = []envLayer{own}
 			return
 		}
-		for _, rel := range s.proj.Framework.DevEnvFiles {
+		for _, name := range s.proj.Framework.DevEnvFiles {
+			rel := path.Join(envDir, name)
 			if rel == s.in.EnvFile {
 				s.layers = append(s.layers, own)
 				continue

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -241,6 +242,15 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 		return doctor.Inputs{}, err
 	}
 	envRel := opts.EnvFileRel(dir)
+	// A Vite app whose vite.config sets envDir loads its env files from there (a monorepo's
+	// root, say): that is where the keys the app gets are, unless --env-file names a file.
+	envDir := ""
+	if !opts.EnvFileExplicit {
+		if d, _ := project.ViteEnvDir(dir); project.CleanEnvDir(d) != "" {
+			envDir = project.CleanEnvDir(d)
+			envRel = path.Join(envDir, path.Base(envRel))
+		}
+	}
 	layout, err := opts.Layout(dir)
 	if err != nil {
 		return doctor.Inputs{}, err
@@ -261,6 +271,7 @@ func inputs(opts *Options) (doctor.Inputs, error) {
 		Workspace:       others,
 		WorkspaceRoot:   workspaceRoot(layout),
 		EnvFile:         envRel,
+		EnvDir:          envDir,
 		EnvFileExplicit: opts.EnvFileExplicit,
 		SecretKey:       opts.SecretKey,
 		PublishableKey:  opts.PublishableKey,
