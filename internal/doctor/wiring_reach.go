@@ -3,6 +3,7 @@ package doctor
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -37,10 +38,28 @@ const maxReachFiles = 20000
 // (an entry, a layout, a page) or its folder (pages/, routes/, Expo Router's app/).
 func loadedByName(rel string, expo bool) bool {
 	stem := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
-	if entryStems[stem] && (stem != "index" || path.Dir(rel) == "." || path.Dir(rel) == "src") {
-		return true
+	dir := path.Dir(rel)
+	segs := strings.Split(dir, "/")
+	switch {
+	case !entryStems[stem]:
+	case stem == "layout" || stem == "page" || stem == "template":
+		// Next.js's App Router: a layout, page or template anywhere below app/.
+		if slices.Contains(segs, "app") {
+			return true
+		}
+	case stem == "index":
+		if dir == "." || dir == "src" {
+			return true
+		}
+	default:
+		// Entries (main, App, root, client, router, entry.client, _app…) are loaded by name at
+		// the top of the app, of src/, or of app/ (React Router, Remix, TanStack): the same
+		// name deeper is a module like any other.
+		if dir == "." || dir == "src" || dir == "app" || dir == "src/app" {
+			return true
+		}
 	}
-	for _, seg := range strings.Split(path.Dir(rel), "/") {
+	for _, seg := range segs {
 		if seg == "pages" || seg == "routes" || (expo && seg == "app") {
 			return true
 		}

@@ -111,6 +111,23 @@ func TestProviderWiring(t *testing.T) {
 			files: map[string]string{"app/layout.tsx": "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}</body></html>;\n}\n",
 				"components/providers/index.tsx": providersWithClerk, "components/providers/convex-provider.tsx": nextClient},
 			want: "nothing renders it"},
+		// A provider file named like an entry (client.tsx, App.tsx, layout.tsx) deep in the
+		// app's own folders is no entry: frameworks load those names only at the top (or a
+		// layout under app/), so nothing renders it (a false pass before).
+		{name: "next, provider in components/convex/client.tsx nothing renders", fw: project.Next, status: Fail,
+			files: map[string]string{"app/layout.tsx": "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}</body></html>;\n}\n",
+				"components/convex/client.tsx": strings.NewReplacer("import { useAuth }", "import { ClerkProvider, useAuth }",
+					"<ConvexProviderWithClerk", "<ClerkProvider><ConvexProviderWithClerk", "</ConvexProviderWithClerk>", "</ConvexProviderWithClerk></ClerkProvider>").Replace(nextClient)},
+			want: "nothing renders it"},
+		{name: "next, provider in components/layout/App.tsx nothing renders", fw: project.Next, status: Fail,
+			files: map[string]string{"app/layout.tsx": "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}</body></html>;\n}\n",
+				"components/layout/App.tsx": strings.NewReplacer("import { useAuth }", "import { ClerkProvider, useAuth }",
+					"<ConvexProviderWithClerk", "<ClerkProvider><ConvexProviderWithClerk", "</ConvexProviderWithClerk>", "</ConvexProviderWithClerk></ClerkProvider>").Replace(nextClient)},
+			want: "nothing renders it"},
+		{name: "next, a nested route layout is loaded by name", fw: project.Next, status: Pass,
+			files: map[string]string{"app/layout.tsx": "export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}</body></html>;\n}\n",
+				"app/(app)/dashboard/layout.tsx": strings.NewReplacer("import { useAuth }", "import { ClerkProvider, useAuth }",
+					"<ConvexProviderWithClerk", "<ClerkProvider><ConvexProviderWithClerk", "</ConvexProviderWithClerk>", "</ConvexProviderWithClerk></ClerkProvider>").Replace(nextClient)}},
 		{name: "next, providers index the layout imports but never uses", fw: project.Next, status: Fail,
 			files: map[string]string{"app/layout.tsx": "import Providers from \"@/components/providers\";\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body>{children}</body></html>;\n}\n",
 				"components/providers/index.tsx": providersWithClerk, "components/providers/convex-provider.tsx": nextClient},
