@@ -23,11 +23,7 @@ import (
 func BenchmarkDeployKeyPaths(b *testing.B) {
 	const apiRuns, npxRuns = 7, 3
 	e := newRealEnv(b)
-	env, err := doctortest.Start(doctortest.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(env.Close)
+	env := startDoctorEnv(b)
 	dir := b.TempDir()
 	if err := env.WriteProject(dir); err != nil {
 		b.Fatal(err)

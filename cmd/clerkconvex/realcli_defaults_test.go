@@ -54,11 +54,7 @@ func TestRealCLIInitDefaults(t *testing.T) {
 func TestRealCLIDoctorDefaults(t *testing.T) {
 	t.Parallel()
 	e := newRealEnv(t)
-	env, err := doctortest.Start(doctortest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(env.Close)
+	env := startDoctorEnv(t)
 	files := map[string]string{"vercel.json": `{"buildCommand":"npx convex deploy --cmd 'npm run build'"}`}
 	for rel, body := range doctortest.Project {
 		files[rel] = body

@@ -19,11 +19,7 @@ import (
 func TestRealCLIDeploymentNamed(t *testing.T) {
 	t.Parallel()
 	e := newRealEnv(t)
-	env, err := doctortest.Start(doctortest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(env.Close)
+	env := startDoctorEnv(t)
 	james := convexdeploy.New(convexdeploy.Options{InstanceName: "quiet-lynx-321"})
 	staging := convexdeploy.New(convexdeploy.Options{InstanceName: "brave-tiger-654"})
 	t.Cleanup(func() { james.Close(); staging.Close() })

@@ -14,11 +14,7 @@ import (
 func TestRealCLIDoctorReadsEveryAuthConfigVariable(t *testing.T) {
 	t.Parallel()
 	e := newRealEnv(t)
-	env, err := doctortest.Start(doctortest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(env.Close)
+	env := startDoctorEnv(t)
 	d := newDeployment(t)
 	files := map[string]string{}
 	for rel, body := range doctortest.Project {
@@ -87,4 +83,15 @@ export default {
 		t.Fatalf("doctor with every variable set: exit %d, convex.auth_env %v\n%s", r.code, c["convex.auth_env"], r)
 	}
 	noSecret(t, "doctor's output", r.stdout+r.stderr)
+}
+
+// startDoctorEnv starts doctortest's fakes (Clerk's API and the issuer), closed when tb ends.
+func startDoctorEnv(tb testing.TB) *doctortest.Env {
+	tb.Helper()
+	env, err := doctortest.Start(doctortest.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(env.Close)
+	return env
 }
