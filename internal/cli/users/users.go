@@ -190,10 +190,11 @@ func (o *Options) target() convex.Deployment {
 
 // envFileIsOther tells whether the env file describes another deployment than the one used:
 // it holds the default dev deployment's URLs, not production's, a named one's, or the one a
-// deploy key in the environment reaches.
+// cloud deploy key in the environment reaches.
 func (o *Options) envFileIsOther() bool {
-	_, keyed := o.keyedDeployment()
-	return o.Prod || o.Deployment != "" || keyed
+	key, keyed := o.keyedDeployment()
+	// A self-hosted backend is the one deployment: the env file describes it too.
+	return o.Prod || o.Deployment != "" || (keyed && key.Kind == "deployment")
 }
 
 // keyedDeployment is the key the commands reach the deployment with when they go through the
