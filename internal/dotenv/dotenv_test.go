@@ -277,9 +277,14 @@ func checkSet(t *testing.T, before *File, in, out []byte, key, value string, wan
 	} else {
 		prefix = string(in)
 		if len(in) > 0 && in[len(in)-1] != '\n' {
+			// The file's line end is its first line's, not a CRLF inside a quoted value
+			// ("0=\"\r\n\"" has no line end yet: a new line gets "\n").
 			eol := "\n"
-			if strings.Contains(prefix, "\r\n") && strings.Index(prefix, "\n") == strings.Index(prefix, "\r\n")+1 {
-				eol = "\r\n"
+			for _, e := range before.entries {
+				if e.eol != "" {
+					eol = e.eol
+					break
+				}
 			}
 			prefix += eol
 		}
