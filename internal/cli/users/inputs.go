@@ -80,11 +80,15 @@ func siteURL(opts *Options, env *dotenv.File, envRel string) (string, string, er
 		}
 		return u, "--url", nil
 	}
+	key, keyed := opts.cloudKey()
+	// The env file holds the default dev deployment's URLs: not production's, a named one's,
+	// or the one a cloud deploy key reaches.
+	envFileIsOther := opts.Prod || opts.Deployment != "" || keyed
 	lookup := func(name string) (string, string) {
 		if v := opts.Getenv(name); v != "" {
 			return v, "$" + name
 		}
-		if env != nil && !opts.envFileIsOther() {
+		if env != nil && !envFileIsOther {
 			if v, ok := env.Get(name); ok && v != "" {
 				return v, name + " in " + envRel
 			}
@@ -92,7 +96,7 @@ func siteURL(opts *Options, env *dotenv.File, envRel string) (string, string, er
 		return "", ""
 	}
 	for _, name := range siteVars {
-		if opts.envFileIsOther() && name != "CONVEX_SITE_URL" {
+		if envFileIsOther && name != "CONVEX_SITE_URL" {
 			continue
 		}
 		if v, from := lookup(name); v != "" {
@@ -103,7 +107,7 @@ func siteURL(opts *Options, env *dotenv.File, envRel string) (string, string, er
 			return u, from, nil
 		}
 	}
-	if key, ok := opts.keyedDeployment(); ok && key.Kind == "deployment" {
+	if keyed {
 		// A cloud deployment's HTTP actions are served at https://<name>[.<region>].convex.site.
 		host := key.Name + ".convex.cloud"
 		if u, err := url.Parse(key.URL); err == nil && strings.HasSuffix(u.Hostname(), ".convex.cloud") {
@@ -111,7 +115,7 @@ func siteURL(opts *Options, env *dotenv.File, envRel string) (string, string, er
 		}
 		return "https://" + strings.TrimSuffix(host, ".convex.cloud") + ".convex.site", "$" + key.Source + " (deployment " + key.Name + ")", nil
 	}
-	if opts.envFileIsOther() {
+	if envFileIsOther {
 		return "", "", errNoSite
 	}
 	for _, name := range convexURLVars {

@@ -188,21 +188,13 @@ func (o *Options) target() convex.Deployment {
 	return convex.Deployment{Prod: o.Prod, Ref: o.Deployment}
 }
 
-// envFileIsOther tells whether the env file describes another deployment than the one used:
-// it holds the default dev deployment's URLs, not production's, a named one's, or the one a
-// cloud deploy key in the environment reaches.
-func (o *Options) envFileIsOther() bool {
-	key, keyed := o.keyedDeployment()
-	// A self-hosted backend is the one deployment: the env file describes it too.
-	return o.Prod || o.Deployment != "" || (keyed && key.Kind == "deployment")
-}
-
-// keyedDeployment is the key the commands reach the deployment with when they go through the
-// Deployment Platform API (a deploy key or self-hosted admin key in the environment; see
-// convex.ChooseEnv): that deployment, not the env file's, is the one users sync is set up on.
-func (o *Options) keyedDeployment() (convex.PlatformKey, bool) {
+// cloudKey is the deploy key the commands reach a cloud deployment with when they go through
+// the Deployment Platform API (see convex.ChooseEnv): that deployment, not the env file's, is
+// the one users sync is set up on. A self-hosted admin key does not count: the env file
+// describes that one backend too.
+func (o *Options) cloudKey() (convex.PlatformKey, bool) {
 	c, err := convex.ChooseEnv(convex.EnvChoice{Via: o.Via, Getenv: o.Getenv, Deployment: o.target()})
-	if p, ok := c.(*convex.PlatformEnv); ok && err == nil {
+	if p, ok := c.(*convex.PlatformEnv); ok && err == nil && p.Key().Kind == "deployment" {
 		return p.Key(), true
 	}
 	return convex.PlatformKey{}, false
