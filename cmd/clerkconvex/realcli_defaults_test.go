@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -67,20 +66,12 @@ func TestRealCLIDoctorDefaults(t *testing.T) {
 	check := func() map[string]string {
 		t.Helper()
 		r := run(t, dir, cenv, e.bin, "doctor", "--json", "--timeout", "5m")
-		var rep struct {
-			Checks []map[string]string `json:"checks"`
-		}
-		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-			t.Fatalf("doctor --json: %v\n%s", err, r)
-		}
+		c := doctorChecks(t, r)
 		noSecret(t, "doctor's output", r.stdout+r.stderr)
-		for _, c := range rep.Checks {
-			if c["id"] == "convex.defaults" {
-				return c
-			}
+		if c["convex.defaults"] == nil {
+			t.Fatalf("no convex.defaults check:\n%s", r)
 		}
-		t.Fatalf("no convex.defaults check:\n%s", r)
-		return nil
+		return c["convex.defaults"]
 	}
 	// One run (each reads three lists through the real CLI): dev's default holds the issuer,
 	// preview's has none.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -61,23 +60,15 @@ func TestRealCLIDeploymentNamed(t *testing.T) {
 	doctorCheck := func(ref string, wantCode int) map[string]string {
 		t.Helper()
 		r := run(t, dir, cenv, e.bin, "doctor", "--json", "--timeout", "5m", "--deployment", ref)
-		var rep struct {
-			Checks []map[string]string `json:"checks"`
-		}
-		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-			t.Fatalf("doctor --deployment %s --json: %v\n%s", ref, err, r)
-		}
+		c := doctorChecks(t, r)
 		if r.code != wantCode {
 			t.Errorf("doctor --deployment %s: exit %d, want %d\n%s", ref, r.code, wantCode, r)
 		}
 		noSecret(t, "doctor's output", r.stdout+r.stderr)
-		for _, c := range rep.Checks {
-			if c["id"] == "convex.env_var" {
-				return c
-			}
+		if c["convex.env_var"] == nil {
+			t.Fatalf("no convex.env_var check:\n%s", r)
 		}
-		t.Fatalf("no convex.env_var check:\n%s", r)
-		return nil
+		return c["convex.env_var"]
 	}
 	// By the deployment's name: the issuer init set is read back.
 	if c := doctorCheck("quiet-lynx-321", 0); c["status"] != "pass" || !strings.Contains(c["message"], env.IssuerURL()) {

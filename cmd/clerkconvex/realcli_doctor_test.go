@@ -38,27 +38,12 @@ export default {
 	writeFile(t, dir, "package.json", []byte(doctortest.Project["package.json"]), 0o600)
 	cenv := e.environ("CLERK_API_URL=" + env.Clerk.URL)
 
-	checks := func(r runResult) map[string]map[string]string {
-		t.Helper()
-		var rep struct {
-			Checks []map[string]string `json:"checks"`
-		}
-		if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
-			t.Fatalf("doctor --json: %v\n%s", err, r)
-		}
-		out := map[string]map[string]string{}
-		for _, c := range rep.Checks {
-			out[c["id"]] = c
-		}
-		return out
-	}
-
 	// A generous --timeout: on a loaded machine one real npx call can take most of the default
 	// 30 s, and this test is about what doctor reads, not how fast.
 	d.SetEnv("CLERK_FRONTEND_API_URL", env.IssuerURL())
 	d.SetEnv("UNRELATED", "a # b")
 	r := run(t, dir, cenv, e.bin, "doctor", "--json", "--timeout", "5m")
-	c := checks(r)
+	c := doctorChecks(t, r)
 	if r.code != 1 {
 		t.Fatalf("doctor with two unset variables: exit %d, want 1\n%s", r.code, r)
 	}
@@ -78,7 +63,7 @@ export default {
 	d.SetEnv("AUTH_DEBUG", "1")
 	d.SetEnv("CLERK_JWT_ISSUER_DOMAIN", env.IssuerURL())
 	r = run(t, dir, cenv, e.bin, "doctor", "--json", "--timeout", "5m")
-	c = checks(r)
+	c = doctorChecks(t, r)
 	if r.code != 0 || c["convex.auth_env"]["status"] != "pass" {
 		t.Fatalf("doctor with every variable set: exit %d, convex.auth_env %v\n%s", r.code, c["convex.auth_env"], r)
 	}
@@ -94,4 +79,20 @@ func startDoctorEnv(tb testing.TB) *doctortest.Env {
 	}
 	tb.Cleanup(env.Close)
 	return env
+}
+
+// doctorChecks reads doctor --json's checks from r's stdout, by id.
+func doctorChecks(t *testing.T, r runResult) map[string]map[string]string {
+	t.Helper()
+	var rep struct {
+		Checks []map[string]string `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
+		t.Fatalf("doctor --json: %v\n%s", err, r)
+	}
+	out := map[string]map[string]string{}
+	for _, c := range rep.Checks {
+		out[c["id"]] = c
+	}
+	return out
 }
