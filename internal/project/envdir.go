@@ -12,10 +12,10 @@ import (
 // viteConfigs are the names Vite looks for its config under, in its order.
 var viteConfigs = []string{"vite.config.js", "vite.config.mjs", "vite.config.ts", "vite.config.cjs", "vite.config.mts", "vite.config.cts"}
 
-// envDirRe finds `envDir: "…"` with a literal string on a line that is not a // comment; a
+// envDirRe finds `envDir: "…"` with a literal string before any // comment on its line; a
 // computed envDir is not followed.
 var envDirRe = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile("(?m)^[^/\\n]*\\benvDir\\s*:\\s*[\"'`]([^\"'`\\n]+)[\"'`]")
+	return regexp.MustCompile("(?m)^(?:[^/\\n]|/[^/\\n])*\\benvDir\\s*:\\s*[\"'`]([^\"'`\\n]+)[\"'`]")
 })
 
 // ViteEnvDir is the folder the app in dir loads its env files from when its vite.config sets
